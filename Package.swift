@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// mptop: a live terminal dashboard for Linux Multipath TCP.
+// No third-party dependencies: the kernel side is raw netlink, and a cold build stays fast.
+let package = Package(
+    name: "mptop",
+    products: [
+        .executable(name: "mptop", targets: ["mptop"]),
+    ],
+    targets: [
+        // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
+        .target(name: "CNetlink"),
+        // Kernel side, no UI: netlink transport, decoders, model, sampler, rates.
+        .target(name: "MPTCPKit", dependencies: ["CNetlink"]),
+        // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
+        .target(name: "LabKit", dependencies: ["CNetlink"]),
+        // The command-line tool.
+        .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "LabKit"]),
+        // Benchmark of one full sample against ss (run by hand, not a test).
+        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop"]),
+    ]
+)

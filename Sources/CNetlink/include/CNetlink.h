@@ -1,0 +1,30 @@
+// The only C in mptop: the bits of the socket API Swift cannot import from Glibc
+// (struct sockaddr_nl lives in <linux/netlink.h>, setns needs _GNU_SOURCE).
+// Kernel constants and struct layouts are NOT taken from the installed 6.1 uapi headers:
+// they are older than the running kernel, so Swift decodes everything by offset and length.
+#ifndef MPTOP_CNETLINK_H
+#define MPTOP_CNETLINK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/// Opens and binds a netlink socket of `protocol` (4 = SOCK_DIAG, 0 = ROUTE, 16 = GENERIC)
+/// with a receive buffer of `rcvbuf` bytes. Returns the descriptor, or -errno.
+int mptop_netlink_open(int protocol, int rcvbuf);
+
+/// Sends one request to the kernel (netlink port 0). Returns bytes sent, or -errno.
+ssize_t mptop_netlink_send(int fd, const void *buf, size_t len);
+
+/// Receives one datagram. Returns bytes received, or -errno. Sets *truncated when MSG_TRUNC.
+ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated);
+
+/// Joins a netlink multicast group. Returns 0 or -errno.
+int mptop_netlink_join_group(int fd, unsigned int group);
+
+/// Moves the calling thread into the network namespace behind `fd`. Returns 0 or -errno.
+int mptop_setns_net(int fd);
+
+/// Creates a stream socket of `family` with protocol IPPROTO_MPTCP (262). Returns fd or -errno.
+int mptop_mptcp_socket(int family);
+
+#endif

@@ -1,0 +1,64 @@
+/// The steps that build a lab, in order. Each step is one `ip`/`tc` command, so a failure names
+/// exactly what the kernel refused.
+extension Lab {
+    func build() throws {
+        let cli = clientNamespace, srv = serverNamespace
+        try ip(["netns", "add", cli])
+        try ip(["netns", "add", srv])
+        for ns in [cli, srv] {
+            try ip(["-n", ns, "link", "set", "lo", "up"])
+        }
+
+        for path in LabPath.allCases {
+            let dev = path.interface
+            // Created inside the client namespace with its peer born in the server namespace:
+            // the pair never exists in the host namespace, not even for a moment.
+            try ip(["-n", cli, "link", "add", dev, "type", "veth", "peer", "name", dev, "netns", srv])
+            try ip(["-n", cli, "addr", "add", "\(path.clientIPv4)/24", "dev", dev])
+            try ip(["-n", srv, "addr", "add", "\(path.serverIPv4)/24", "dev", dev])
+            // nodad: usable at once, instead of "tentative" for a second or two.
+            try ip(["-n", cli, "addr", "add", "\(path.clientIPv6)/64", "dev", dev, "nodad"])
+            try ip(["-n", srv, "addr", "add", "\(path.serverIPv6)/64", "dev", dev, "nodad"])
+            try ip(["-n", cli, "link", "set", dev, "up"])
+            try ip(["-n", srv, "link", "set", dev, "up"])
+        }
+
+        try ip(["-n", srv, "addr", "add", "\(LabAddress.serviceIPv4)/32", "dev", "lo"])
+        try ip(["-n", srv, "addr", "add", "\(LabAddress.serviceIPv6)/128", "dev", "lo", "nodad"])
+
+        // A subflow bound to a device needs a route via that device (IPv6 is strict about it),
+        // so the service address gets one route per path; the metric picks the initial path.
+        for path in LabPath.allCases {
+            try ip(["-n", cli, "route", "add", LabAddress.serviceIPv4, "via", path.serverIPv4,
+                    "dev", path.interface, "metric", String(path.metric)])
+            try ip(["-n", cli, "-6", "route", "add", LabAddress.serviceIPv6, "via", path.serverIPv6,
+                    "dev", path.interface, "metric", String(path.metric)])
+        }
+
+        // The in-kernel path manager's defaults allow too few subflows.
+        let limit = String(options.subflowLimit)
+        for ns in [cli, srv] {
+            try ip(["-n", ns, "mptcp", "limits", "set", "subflow", limit, "add_addr_accepted", limit])
+        }
+        if options.subflowEndpoint {
+            try ip(["-n", cli, "mptcp", "endpoint", "add", LabPath.cell.clientIPv4, "dev", LabPath.cell.interface, "subflow"])
+            try ip(["-n", cli, "mptcp", "endpoint", "add", LabPath.cell.clientIPv6, "dev", LabPath.cell.interface, "subflow"])
+        }
+
+        for path in LabPath.allCases {
+            if let rate = options.rate(of: path) {
+                try setRate(path, bitsPerSecond: rate)
+            }
+        }
+    }
+
+    /// Runs `ip args...`, throwing a one-line error naming the command and its stderr.
+    func ip(_ arguments: [String]) throws {
+        try ShellCommand.check("ip", arguments)
+    }
+
+    /// Runs `tc args...`, throwing a one-line error naming the command and its stderr.
+    func tc(_ arguments: [String]) throws {
+        try ShellCommand.check("tc", arguments)
+    }
+}

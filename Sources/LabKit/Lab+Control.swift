@@ -1,0 +1,45 @@
+/// Changing a running lab: links down and up, rates. Used by failover demos and tests.
+extension Lab {
+    /// Sets both ends of `path` up or down (`ip link set wifi0 down`). Down on both ends makes
+    /// the failure symmetric, like a radio losing signal.
+    public func setLink(_ path: LabPath, up: Bool) throws {
+        for ns in [clientNamespace, serverNamespace] {
+            try ip(["-n", ns, "link", "set", path.interface, up ? "up" : "down"])
+        }
+    }
+
+    /// Shapes `path` to `bitsPerSecond` in both directions with a token bucket (`tc tbf`), or
+    /// removes the shaping when nil. Replaces any earlier shaping.
+    public func setRate(_ path: LabPath, bitsPerSecond: UInt64?) throws {
+        for ns in [clientNamespace, serverNamespace] {
+            if let rate = bitsPerSecond {
+                let shape = TokenBucket(bitsPerSecond: rate)
+                try tc(["-n", ns, "qdisc", "replace", "dev", path.interface, "root", "tbf",
+                        "rate", "\(rate)bit", "burst", "\(shape.burstBytes)", "latency", "\(shape.latencyMilliseconds)ms"])
+            } else {
+                // Deleting the root qdisc restores the default; "no qdisc" is not an error here.
+                _ = try? ShellCommand.run("tc", ["-n", ns, "qdisc", "del", "dev", path.interface, "root"])
+            }
+        }
+    }
+
+    /// Whether `path` is up on the client side (from `ip -o link show`).
+    public func isLinkUp(_ path: LabPath) throws -> Bool {
+        let line = try ShellCommand.check("ip", ["-n", clientNamespace, "-o", "link", "show", "dev", path.interface])
+        return line.contains(",UP") || line.contains("<UP")
+    }
+}
+
+/// The `tbf` parameters for a rate.
+struct TokenBucket {
+    let burstBytes: UInt64
+    let latencyMilliseconds: Int
+
+    init(bitsPerSecond: UInt64) {
+        // Burst: 10 ms worth of bytes, at least 32 KiB so the bucket always holds a full
+        // GSO segment and low rates still pass full-size packets.
+        burstBytes = max(32 * 1024, bitsPerSecond / 8 / 100)
+        // Queue up to 50 ms: enough to absorb bursts without inflating RTT far beyond a real link.
+        latencyMilliseconds = 50
+    }
+}

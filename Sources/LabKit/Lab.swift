@@ -1,0 +1,123 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two network namespaces joined by a "wifi0" and a "cell0" path, with MPTCP set up so that a
+/// client connection to the server's service address opens one subflow on each path.
+///
+/// ```
+///  client ns (mptop-<pid>-<hex>-cli)          server ns (mptop-<pid>-<hex>-srv)
+///   wifi0 198.18.1.1  2001:db8:1::1  <veth>  wifi0 198.18.1.2  2001:db8:1::2
+///   cell0 198.18.2.1  2001:db8:2::1  <veth>  cell0 198.18.2.2  2001:db8:2::2
+///                                            lo    198.18.0.1  2001:db8::1 (service)
+/// ```
+///
+/// Everything is created inside the two namespaces (the veth pairs are born there), so the host's
+/// interfaces, routes and firewall are never touched and no packet leaves the lab. `close()`
+/// (also run by `deinit`) kills what the lab started and deletes both namespaces.
+public final class Lab: @unchecked Sendable {
+    /// The client namespace, holding wifi0/cell0 and the MPTCP subflow endpoints.
+    public let clientNamespace: String
+    /// The server namespace, holding the service address.
+    public let serverNamespace: String
+    /// The options the lab was built with.
+    public let options: LabOptions
+
+    private let lock = NSLock()
+    private var processes: [LabProcess] = []
+    private var closed = false
+
+    /// Builds the lab. On any failure, whatever was already created is removed before the error
+    /// (one line, naming the failing command and its stderr) is thrown.
+    public init(options: LabOptions = LabOptions()) throws {
+        let stem = LabNamespaceName.makeStem()
+        clientNamespace = stem + "-cli"
+        serverNamespace = stem + "-srv"
+        self.options = options
+        do {
+            try build()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// The namespace of `side`.
+    public func namespace(_ side: LabSide) -> String {
+        side == .client ? clientNamespace : serverNamespace
+    }
+
+    /// Starts `executable arguments...` inside `namespace` (via `ip netns exec`), capturing its
+    /// output. The lab kills it on `close()` if it is still running.
+    public func spawn(in namespace: String, executable: String, arguments: [String]) throws -> LabProcess {
+        guard let ip = ShellCommand.locate("ip") else {
+            throw LabError(.command, "cannot run 'ip': not found in PATH or sbin directories")
+        }
+        let process = try LabProcess(executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments)
+        lock.lock()
+        processes.append(process)
+        lock.unlock()
+        return process
+    }
+
+    /// Runs a short command in `namespace` (via `ip netns exec`) and returns its stdout; throws
+    /// a one-line error when it fails.
+    @discardableResult
+    public func run(in namespace: String, _ tool: String, _ arguments: [String]) throws -> String {
+        try ShellCommand.check("ip", ["netns", "exec", namespace, tool] + arguments)
+    }
+
+    /// Kills every process the lab started (and any other process left in its namespaces) and
+    /// deletes both namespaces. Safe to call more than once.
+    public func close() {
+        lock.lock()
+        let wasClosed = closed
+        closed = true
+        let started = processes
+        processes.removeAll()
+        lock.unlock()
+        if wasClosed { return }
+
+        // Polite first, so servers can print their summaries; then certain.
+        for process in started { process.send(signal: SIGTERM) }
+        for process in started where process.waitForExit(timeout: 1) == nil {
+            process.send(signal: SIGKILL)
+            process.waitForExit(timeout: 1)
+        }
+        for namespace in [clientNamespace, serverNamespace] {
+            Lab.destroyNamespace(namespace)
+        }
+    }
+
+    /// Deletes lab namespaces (`mptop-<pid>-*`) left behind by processes that no longer exist,
+    /// e.g. a test run that crashed before its teardown. Namespaces of live processes are kept.
+    public static func cleanupStale() {
+        for name in LabNamespaceName.listNamespaces() {
+            guard let pid = LabNamespaceName.ownerPID(of: name), !LabNamespaceName.isAlive(pid) else { continue }
+            destroyNamespace(name)
+        }
+    }
+
+    /// Kills every process in `namespace`, then deletes it. Errors are ignored: teardown must
+    /// get as far as it can.
+    static func destroyNamespace(_ namespace: String) {
+        for _ in 0..<20 {
+            let pids = (try? ShellCommand.check("ip", ["netns", "pids", namespace]))?
+                .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) } ?? []
+            if pids.isEmpty { break }
+            for pid in pids { kill(pid, SIGKILL) }
+            usleep(50_000)
+        }
+        _ = try? ShellCommand.run("ip", ["netns", "delete", namespace])
+    }
+}
+
+/// Which end of the lab.
+public enum LabSide: Sendable {
+    case client, server
+}

@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A long-running program the lab started inside one of its namespaces (a traffic server or
+/// sender). Its stdout and stderr are captured for as long as it runs and stay readable after.
+public final class LabProcess: @unchecked Sendable {
+    /// The process id. `ip netns exec` execs the program in place, so this is the program's pid.
+    public let pid: Int32
+    /// The command line, for messages.
+    public let commandLine: String
+    private let process: Process
+    private let stdoutCollector: OutputCollector
+    private let stderrCollector: OutputCollector
+
+    init(executable: String, arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        commandLine = ShellCommand.describe(executable, arguments)
+        do {
+            try process.run()
+        } catch {
+            throw LabError(.command, "cannot start '\(commandLine)': \(error)")
+        }
+        try? outPipe.fileHandleForWriting.close()
+        try? errPipe.fileHandleForWriting.close()
+        self.process = process
+        pid = process.processIdentifier
+        stdoutCollector = OutputCollector(outPipe.fileHandleForReading)
+        stderrCollector = OutputCollector(errPipe.fileHandleForReading)
+    }
+
+    /// Everything the process printed on stdout so far.
+    public var output: String { stdoutCollector.text }
+
+    /// Everything the process printed on stderr so far.
+    public var errorOutput: String { stderrCollector.text }
+
+    /// The complete stdout lines printed so far (a line still being written is left out).
+    public var lines: [String] { LabProcess.completeLines(output) }
+
+    /// Whether the process is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    /// The exit status once the process ended (128 + signal when a signal ended it), else nil.
+    public var exitStatus: Int32? {
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// Waits up to `timeout` seconds for a complete stdout line containing `text` and returns
+    /// the first such line, or nil when the process ended or time ran out first.
+    public func waitForLine(containing text: String, timeout: TimeInterval) -> String? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        let found = stdoutCollector.wait(before: deadline) { output in
+            LabProcess.completeLines(output).contains { $0.contains(text) }
+        }
+        return LabProcess.completeLines(found).first { $0.contains(text) }
+    }
+
+    /// Waits up to `timeout` seconds for the process to end and for its output to be read.
+    /// Returns the exit status, or nil when it is still running.
+    @discardableResult
+    public func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while process.isRunning {
+            if Date() >= deadline { return nil }
+            usleep(5_000)
+        }
+        stdoutCollector.waitUntilFinished(before: Date(timeIntervalSinceNow: 1))
+        stderrCollector.waitUntilFinished(before: Date(timeIntervalSinceNow: 1))
+        return exitStatus
+    }
+
+    /// Sends `signal` (e.g. SIGTERM) if the process is still running.
+    public func send(signal: Int32) {
+        if process.isRunning { kill(pid, signal) }
+    }
+
+    /// Asks the process to finish (SIGTERM) and waits up to `timeout` seconds; kills it
+    /// (SIGKILL) if it does not. Returns the exit status.
+    @discardableResult
+    public func stop(timeout: TimeInterval = 5) -> Int32? {
+        send(signal: SIGTERM)
+        if let status = waitForExit(timeout: timeout) { return status }
+        send(signal: SIGKILL)
+        return waitForExit(timeout: 2)
+    }
+
+    static func completeLines(_ text: String) -> [String] {
+        var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The piece after the last newline is either empty or a line still being written.
+        parts.removeLast()
+        return parts.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs short-lived host tools (`ip`, `tc`, `ss`, `mptop`) and captures what they print.
+public enum ShellCommand {
+    /// What a finished command printed and how it ended.
+    public struct Output: Sendable {
+        /// The exit status, or 128 + signal number when a signal ended it.
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        /// Whether the command was killed because it ran past its timeout.
+        public let timedOut: Bool
+    }
+
+    /// Directories searched after `$PATH`, because `ip` and `tc` live in sbin and a test runner's
+    /// PATH often lacks it.
+    static let fallbackDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/bin", "/bin"]
+
+    /// The absolute path of `tool` (searching `$PATH`, then the sbin directories), or nil.
+    public static func locate(_ tool: String) -> String? {
+        if tool.contains("/") { return access(tool, X_OK) == 0 ? tool : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + fallbackDirectories
+        for directory in directories where !directory.isEmpty {
+            let candidate = directory + "/" + tool
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `tool` with `arguments` and returns its output whatever the exit status.
+    /// Throws only when the tool cannot be started. A command still running after `timeout`
+    /// seconds is killed and reported with `timedOut`.
+    public static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> Output {
+        guard let executable = locate(tool) else {
+            throw LabError(.command, "cannot run '\(tool)': not found in PATH or sbin directories")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw LabError(.command, "cannot run '\(describe(tool, arguments))': \(error)")
+        }
+        // The parent's copies of the write ends must go, or the readers never see end of file.
+        try? outPipe.fileHandleForWriting.close()
+        try? errPipe.fileHandleForWriting.close()
+        let out = OutputCollector(outPipe.fileHandleForReading)
+        let err = OutputCollector(errPipe.fileHandleForReading)
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() >= deadline {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        // A grandchild may hold the pipe open; never wait on it for long.
+        out.waitUntilFinished(before: Date(timeIntervalSinceNow: 2))
+        err.waitUntilFinished(before: Date(timeIntervalSinceNow: 2))
+        let status = process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+        return Output(status: status, stdout: out.text, stderr: err.text, timedOut: timedOut)
+    }
+
+    /// Runs `tool` and returns its stdout; throws a one-line error naming the command and its
+    /// stderr when it exits non-zero.
+    @discardableResult
+    public static func check(_ tool: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> String {
+        let output = try run(tool, arguments, timeout: timeout)
+        if output.timedOut {
+            throw LabError(.command, "'\(describe(tool, arguments))' timed out after \(Int(timeout)) s")
+        }
+        guard output.status == 0 else {
+            let detail = LabError.oneLine(output.stderr.isEmpty ? output.stdout : output.stderr)
+            throw LabError(.command, "'\(describe(tool, arguments))' failed (exit \(output.status))"
+                + (detail.isEmpty ? "" : ": \(detail)"))
+        }
+        return output.stdout
+    }
+
+    /// The command as a person would type it.
+    static func describe(_ tool: String, _ arguments: [String]) -> String {
+        ([tool] + arguments).joined(separator: " ")
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The write end of the pipe the signal handler writes to. A C signal handler cannot capture
+/// context, so it has to be a global; it is written once, before the handler is installed.
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// A "please stop" flag a poll loop can wait on: a pipe that becomes readable once `stop()` is
+/// called or SIGTERM/SIGINT arrives (the self-pipe trick, which is safe from any thread and
+/// from a signal handler).
+public final class StopSignal: @unchecked Sendable {
+    /// The descriptor to poll for POLLIN.
+    let readEnd: Int32
+    private let writeEnd: Int32
+
+    public init() throws {
+        var fds: [Int32] = [-1, -1]
+        // pipe2 needs _GNU_SOURCE, which Glibc's Swift module does not define: set flags after.
+        guard pipe(&fds) == 0 else {
+            throw LabError.system("cannot create a pipe", errno: errno)
+        }
+        for fd in fds {
+            MPTCPSocket.setNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+    }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    /// Requests a stop. Safe from any thread.
+    public func stop() {
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    /// Whether a stop was requested.
+    public var isStopped: Bool {
+        var fd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0
+    }
+
+    /// Makes SIGTERM and SIGINT request a stop instead of killing the process, and ignores
+    /// SIGPIPE (a peer that goes away must become an error, not a silent death). Only one
+    /// StopSignal per process should do this.
+    public func installSignalHandlers() {
+        signalPipeWriteEnd = writeEnd
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 1
+            _ = write(signalPipeWriteEnd, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGINT, &action, nil)
+        signal(SIGPIPE, SIG_IGN)
+    }
+}

@@ -1,0 +1,283 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a traffic sender does.
+public struct TrafficClientOptions: Sendable {
+    /// Where to connect.
+    public var target: TrafficEndpoint
+    /// How many MPTCP connections to open.
+    public var connections: Int
+    /// Pattern bytes to send per connection (after its 16-byte header); nil for no limit.
+    public var bytesPerConnection: UInt64?
+    /// How long to send (or hold) before finishing; nil for no limit.
+    public var seconds: Double?
+    /// Total sending rate over all connections in bits per second; nil for as fast as possible.
+    public var rateBitsPerSecond: Double?
+    /// Open the connections and keep them idle (send nothing) until stopped or `seconds` pass.
+    public var hold: Bool
+    /// How long one connect may take before it counts as failed.
+    public var connectTimeout: Double
+    /// After the last byte, how long to wait for the receiver to confirm it read everything
+    /// (by closing its side).
+    public var drainTimeout: Double
+
+    public init(target: TrafficEndpoint, connections: Int = 1, bytesPerConnection: UInt64? = nil,
+                seconds: Double? = nil, rateBitsPerSecond: Double? = nil, hold: Bool = false,
+                connectTimeout: Double = 10, drainTimeout: Double = 10) {
+        self.target = target
+        self.connections = connections
+        self.bytesPerConnection = bytesPerConnection
+        self.seconds = seconds
+        self.rateBitsPerSecond = rateBitsPerSecond
+        self.hold = hold
+        self.connectTimeout = connectTimeout
+        self.drainTimeout = drainTimeout
+    }
+}
+
+/// The sending end of `mptop traffic`: opens MPTCP connections and streams `TrafficPattern`
+/// on each, in one poll loop.
+public final class TrafficClient {
+    public let options: TrafficClientOptions
+    /// 64 KiB writes: few enough system calls to fill fast links from a debug build.
+    static let chunkSize = 64 * 1024
+
+    public init(options: TrafficClientOptions) {
+        self.options = options
+    }
+
+    /// Connects, reports `.connected`, streams (or holds) until done or `stop` fires, then
+    /// reports `.done` and returns the bytes sent. Throws a one-line error when a connection
+    /// cannot be opened or breaks.
+    @discardableResult
+    public func run(until stop: StopSignal, report: (TrafficEvent) -> Void) throws -> UInt64 {
+        var connections: [ClientConnection] = []
+        defer { for connection in connections { close(connection.fd) } }
+
+        // Descriptors for the sockets plus a margin for stdio, pipes and the runtime.
+        try FileDescriptorLimit.ensure(options.connections + 64)
+        for _ in 0..<options.connections {
+            guard let fd = try connect(until: stop) else {
+                report(.done(bytesSent: 0))
+                return 0
+            }
+            connections.append(ClientConnection(fd: fd, seed: UInt64.random(in: 0...UInt64.max),
+                                                limit: options.bytesPerConnection.map { $0 + UInt64(TrafficPattern.headerSize) }))
+        }
+        report(.connected(connections: connections.count))
+
+        let start = monotonicSeconds()
+        let deadline = options.seconds.map { start + $0 }
+        var sent: UInt64 = 0
+        if options.hold {
+            wait(for: stop, deadline: deadline)
+        } else {
+            let finished = try stream(&connections, sent: &sent, until: stop, deadline: deadline)
+            if finished { drain(&connections, until: stop) }
+        }
+        report(.done(bytesSent: sent))
+        return sent
+    }
+
+    /// Opens one connection; nil when `stop` fired first.
+    private func connect(until stop: StopSignal) throws -> Int32? {
+        let target = options.target
+        let fd = try MPTCPSocket.open(family: target.family)
+        let rc = target.withSockaddr { Glibc.connect(fd, $0, $1) }
+        if rc != 0 && errno != EINPROGRESS {
+            let code = errno
+            close(fd)
+            throw LabError.system("cannot connect to \(target)", errno: code)
+        }
+        let deadline = monotonicSeconds() + options.connectTimeout
+        while rc != 0 {
+            let remaining = deadline - monotonicSeconds()
+            if remaining <= 0 {
+                close(fd)
+                throw LabError(.system, "cannot connect to \(target): timed out after \(formatSeconds(options.connectTimeout)) s")
+            }
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
+            let ready = poll(&fds, 2, Int32(min(remaining * 1000 + 1, 1000)))
+            if ready < 0 && errno != EINTR {
+                let code = errno
+                close(fd)
+                throw LabError.system("poll failed", errno: code)
+            }
+            if fds[0].revents != 0 {
+                close(fd)
+                return nil
+            }
+            if fds[1].revents != 0 { break }
+        }
+        let code = MPTCPSocket.pendingError(fd)
+        guard code == 0 else {
+            close(fd)
+            throw LabError.system("cannot connect to \(target)", errno: code)
+        }
+        return fd
+    }
+
+    /// Sends the pattern on every connection until each reached its byte limit (returns true),
+    /// or the deadline passed (true), or `stop` fired (false).
+    private func stream(_ connections: inout [ClientConnection], sent: inout UInt64,
+                        until stop: StopSignal, deadline: Double?) throws -> Bool {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TrafficClient.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var pacer = options.rateBitsPerSecond.map { SendPacer(bitsPerSecond: $0, now: monotonicSeconds()) }
+        var rotation = 0
+
+        while true {
+            let now = monotonicSeconds()
+            if let deadline, now >= deadline { return true }
+            let active = connections.indices.filter { !connections[$0].finished }
+            if active.isEmpty { return true }
+
+            var timeout: Double? = deadline.map { $0 - now }
+            var allowance = TrafficClient.chunkSize
+            if pacer != nil {
+                allowance = pacer?.allowance(now: now) ?? 0
+                if allowance == 0 {
+                    let wait = pacer?.secondsUntilNextSend() ?? 0.001
+                    timeout = min(timeout ?? wait, wait)
+                }
+            }
+            // Rotate the starting connection so each gets its turn at the rate budget.
+            rotation = (rotation + 1) % active.count
+            let order = Array(active[rotation...] + active[..<rotation])
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
+            if allowance > 0 {
+                fds += order.map { pollfd(fd: connections[$0].fd, events: Int16(POLLOUT), revents: 0) }
+            }
+            let ms = timeout.map { Int32(max(0, min($0 * 1000 + 1, 1000))) } ?? 1000
+            let ready = poll(&fds, nfds_t(fds.count), ms)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw LabError.system("poll failed", errno: errno)
+            }
+            if fds[0].revents != 0 { return false }
+            guard allowance > 0 else { continue }
+
+            for (slot, index) in order.enumerated() where fds[slot + 1].revents != 0 {
+                guard allowance > 0 else { break }
+                let revents = Int32(fds[slot + 1].revents)
+                if revents & Int32(POLLOUT) == 0 {
+                    // POLLERR/POLLHUP without POLLOUT: the connection broke.
+                    let code = MPTCPSocket.pendingError(connections[index].fd)
+                    throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : errnoText(code))")
+                }
+                var count = allowance
+                if let limit = connections[index].limit {
+                    count = Int(min(UInt64(count), limit - connections[index].sent))
+                }
+                let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
+                TrafficPattern.fill(chunk, streamOffset: connections[index].sent, seed: connections[index].seed)
+                let n = Glibc.send(connections[index].fd, chunk.baseAddress, count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if n < 0 {
+                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+                    throw LabError.system("connection to \(options.target) lost", errno: errno)
+                }
+                connections[index].sent += UInt64(n)
+                sent += UInt64(n)
+                allowance -= n
+                pacer?.consume(n)
+                if let limit = connections[index].limit, connections[index].sent >= limit {
+                    connections[index].finished = true
+                    // Tell the receiver the stream is complete; it answers by closing its side.
+                    shutdown(connections[index].fd, Int32(SHUT_WR))
+                }
+            }
+        }
+    }
+
+    /// Half-closes every connection and waits (up to `drainTimeout`) until the receiver closed
+    /// its side too, which the traffic server does once it has read and checked everything.
+    private func drain(_ connections: inout [ClientConnection], until stop: StopSignal) {
+        for index in connections.indices where !connections[index].finished {
+            connections[index].finished = true
+            shutdown(connections[index].fd, Int32(SHUT_WR))
+        }
+        let deadline = monotonicSeconds() + options.drainTimeout
+        var open = Array(connections.indices)
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while !open.isEmpty {
+            let remaining = deadline - monotonicSeconds()
+            if remaining <= 0 { return }
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
+            fds += open.map { pollfd(fd: connections[$0].fd, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000 + 1, 1000)))
+            if ready < 0 && errno != EINTR { return }
+            if fds[0].revents != 0 { return }
+            var stillOpen: [Int] = []
+            for (slot, index) in open.enumerated() {
+                guard fds[slot + 1].revents != 0 else { stillOpen.append(index); continue }
+                let n = scratch.withUnsafeMutableBytes { recv(connections[index].fd, $0.baseAddress, $0.count, 0) }
+                // Data (unexpected from our server) keeps it open; EOF or an error ends it.
+                if n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)) { stillOpen.append(index) }
+            }
+            open = stillOpen
+        }
+    }
+
+    /// Sleeps until `stop` fires or `deadline` passes.
+    private func wait(for stop: StopSignal, deadline: Double?) {
+        while true {
+            let remaining = deadline.map { $0 - monotonicSeconds() }
+            if let remaining, remaining <= 0 { return }
+            var fd = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
+            let ms = remaining.map { Int32(min($0 * 1000 + 1, 1000)) } ?? 1000
+            if poll(&fd, 1, ms) > 0 { return }
+        }
+    }
+}
+
+/// One sending connection.
+struct ClientConnection {
+    let fd: Int32
+    let seed: UInt64
+    /// Stream bytes (header included) to send in total; nil for no limit.
+    let limit: UInt64?
+    var sent: UInt64 = 0
+    var finished = false
+}
+
+/// A token bucket that spreads sends over time to hold a bit rate.
+struct SendPacer {
+    let bytesPerSecond: Double
+    /// The most the bucket holds: 50 ms of traffic, but never less than one minimum send.
+    let capacity: Double
+    /// Below this allowance the sender waits instead of making tiny writes.
+    let minimumSend: Double
+    private var tokens: Double
+    private var last: Double
+
+    init(bitsPerSecond: Double, now: Double) {
+        bytesPerSecond = max(bitsPerSecond / 8, 1)
+        minimumSend = min(16 * 1024, max(1, bytesPerSecond * 0.01))
+        capacity = max(minimumSend, bytesPerSecond * 0.05)
+        tokens = minimumSend
+        last = now
+    }
+
+    /// Bytes that may be sent now (0 when the sender should wait).
+    mutating func allowance(now: Double) -> Int {
+        tokens = min(capacity, tokens + (now - last) * bytesPerSecond)
+        last = now
+        return tokens >= minimumSend ? Int(min(tokens, Double(TrafficClient.chunkSize))) : 0
+    }
+
+    /// Seconds until a minimum send's worth of tokens has accumulated.
+    func secondsUntilNextSend() -> Double {
+        max(0.001, (minimumSend - tokens) / bytesPerSecond)
+    }
+
+    mutating func consume(_ bytes: Int) {
+        tokens -= Double(bytes)
+    }
+}
+
+/// `1.5` -> "1.5", `10.0` -> "10".
+func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}

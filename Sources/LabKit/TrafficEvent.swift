@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Something the traffic generator reports, one line each: JSON for programs, text for people.
+public enum TrafficEvent: Sendable, Equatable {
+    /// The server is accepting connections on `address`.
+    case listening(address: String)
+    /// A server-side connection ended (or was cut off by shutdown). `problem` says why it is not
+    /// intact; `error` is a socket error that ended it (the bytes before it may still be intact).
+    case closed(peer: String, bytesReceived: UInt64, intact: Bool, problem: String?, error: String?)
+    /// The server is exiting.
+    case summary(connections: Int, bytesReceived: UInt64, intact: Bool)
+    /// The sender has all its connections open.
+    case connected(connections: Int)
+    /// The sender finished; `bytesSent` counts every byte written, headers included.
+    case done(bytesSent: UInt64)
+
+    /// One JSON object, e.g. `{"event":"closed","peer":"198.18.1.1:40000","bytes_received":16,"intact":true}`.
+    public var json: String {
+        switch self {
+        case .listening(let address):
+            return #"{"event":"listening","address":\#(jsonString(address))}"#
+        case .closed(let peer, let bytes, let intact, let problem, let error):
+            let extra = (problem.map { #","problem":\#(jsonString($0))"# } ?? "")
+                + (error.map { #","error":\#(jsonString($0))"# } ?? "")
+            return #"{"event":"closed","peer":\#(jsonString(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+        case .summary(let connections, let bytes, let intact):
+            return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)}"#
+        case .connected(let connections):
+            return #"{"event":"connected","connections":\#(connections)}"#
+        case .done(let bytes):
+            return #"{"event":"done","bytes_sent":\#(bytes)}"#
+        }
+    }
+
+    /// One line for a person.
+    public var text: String {
+        switch self {
+        case .listening(let address):
+            return "listening on \(address)"
+        case .closed(let peer, let bytes, let intact, let problem, let error):
+            return "connection from \(peer) closed: \(bytes) bytes received, "
+                + (intact ? "intact" : "NOT intact (\(problem ?? "corrupted"))")
+                + (error.map { ", \($0)" } ?? "")
+        case .summary(let connections, let bytes, let intact):
+            return "\(connections) connection\(connections == 1 ? "" : "s"), \(bytes) bytes received, "
+                + (intact ? "all intact" : "NOT all intact")
+        case .connected(let connections):
+            return "\(connections) connection\(connections == 1 ? "" : "s") open"
+        case .done(let bytes):
+            return "done: \(bytes) bytes sent"
+        }
+    }
+}
+
+/// Writes events to stdout, one line each, straight to the descriptor: nothing sits in a
+/// stdio buffer, so a test reading the pipe sees each event as it happens.
+public struct TrafficEventWriter: Sendable {
+    /// JSON lines when true, text lines otherwise.
+    public let json: Bool
+
+    public init(json: Bool) {
+        self.json = json
+    }
+
+    public func emit(_ event: TrafficEvent) {
+        let line = (json ? event.json : event.text) + "\n"
+        let bytes = Array(line.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return } // stdout gone: nothing useful left to do with the event
+            offset += n
+        }
+    }
+}
+
+/// `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a traffic server saw over its whole run.
+public struct TrafficServerSummary: Sendable, Equatable {
+    /// Connections accepted.
+    public var connections = 0
+    /// Bytes received on all connections, headers included.
+    public var bytesReceived: UInt64 = 0
+    /// Whether every byte of every connection matched the pattern.
+    public var intact = true
+}
+
+/// The receiving end of `mptop traffic`: accepts any number of MPTCP connections and checks
+/// every byte of each against `TrafficPattern`.
+///
+/// One thread runs a poll loop over all sockets, so thousands of idle connections cost a
+/// descriptor each and no thread stacks.
+public final class TrafficServer {
+    /// The address actually bound (the kernel's choice when port 0 was asked for).
+    public let address: TrafficEndpoint
+    private let listenFD: Int32
+
+    /// Reads per connection per wakeup before moving on, so one fast sender cannot starve the rest.
+    private static let readsPerWakeup = 16
+    private static let bufferSize = 256 * 1024
+
+    /// Opens an MPTCP listener on `endpoint`. Throws e.g. "cannot listen on 198.18.0.1:5201:
+    /// Address already in use".
+    public init(listen endpoint: TrafficEndpoint) throws {
+        FileDescriptorLimit.raiseToMaximum()
+        let fd = try MPTCPSocket.open(family: endpoint.family)
+        MPTCPSocket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+        let bound = endpoint.withSockaddr { bind(fd, $0, $1) }
+        guard bound == 0, listen(fd, 4096) == 0 else {
+            let code = errno
+            close(fd)
+            throw LabError.system("cannot listen on \(endpoint)", errno: code)
+        }
+        listenFD = fd
+        address = MPTCPSocket.localEndpoint(fd) ?? endpoint
+    }
+
+    deinit {
+        close(listenFD)
+    }
+
+    /// Reports `.listening`, then serves until `stop` fires, reporting `.closed` as each
+    /// connection ends; on stop, reports the still-open ones as `.closed` and then `.summary`.
+    @discardableResult
+    public func run(until stop: StopSignal, report: (TrafficEvent) -> Void) throws -> TrafficServerSummary {
+        report(.listening(address: address.description))
+        var summary = TrafficServerSummary()
+        var connections: [ServerConnection] = []
+        var acceptPausedUntil = 0.0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TrafficServer.bufferSize, alignment: 16)
+        defer {
+            buffer.deallocate()
+            for connection in connections { close(connection.fd) }
+        }
+
+        func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) {
+            if endOfStream { connection.verifier.finish() }
+            summary.bytesReceived += connection.verifier.bytesReceived
+            summary.intact = summary.intact && connection.verifier.intact
+            report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
+                           intact: connection.verifier.intact, problem: connection.verifier.problem, error: error))
+        }
+
+        while true {
+            let accepting = monotonicSeconds() >= acceptPausedUntil
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
+                       // A negative descriptor is skipped by poll: how accepting pauses.
+                       pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0)]
+            fds += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), accepting ? -1 : 100)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw LabError.system("poll failed", errno: errno)
+            }
+            if fds[0].revents != 0 { break }
+
+            // Highest index first, so removing a connection leaves the others' indexes valid.
+            for index in connections.indices.reversed() where fds[index + 2].revents != 0 {
+                switch drain(&connections[index], buffer: buffer) {
+                case .open:
+                    continue
+                case .endOfStream:
+                    finish(&connections[index], endOfStream: true, error: nil)
+                case .failed(let message):
+                    finish(&connections[index], endOfStream: false, error: message)
+                }
+                close(connections[index].fd)
+                connections.remove(at: index)
+            }
+
+            if fds[1].revents != 0 {
+                let result = acceptAll()
+                connections += result.accepted
+                summary.connections += result.accepted.count
+                // Out of descriptors: the listener stays readable, so stop polling it for a
+                // moment instead of spinning.
+                if result.outOfDescriptors { acceptPausedUntil = monotonicSeconds() + 0.1 }
+            }
+        }
+
+        for index in connections.indices {
+            finish(&connections[index], endOfStream: false, error: nil)
+        }
+        report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
+        return summary
+    }
+
+    /// Accepts every connection waiting in the backlog.
+    private func acceptAll() -> (accepted: [ServerConnection], outOfDescriptors: Bool) {
+        var accepted: [ServerConnection] = []
+        while true {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    // accept4 needs _GNU_SOURCE, which Glibc's Swift module does not define.
+                    accept(listenFD, $0, &length)
+                }
+            }
+            if fd < 0 {
+                switch errno {
+                case EINTR, ECONNABORTED: continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM: return (accepted, true)
+                default: return (accepted, false) // EAGAIN: backlog empty
+                }
+            }
+            MPTCPSocket.setNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            let peer = TrafficEndpoint(storage)?.description ?? "?"
+            accepted.append(ServerConnection(fd: fd, peer: peer))
+        }
+    }
+
+    private enum DrainResult {
+        case open, endOfStream, failed(String)
+    }
+
+    /// Reads what is available on `connection` and checks it.
+    private func drain(_ connection: inout ServerConnection, buffer: UnsafeMutableRawBufferPointer) -> DrainResult {
+        for _ in 0..<TrafficServer.readsPerWakeup {
+            let n = recv(connection.fd, buffer.baseAddress, buffer.count, 0)
+            if n > 0 {
+                connection.verifier.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            } else if n == 0 {
+                return .endOfStream
+            } else {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK: return .open
+                default: return .failed(errnoText(errno))
+                }
+            }
+        }
+        return .open
+    }
+}
+
+/// One accepted connection and what has been checked of its stream.
+struct ServerConnection {
+    let fd: Int32
+    let peer: String
+    var verifier = PatternVerifier()
+}

@@ -1,0 +1,89 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A netlink socket bound in the calling thread's network namespace.
+///
+/// Requests are synchronous: send, then read replies until DONE or an ACK/error. One receive
+/// buffer is reused for the socket's whole life, so a dump allocates nothing per datagram.
+public final class NetlinkSocket {
+    public enum Kind: Int32 { case route = 0, sockDiag = 4, generic = 16 }
+
+    public let fd: Int32
+    private var sequence: UInt32 = 0
+    private var buffer: UnsafeMutableRawBufferPointer
+
+    /// The kernel caps a dump datagram at 32 KiB; 64 KiB leaves room for any single message.
+    public init(_ proto: Kind, receiveBuffer: Int = 1 << 20) throws {
+        let fd = mptop_netlink_open(proto.rawValue, Int32(receiveBuffer))
+        guard fd >= 0 else { throw MPTopError.netlink("cannot open netlink socket", errno: -fd) }
+        self.fd = fd
+        buffer = .allocate(byteCount: 64 * 1024, alignment: 8)
+    }
+
+    deinit {
+        buffer.deallocate()
+        close(fd)
+    }
+
+    public func nextSequence() -> UInt32 {
+        sequence &+= 1
+        return sequence
+    }
+
+    public func send(_ bytes: [UInt8]) throws {
+        let n = bytes.withUnsafeBytes { mptop_netlink_send(fd, $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw MPTopError.netlink("netlink send failed", errno: Int32(-n)) }
+    }
+
+    /// Receives one datagram and hands it to `body`. The view is valid only inside `body`.
+    public func receive<T>(_ body: (ByteView) throws -> T) throws -> T {
+        var truncated: Int32 = 0
+        let n = mptop_netlink_recv(fd, buffer.baseAddress, buffer.count, &truncated)
+        guard n >= 0 else { throw MPTopError.netlink("netlink receive failed", errno: Int32(-n)) }
+        guard truncated == 0 else { throw MPTopError.malformed("datagram larger than \(buffer.count) bytes") }
+        return try body(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<n])))
+    }
+
+    /// Sends a dump request and calls `onMessage` for each reply message until NLMSG_DONE.
+    ///
+    /// Throws `.netlink` with the kernel's errno for an NLMSG_ERROR reply. Returns true when the
+    /// kernel flagged the dump as interrupted (the table changed while it was walked).
+    @discardableResult
+    public func dump(_ request: NetlinkRequestBuilder, onMessage: (NetlinkMessage) throws -> Void) throws -> Bool {
+        let seq = nextSequence()
+        try send(request.finish(sequence: seq))
+        var interrupted = false
+        while true {
+            let done: Bool = try receive { view in
+                var messages = NetlinkMessages(view)
+                while let m = messages.next() {
+                    guard m.sequence == seq else { continue } // stale reply of an earlier request
+                    if m.flags & NetlinkConstants.flagDumpInterrupted != 0 { interrupted = true }
+                    switch m.type {
+                    case NetlinkConstants.typeDone:
+                        return true
+                    case NetlinkConstants.typeError:
+                        let code = m.payload.u32(0).map { Int32(bitPattern: $0) } ?? -Int32(EIO)
+                        if code == 0 { return true }
+                        throw MPTopError.netlink("kernel refused the request", errno: -code)
+                    case NetlinkConstants.typeOverrun:
+                        throw MPTopError.malformed("netlink overrun")
+                    default:
+                        try onMessage(m)
+                    }
+                }
+                if messages.malformed { throw MPTopError.malformed("truncated netlink message") }
+                return false
+            }
+            if done { return interrupted }
+        }
+    }
+
+    /// Sends a request with NLM_F_ACK and waits for the ACK (or error). Replies other than the
+    /// ACK are handed to `onMessage`.
+    public func request(_ request: NetlinkRequestBuilder, onMessage: (NetlinkMessage) throws -> Void = { _ in }) throws {
+        try dump(request, onMessage: onMessage)
+    }
+}

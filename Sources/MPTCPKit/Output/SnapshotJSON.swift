@@ -1,0 +1,116 @@
+/// The JSON form of a snapshot: the contract documented in the README ("JSON output").
+/// Rates are bits per second, RTTs milliseconds, shares 0...1; unknown values are null.
+public enum SnapshotJSON {
+    public static func render(_ s: Snapshot) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("time", s.time, decimals: 3)
+        w.field("namespace", s.namespace)
+        w.beginArray("connections")
+        for c in s.connections { connection(c, &w) }
+        w.endArray()
+        w.beginArray("listeners")
+        for l in s.listeners {
+            w.beginObject()
+            w.field("local", l.local.description)
+            w.field("family", family(l.local.address))
+            process(l.process, &w)
+            w.field("inode", l.inode)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("interfaces")
+        for i in s.interfaces {
+            w.beginObject()
+            w.field("name", i.name)
+            w.field("index", i.index)
+            w.field("share", i.share, decimals: 4)
+            w.field("bytes", i.bytes)
+            w.field("bytes_tx", i.bytesTx)
+            w.field("bytes_rx", i.bytesRx)
+            w.field("tx_bps", i.txRate, decimals: 0)
+            w.field("rx_bps", i.rxRate, decimals: 0)
+            w.field("subflows", i.subflows)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("unmatched_subflows", s.unmatchedSubflows)
+        w.endObject()
+        return w.text
+    }
+
+    static func family(_ a: IPAddress) -> String { a.family == .ipv4 ? "ipv4" : "ipv6" }
+
+    static func process(_ p: ProcessRef?, _ w: inout JSONWriter) {
+        guard let p else { w.null("process"); return }
+        w.beginObject("process")
+        w.field("pid", p.pid)
+        w.field("name", p.name)
+        w.endObject()
+    }
+
+    static func connection(_ c: Connection, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("token", c.info.map { hex($0.token) })
+        w.field("local", c.local.description)
+        w.field("remote", c.remote.description)
+        w.field("family", family(c.local.address))
+        w.field("state", SocketState.name(c.state))
+        w.field("fallback", c.fallback)
+        process(c.process, &w)
+        w.field("inode", c.inode)
+        w.field("uid", c.uid)
+        w.field("cookie", c.cookie)
+        w.field("subflows_total", c.info?.subflowsTotal.map(Int.init) ?? c.subflows.count)
+        w.field("bytes_sent", c.info?.bytesSent)
+        w.field("bytes_received", c.info?.bytesReceived)
+        w.field("bytes_acked", c.info?.bytesAcked)
+        w.field("bytes_retrans", c.info?.bytesRetrans)
+        w.field("tx_bps", c.txRate, decimals: 0)
+        w.field("rx_bps", c.rxRate, decimals: 0)
+        w.beginArray("interfaces")
+        for s in c.interfaceShares {
+            w.beginObject()
+            w.field("name", s.name)
+            w.field("share", s.share, decimals: 4)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("subflows")
+        for sf in c.subflows { subflow(sf, &w) }
+        w.endArray()
+        w.endObject()
+    }
+
+    static func subflow(_ sf: Subflow, _ w: inout JSONWriter) {
+        let t = sf.tcp
+        w.beginObject()
+        w.field("local", sf.local.description)
+        w.field("remote", sf.remote.description)
+        w.field("interface", sf.interfaceName)
+        w.field("ifindex", sf.interfaceIndex)
+        w.field("state", SocketState.name(sf.state))
+        w.field("initial", sf.ulp?.isJoin.map { !$0 })
+        w.field("backup", sf.backup)
+        w.field("local_id", sf.ulp?.localID)
+        w.field("remote_id", sf.ulp?.remoteID)
+        w.field("token_remote", sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : hex($0) })
+        w.field("cwnd", t?.sndCwnd)
+        w.field("ssthresh", t.flatMap { $0.ssthreshIsInfinite ? nil : $0.sndSsthresh })
+        w.field("rtt_ms", t?.rtt.map { Double($0) / 1000 })
+        w.field("rttvar_ms", t?.rttVar.map { Double($0) / 1000 })
+        w.field("min_rtt_ms", t?.minRtt.map { Double($0) / 1000 })
+        w.field("bytes_acked", t?.bytesAcked)
+        w.field("bytes_received", t?.bytesReceived)
+        w.field("bytes_sent", t?.bytesSent)
+        w.field("bytes_retrans", t?.bytesRetrans)
+        w.field("retrans", t?.totalRetrans)
+        w.field("delivery_rate_bps", t?.deliveryRate.map { $0 &* 8 })
+        w.field("pacing_rate_bps", t?.pacingRate.flatMap { $0 == UInt64.max ? nil : $0 &* 8 })
+        w.field("tx_bps", sf.txRate, decimals: 0)
+        w.field("rx_bps", sf.rxRate, decimals: 0)
+        w.field("congestion", sf.congestion)
+        w.field("cookie", sf.cookie)
+        w.endObject()
+    }
+}

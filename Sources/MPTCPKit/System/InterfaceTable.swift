@@ -1,0 +1,94 @@
+/// The namespace's interfaces and addresses, from rtnetlink, and which interface carries a subflow.
+public final class InterfaceTable {
+    public struct Link: Sendable {
+        public let index: UInt32
+        public let name: String
+        public let up: Bool
+        public let loopback: Bool
+    }
+
+    public private(set) var links: [UInt32: Link] = [:]
+    /// Local address → interface index (addresses on loopback excluded: they say nothing about the path).
+    private var addressOwner: [IPAddress: UInt32] = [:]
+    /// (local, remote) → output interface from a route lookup; kept until the tables change.
+    private var routeCache: [RouteKey: UInt32] = [:]
+    private var fingerprint = 0
+    private let socket: NetlinkSocket
+
+    struct RouteKey: Hashable {
+        let local: IPAddress
+        let remote: IPAddress
+    }
+
+    public init() throws {
+        socket = try NetlinkSocket(.route, receiveBuffer: 256 * 1024)
+    }
+
+    public func name(of index: UInt32) -> String? { links[index]?.name }
+
+    /// Re-reads links and addresses (two small dumps). Drops the route cache when they changed.
+    public func refresh() throws {
+        var newLinks: [UInt32: Link] = [:]
+        var req = NetlinkRequestBuilder(type: 18, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagDump) // RTM_GETLINK
+        req.append([UInt8](repeating: 0, count: 16)) // struct ifinfomsg
+        try socket.dump(req) { m in
+            guard m.type == 16, let index = m.payload.u32(4), let flags = m.payload.u32(8),
+                  let attrs = m.payload.slice(16, m.payload.count - 16) else { return }
+            for a in NetlinkAttributes(attrs) where a.type == 3 { // IFLA_IFNAME
+                newLinks[index] = Link(index: index, name: a.payload.cString(), up: flags & 0x1 != 0, loopback: flags & 0x8 != 0)
+            }
+        }
+        var owners: [IPAddress: UInt32] = [:]
+        var areq = NetlinkRequestBuilder(type: 22, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagDump) // RTM_GETADDR
+        areq.append([UInt8](repeating: 0, count: 8)) // struct ifaddrmsg
+        try socket.dump(areq) { m in
+            guard m.type == 20, let fam = m.payload.u8(0), let family = IPAddress.Family(rawValue: fam),
+                  let index = m.payload.u32(4), let attrs = m.payload.slice(8, m.payload.count - 8) else { return }
+            if newLinks[index]?.loopback ?? false { return }
+            var local: IPAddress?, address: IPAddress?
+            for a in NetlinkAttributes(attrs) {
+                if a.type == 2 { local = IPAddress(family: family, view: a.payload, offset: 0) }
+                if a.type == 1 { address = IPAddress(family: family, view: a.payload, offset: 0) }
+            }
+            if let addr = local ?? address { owners[addr] = index }
+        }
+        var h = Hasher()
+        for (i, l) in newLinks.sorted(by: { $0.key < $1.key }) { h.combine(i); h.combine(l.name); h.combine(l.up) }
+        for (a, i) in owners.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(i) }
+        let fp = h.finalize()
+        if fp != fingerprint { routeCache.removeAll(keepingCapacity: true) }
+        fingerprint = fp
+        links = newLinks
+        addressOwner = owners
+    }
+
+    /// The interface that carries a subflow: the device it is bound to, else the interface that
+    /// owns its local address, else the kernel's route to the peer (a server answering from an
+    /// address on `lo` sends out of whichever device the route names).
+    public func resolve(local: IPAddress, remote: IPAddress, bound: UInt32) -> UInt32? {
+        if bound != 0 { return bound }
+        let l = local.unmapped, r = remote.unmapped
+        if let owner = addressOwner[l] { return owner }
+        let key = RouteKey(local: l, remote: r)
+        if let cached = routeCache[key] { return cached == 0 ? nil : cached }
+        let oif = (try? routeLookup(local: l, remote: r)) ?? nil
+        routeCache[key] = oif ?? 0
+        return oif
+    }
+
+    /// `ip route get REMOTE from LOCAL`: RTM_GETROUTE, answered by one RTM_NEWROUTE with RTA_OIF.
+    private func routeLookup(local: IPAddress, remote: IPAddress) throws -> UInt32? {
+        guard local.family == remote.family else { return nil }
+        let bits: UInt8 = remote.family == .ipv4 ? 32 : 128
+        var req = NetlinkRequestBuilder(type: 26, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagAck)
+        req.append([remote.family.rawValue, bits, local.isUnspecified ? 0 : bits, 0, 0, 0, 0, 0, 0, 0, 0, 0]) // struct rtmsg
+        req.appendAttribute(type: 1, payload: remote.bytes) // RTA_DST
+        if !local.isUnspecified { req.appendAttribute(type: 2, payload: local.bytes) } // RTA_SRC
+        var oif: UInt32?
+        try socket.request(req) { m in
+            guard m.type == 24, let attrs = m.payload.slice(12, m.payload.count - 12) else { return }
+            for a in NetlinkAttributes(attrs) where a.type == 4 { oif = a.payload.u32(0) } // RTA_OIF
+        }
+        return oif
+    }
+}

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The MPTCP sysctls of the current network namespace (`/proc/sys/net/mptcp`, per netns).
+public struct MPTCPSysctl: Sendable {
+    /// Nil when the kernel has no MPTCP at all.
+    public var enabled: Bool?
+    /// "kernel" or "userspace" (`path_manager`, 6.15+; else derived from `pm_type`).
+    public var pathManager: String?
+    public var scheduler: String?
+
+    public static func read(root: String = "/proc/sys/net/mptcp") -> MPTCPSysctl {
+        var s = MPTCPSysctl()
+        s.enabled = readValue("\(root)/enabled").map { $0 != "0" }
+        if let pm = readValue("\(root)/path_manager") {
+            s.pathManager = pm
+        } else if let t = readValue("\(root)/pm_type") {
+            s.pathManager = t == "1" ? "userspace" : "kernel"
+        }
+        s.scheduler = readValue("\(root)/scheduler")
+        return s
+    }
+
+    /// First line of a small /proc file, trimmed; nil when it cannot be read.
+    public static func readValue(_ path: String) -> String? {
+        guard let f = fopen(path, "r") else { return nil }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 256)
+        guard fgets(&buf, Int32(buf.count), f) != nil else { return nil }
+        var s = String(cChars: buf)
+        while s.last == "\n" || s.last == " " { s.removeLast() }
+        return s
+    }
+}

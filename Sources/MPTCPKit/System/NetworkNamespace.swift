@@ -1,0 +1,28 @@
+import CNetlink
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entering a named network namespace, as `ip -n NAME` does (`/run/netns/NAME`).
+public enum NetworkNamespace {
+    /// Moves the calling thread into namespace `name`. Call it before opening any socket:
+    /// a socket stays in the namespace it was created in.
+    public static func enter(_ name: String) throws {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw MPTopError.usage("invalid namespace name '\(name)'")
+        }
+        let path = "/run/netns/\(name)"
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw MPTopError.noSuchNamespace(name) }
+            if e == EACCES || e == EPERM { throw MPTopError.namespacePermission(name) }
+            throw MPTopError.netlink("cannot open \(path)", errno: e)
+        }
+        defer { close(fd) }
+        let r = mptop_setns_net(fd)
+        if r == -EPERM { throw MPTopError.namespacePermission(name) }
+        if r == -EINVAL { throw MPTopError.noSuchNamespace(name) } // a file there that is not a netns
+        guard r == 0 else { throw MPTopError.netlink("cannot enter namespace '\(name)'", errno: -r) }
+    }
+}

@@ -1,0 +1,31 @@
+import MPTCPKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CommandLine {
+    /// Runs mptop with `args` (without the program name) and returns the exit status.
+    /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
+    static func run(_ args: [String]) -> Int32 {
+        do {
+            switch args.first {
+            case "traffic":
+                return try TrafficCommand.run(Array(args.dropFirst()))
+            case "capture":
+                return try CaptureCommand.run(Array(args.dropFirst()))
+            default:
+                let options = try MonitorOptions.parse(args)
+                if options.help { print(HelpText.main); return 0 }
+                if options.version { print(HelpText.version); return 0 }
+                return try MonitorCommand.run(options)
+            }
+        } catch let e as MPTopError {
+            Console.err("mptop: \(e)\n")
+            if case .usage = e { return 2 }
+            return 1
+        } catch {
+            Console.err("mptop: \(error)\n")
+            return 1
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// `mptop --help`.
+enum HelpText {
+    static let version = "mptop 0.1.0"
+
+    static let main = """
+    mptop: watch Linux Multipath TCP connections, their subflows and interfaces, live.
+
+    USAGE
+      mptop [--netns NAME] [--interval SECS]        live view (refreshes until Ctrl-C)
+      mptop --once [--json] [--netns NAME]           one report, then exit
+      mptop --json [--interval SECS] [--count N]     stream snapshots, one JSON object per line
+      mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
+      mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)
+
+    OPTIONS
+      -1, --once            take one report and exit. Rates are measured over --interval
+                            (default 0.5 s here); --interval 0 reports without rates.
+      -j, --json            print JSON instead of a table (fields: see README, "JSON output").
+      -i, --interval SECS   time between samples (default 1; 0 = back to back).
+      -c, --count N         stop after N samples.
+      -n, --netns NAME      look into network namespace NAME (as 'ip -n NAME'; needs root).
+          --no-processes    do not look up owning processes (skips the /proc scan).
+      -h, --help            show this help.
+      -V, --version         show the version.
+
+    WHAT YOU SEE
+      Every MPTCP connection in the namespace (token, addresses, state, fallback, owning
+      process, MPTCP-level bytes) with its TCP subflows beneath it (interface, cwnd, RTT and
+      variance, bytes acked/received, retransmissions, rates, backup), the listening MPTCP
+      sockets, and each interface's share of the bytes carried by MPTCP subflows.
+      Rates are bits per second (Kb/s, Mb/s); byte counts use KiB/MiB; RTTs milliseconds.
+
+    PERMISSIONS
+      Any user can read MPTCP connections of their namespace. Entering another namespace
+      needs root. Kernels before 6.15 hide subflow tokens and ids from users without
+      CAP_NET_ADMIN; subflows are then matched to connections by socket inode.
+    """
+}
