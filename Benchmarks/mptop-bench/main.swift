@@ -93,11 +93,11 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
     let server = try lab.spawn(in: lab.serverNamespace, executable: mptop,
-                               arguments: ["traffic", "serve", "--listen", "\(LabAddress.serviceIPv4):5201"])
-    guard server.waitForLine(containing: "listening", timeout: 10) != nil else { fail("traffic server did not start: \(server.errorOutput)") }
+                               arguments: ["traffic", "serve", "--json", "--listen", "\(LabAddress.serviceIPv4):5201"])
+    guard server.waitForLine(containing: "\"listening\"", timeout: 10) != nil else { fail("traffic server did not start: \(server.errorOutput)") }
     let client = try lab.spawn(in: lab.clientNamespace, executable: mptop,
-                               arguments: ["traffic", "send", "--to", "\(LabAddress.serviceIPv4):5201", "--connections", String(n), "--hold"])
-    guard client.waitForLine(containing: "connected", timeout: 300) != nil else { fail("clients did not connect: \(client.errorOutput)") }
+                               arguments: ["traffic", "send", "--json", "--to", "\(LabAddress.serviceIPv4):5201", "--connections", String(n), "--hold"])
+    guard client.waitForLine(containing: "\"connected\"", timeout: 300) != nil else { fail("clients did not connect: \(client.errorOutput)") }
 
     // Measure from inside the client namespace, as `mptop --netns` does.
     try NetworkNamespace.enter(lab.clientNamespace)

@@ -14,7 +14,8 @@ public struct TrafficClientOptions: Sendable {
     public var seconds: Double?
     /// Total sending rate over all connections in bits per second; nil for as fast as possible.
     public var rateBitsPerSecond: Double?
-    /// Open the connections and keep them idle (send nothing) until stopped or `seconds` pass.
+    /// Open the connections, send only each one's header, and keep them idle until stopped or
+    /// `seconds` pass.
     public var hold: Bool
     /// How long one connect may take before it counts as failed.
     public var connectTimeout: Double
@@ -71,6 +72,7 @@ public final class TrafficClient {
         let deadline = options.seconds.map { start + $0 }
         var sent: UInt64 = 0
         if options.hold {
+            try sendHeaders(&connections, sent: &sent)
             wait(for: stop, deadline: deadline)
         } else {
             let finished = try stream(&connections, sent: &sent, until: stop, deadline: deadline)
@@ -217,6 +219,22 @@ public final class TrafficClient {
                 if n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)) { stillOpen.append(index) }
             }
             open = stillOpen
+        }
+    }
+
+    /// Sends each connection's 16-byte header. Idle connections still need this much: a
+    /// client's MPTCP connection is only fully established once data has been exchanged, and
+    /// only then does the path manager open the extra subflows.
+    private func sendHeaders(_ connections: inout [ClientConnection], sent: inout UInt64) throws {
+        for index in connections.indices {
+            let header = TrafficPattern.header(seed: connections[index].seed)
+            // An empty send buffer always takes 16 bytes, so a non-blocking send cannot be short.
+            let n = header.withUnsafeBytes { Glibc.send(connections[index].fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n == header.count else {
+                throw LabError.system("connection to \(options.target) lost", errno: n < 0 ? errno : EAGAIN)
+            }
+            connections[index].sent = UInt64(n)
+            sent += UInt64(n)
         }
     }
 

@@ -11,6 +11,8 @@ extension CommandLine {
             switch args.first {
             case "traffic":
                 return try TrafficCommand.run(Array(args.dropFirst()))
+            case "demo":
+                return try DemoCommand.run(Array(args.dropFirst()))
             case "capture":
                 return try CaptureCommand.run(Array(args.dropFirst()))
             default:

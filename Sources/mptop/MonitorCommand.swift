@@ -5,7 +5,8 @@ import Glibc
 
 /// `mptop --once`, `mptop --json`, and the plain live view: samples the namespace and prints.
 enum MonitorCommand {
-    static func run(_ o: MonitorOptions) throws -> Int32 {
+    /// `shouldStop` is polled between samples (the demo stops on Ctrl-C and cleans up).
+    static func run(_ o: MonitorOptions, shouldStop: () -> Bool = { false }) throws -> Int32 {
         if let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
@@ -35,10 +36,12 @@ enum MonitorCommand {
             emit(snapshot, o, clearScreen: live)
             emitted += 1
             if let c = o.count, emitted >= c { break }
+            if shouldStop() { break }
             // Fixed-rate schedule: a slow sample does not push every later one back.
             deadline &+= UInt64(interval * 1e9)
             let now = Clock.system.monotonicNanos()
-            if deadline > now { sleepSeconds(Double(deadline - now) / 1e9) } else { deadline = now }
+            if deadline > now { sleepSeconds(Double(deadline - now) / 1e9, shouldStop) } else { deadline = now }
+            if shouldStop() { break }
         }
         return 0
     }
@@ -50,7 +53,17 @@ enum MonitorCommand {
         }
     }
 
-    static func sleepSeconds(_ s: Double) {
+    /// Sleeps in slices of at most 100 ms so a stop request is noticed promptly.
+    static func sleepSeconds(_ s: Double, _ shouldStop: () -> Bool = { false }) {
+        var remaining = s
+        while remaining > 0 && !shouldStop() {
+            let slice = min(remaining, 0.1)
+            nanosleepSeconds(slice)
+            remaining -= slice
+        }
+    }
+
+    static func nanosleepSeconds(_ s: Double) {
         guard s > 0 else { return }
         var left = timespec(tv_sec: Int(s), tv_nsec: Int((s - Double(Int(s))) * 1e9))
         var rest = timespec()

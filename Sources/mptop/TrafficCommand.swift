@@ -27,7 +27,8 @@ enum TrafficCommand {
       --seconds S           send (or, with --hold, hold) for S seconds.
       --rate BITS           total rate over all connections, bits per second (e.g. 20M, 500k).
       --connections N       connections to open (default 1).
-      --hold                open the connections and keep them idle, sending nothing.
+      --hold                open the connections, send only each one's 16-byte header (MPTCP
+                            opens extra subflows only after the first data), then stay idle.
       --json                one JSON object per line instead of text:
                               serve: {"event":"listening","address":...}
                                      {"event":"closed","peer":...,"bytes_received":N,"intact":bool}
@@ -118,7 +119,7 @@ enum TrafficCommand {
             throw MPTopError.usage("use --bytes or --seconds, not both")
         }
         if hold && (bytes != nil || rate != nil) {
-            throw MPTopError.usage("--hold sends nothing; it takes --seconds but not --bytes or --rate")
+            throw MPTopError.usage("--hold keeps connections idle; it takes --seconds but not --bytes or --rate")
         }
         let stop = try StopSignal()
         stop.installSignalHandlers()

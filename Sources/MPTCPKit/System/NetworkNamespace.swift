@@ -26,3 +26,23 @@ public enum NetworkNamespace {
         guard r == 0 else { throw MPTopError.netlink("cannot enter namespace '\(name)'", errno: -r) }
     }
 }
+
+extension NetworkNamespace {
+    /// The namespace the calling thread is in now, to come back to later (the demo leaves the
+    /// lab's namespace before deleting it, or it would count itself among the lab's processes).
+    public final class Saved {
+        private let fd: Int32
+
+        public init() throws {
+            fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw MPTopError.netlink("cannot open /proc/self/ns/net", errno: errno) }
+        }
+
+        deinit { close(fd) }
+
+        public func restore() throws {
+            let r = mptop_setns_net(fd)
+            guard r == 0 else { throw MPTopError.netlink("cannot return to the original network namespace", errno: -r) }
+        }
+    }
+}
