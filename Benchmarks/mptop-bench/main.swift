@@ -99,8 +99,10 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
                                arguments: ["traffic", "send", "--json", "--to", "\(LabAddress.serviceIPv4):5201", "--connections", String(n), "--hold"])
     guard client.waitForLine(containing: "\"connected\"", timeout: 300) != nil else { fail("clients did not connect: \(client.errorOutput)") }
 
-    // Measure from inside the client namespace, as `mptop --netns` does.
+    // Measure from inside the client namespace, as `mptop --netns` does; go home before teardown.
+    let home = try NetworkNamespace.Saved()
     try NetworkNamespace.enter(lab.clientNamespace)
+    defer { try? home.restore() }
     let sampler = try Sampler(options: .init(processes: false))
     let deadline = now() + 120_000_000_000
     var seen = 0
@@ -112,21 +114,31 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
     }
     guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
 
+    // ss runs in its own loop: interleaving its processes with the samples would charge
+    // mptop for the cache damage they do.
     let raw = try NetlinkSocket(.sockDiag)
     var payload = 0
-    var rawTimes: [Double] = [], sampleTimes: [Double] = [], ssTimes: [Double] = []
+    func timed(_ body: () throws -> Void) rethrows -> [Double] {
+        try body()
+        return try (0..<rounds).map { _ in try milliseconds(body) }
+    }
+    // Let the generator finish accepting and settle: on 2 cores its start-up would be measured too.
+    sleep(3)
+    // Alternate the bare dump and the samples round by round, so drift hits them alike.
+    let withProcesses = try Sampler(options: .init(processes: true))
+    let cold = try milliseconds { _ = try withProcesses.sampleWithoutRates() }
+    _ = try rawDump(raw)
+    _ = try sampler.sampleWithoutRates()
+    var rawTimes: [Double] = [], sampleTimes: [Double] = [], warm: [Double] = []
     for _ in 0..<rounds {
         rawTimes.append(try milliseconds { payload = try rawDump(raw) })
         sampleTimes.append(try milliseconds { _ = try sampler.sampleWithoutRates() })
-        ssTimes.append(milliseconds {
-            _ = runMeasured(ss, ["-N", lab.clientNamespace, "-Mi"])
-            _ = runMeasured(ss, ["-N", lab.clientNamespace, "-tni"])
-        })
+        warm.append(try milliseconds { _ = try withProcesses.sampleWithoutRates() })
     }
-    let withProcesses = try Sampler(options: .init(processes: true))
-    let cold = try milliseconds { _ = try withProcesses.sampleWithoutRates() }
-    var warm: [Double] = []
-    for _ in 0..<rounds { warm.append(try milliseconds { _ = try withProcesses.sampleWithoutRates() }) }
+    let ssTimes = timed {
+        _ = runMeasured(ss, ["-N", lab.clientNamespace, "-Mi"])
+        _ = runMeasured(ss, ["-N", lab.clientNamespace, "-tni"])
+    }
     let once = runMeasured(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace])
 
     let r = median(rawTimes), s = median(sampleTimes), x = median(ssTimes)

@@ -58,10 +58,12 @@ public final class Lab: @unchecked Sendable {
         guard let ip = ShellCommand.locate("ip") else {
             throw LabError(.command, "cannot run 'ip': not found in PATH or sbin directories")
         }
-        let process = try LabProcess(executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments)
         lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { throw LabError(.command, "cannot start \(executable): the lab is closed") }
+        // Started under the lock so close() cannot miss a process that is just starting.
+        let process = try LabProcess(executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments)
         processes.append(process)
-        lock.unlock()
         return process
     }
 
@@ -110,7 +112,10 @@ public final class Lab: @unchecked Sendable {
             let pids = (try? ShellCommand.check("ip", ["netns", "pids", namespace]))?
                 .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) } ?? []
             if pids.isEmpty { break }
-            for pid in pids { kill(pid, SIGKILL) }
+            // Never ourselves: a process that entered the lab (demo, benchmark) is listed too.
+            let others = pids.filter { $0 != getpid() }
+            if others.isEmpty { break }
+            for pid in others { kill(pid, SIGKILL) }
             usleep(50_000)
         }
         _ = try? ShellCommand.run("ip", ["netns", "delete", namespace])

@@ -137,7 +137,9 @@ public final class TrafficClient {
             if active.isEmpty { return true }
 
             var timeout: Double? = deadline.map { $0 - now }
-            var allowance = TrafficClient.chunkSize
+            // Bytes this round may send over all connections: the pacer's budget, or a full
+            // chunk for each connection when unpaced.
+            var allowance = TrafficClient.chunkSize * active.count
             if pacer != nil {
                 allowance = pacer?.allowance(now: now) ?? 0
                 if allowance == 0 {
@@ -145,9 +147,9 @@ public final class TrafficClient {
                     timeout = min(timeout ?? wait, wait)
                 }
             }
-            // Rotate the starting connection so each gets its turn at the rate budget.
-            rotation = (rotation + 1) % active.count
-            let order = Array(active[rotation...] + active[..<rotation])
+            // Start after the connection that sent last, so under a rate limit each gets its turn.
+            let first = rotation % active.count
+            let order = Array(active[first...] + active[..<first])
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
             if allowance > 0 {
                 fds += order.map { pollfd(fd: connections[$0].fd, events: Int16(POLLOUT), revents: 0) }
@@ -169,7 +171,7 @@ public final class TrafficClient {
                     let code = MPTCPSocket.pendingError(connections[index].fd)
                     throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : errnoText(code))")
                 }
-                var count = allowance
+                var count = min(allowance, TrafficClient.chunkSize)
                 if let limit = connections[index].limit {
                     count = Int(min(UInt64(count), limit - connections[index].sent))
                 }
@@ -182,6 +184,7 @@ public final class TrafficClient {
                 }
                 connections[index].sent += UInt64(n)
                 sent += UInt64(n)
+                rotation = first + slot + 1
                 allowance -= n
                 pacer?.consume(n)
                 if let limit = connections[index].limit, connections[index].sent >= limit {
@@ -258,41 +261,6 @@ struct ClientConnection {
     let limit: UInt64?
     var sent: UInt64 = 0
     var finished = false
-}
-
-/// A token bucket that spreads sends over time to hold a bit rate.
-struct SendPacer {
-    let bytesPerSecond: Double
-    /// The most the bucket holds: 50 ms of traffic, but never less than one minimum send.
-    let capacity: Double
-    /// Below this allowance the sender waits instead of making tiny writes.
-    let minimumSend: Double
-    private var tokens: Double
-    private var last: Double
-
-    init(bitsPerSecond: Double, now: Double) {
-        bytesPerSecond = max(bitsPerSecond / 8, 1)
-        minimumSend = min(16 * 1024, max(1, bytesPerSecond * 0.01))
-        capacity = max(minimumSend, bytesPerSecond * 0.05)
-        tokens = minimumSend
-        last = now
-    }
-
-    /// Bytes that may be sent now (0 when the sender should wait).
-    mutating func allowance(now: Double) -> Int {
-        tokens = min(capacity, tokens + (now - last) * bytesPerSecond)
-        last = now
-        return tokens >= minimumSend ? Int(min(tokens, Double(TrafficClient.chunkSize))) : 0
-    }
-
-    /// Seconds until a minimum send's worth of tokens has accumulated.
-    func secondsUntilNextSend() -> Double {
-        max(0.001, (minimumSend - tokens) / bytesPerSecond)
-    }
-
-    mutating func consume(_ bytes: Int) {
-        tokens -= Double(bytes)
-    }
 }
 
 /// `1.5` -> "1.5", `10.0` -> "10".

@@ -72,21 +72,6 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(rows.count, 3)
     }
 
-    func testUnits() {
-        XCTAssertEqual(Units.rate(nil), "-")
-        XCTAssertEqual(Units.rate(999), "999b/s")
-        XCTAssertEqual(Units.rate(1_500), "1.5Kb/s")
-        XCTAssertEqual(Units.rate(45_200_000), "45Mb/s")
-        XCTAssertEqual(Units.rate(2_500_000_000), "2.5Gb/s")
-        XCTAssertEqual(Units.bytes(0), "0B")
-        XCTAssertEqual(Units.bytes(4 * 1024 * 1024 + 100_000), "4.1MiB")
-        XCTAssertEqual(Units.milliseconds(micros: 12_500), "12.5ms")
-        XCTAssertEqual(Units.milliseconds(micros: 250_000), "250ms")
-        XCTAssertEqual(Units.percent(0.256), "26%")
-        XCTAssertEqual(Units.fixed(-0.04, decimals: 1), "0.0")
-        XCTAssertEqual(Units.fixed(1.05, decimals: 2), "1.05")
-    }
-
     func testAddresses() throws {
         let mapped = try XCTUnwrap(IPAddress("::ffff:198.18.1.1"))
         XCTAssertEqual(mapped.family, .ipv6)

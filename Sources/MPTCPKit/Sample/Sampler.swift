@@ -59,18 +59,14 @@ public final class Sampler {
                 throw MPTopError.mptcpDiagMissing
             }
         }
-        var inodes = Set<UInt32>()
-        inodes.reserveCapacity(sockets.count)
-        for s in sockets where s.inode != 0 { inodes.insert(s.inode) }
-        var subflows: [Subflow] = []
-        subflows.reserveCapacity(sockets.count * 2)
+        var joiner = SubflowJoiner(sockets: sockets)
         for family in [IPAddress.Family.ipv4, .ipv6] {
             interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
                 if m.type == SockDiagRequest.messageType,
-                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { inodes.contains($0) }) { subflows.append(s) }
+                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: joiner.isConnectionInode) { joiner.add(s) }
             } || interrupted
         }
-        let joined = SubflowJoiner.join(sockets: sockets, subflows: subflows)
+        let joined = joiner.finish()
         snapshot.connections = joined.connections
         snapshot.listeners = joined.listeners
         snapshot.unmatchedSubflows = joined.unmatchedSubflows
@@ -79,9 +75,10 @@ public final class Sampler {
         try interfaces.refresh()
         for ci in snapshot.connections.indices {
             for si in snapshot.connections[ci].subflows.indices {
-                let sf = snapshot.connections[ci].subflows[si]
-                snapshot.connections[ci].subflows[si].interfaceIndex =
-                    interfaces.resolve(local: sf.local.address, remote: sf.remote.address, bound: sf.boundInterfaceIndex)
+                snapshot.connections[ci].subflows[si].interfaceIndex = interfaces.resolve(
+                    local: snapshot.connections[ci].subflows[si].local.address,
+                    remote: snapshot.connections[ci].subflows[si].remote.address,
+                    bound: snapshot.connections[ci].subflows[si].boundInterfaceIndex)
             }
         }
         snapshot.interfaces = Shares.apply(to: &snapshot.connections, names: interfaces.name(of:))

@@ -6,31 +6,42 @@ public enum Shares {
     /// Bytes are what the live subflows carried (acked + received); a subflow that closed takes
     /// its bytes with it, as the kernel forgets them too.
     public static func apply(to connections: inout [Connection], names: (UInt32) -> String?) -> [InterfaceUsage] {
-        var usage: [UInt32: InterfaceUsage] = [:]
+        // Hot path at thousands of connections: interfaces are few, so small arrays searched
+        // linearly beat string-keyed dictionaries, and each name is looked up once.
+        var usage: [InterfaceUsage] = []
+        var perInterface: [(index: UInt32, bytes: UInt64)] = []
         for ci in connections.indices {
-            var perInterface: [String: UInt64] = [:]
+            perInterface.removeAll(keepingCapacity: true)
             var total: UInt64 = 0
             for si in connections[ci].subflows.indices {
-                let sf = connections[ci].subflows[si]
-                guard let index = sf.interfaceIndex else { continue }
-                let name = names(index) ?? "if\(index)"
-                connections[ci].subflows[si].interfaceName = name
-                let carried = sf.bytesCarried
-                perInterface[name, default: 0] &+= carried
-                total &+= carried
-                var u = usage[index] ?? InterfaceUsage(name: name, index: index)
-                u.bytesTx &+= sf.tcp?.bytesAcked ?? 0
-                u.bytesRx &+= sf.tcp?.bytesReceived ?? 0
-                u.subflows += 1
-                usage[index] = u
+                guard let index = connections[ci].subflows[si].interfaceIndex else { continue }
+                let u: Int
+                if let found = usage.firstIndex(where: { $0.index == index }) {
+                    u = found
+                } else {
+                    usage.append(InterfaceUsage(name: names(index) ?? "if\(index)", index: index))
+                    u = usage.count - 1
+                }
+                connections[ci].subflows[si].interfaceName = usage[u].name
+                let tx = connections[ci].subflows[si].tcp?.bytesAcked ?? 0
+                let rx = connections[ci].subflows[si].tcp?.bytesReceived ?? 0
+                usage[u].bytesTx &+= tx
+                usage[u].bytesRx &+= rx
+                usage[u].subflows += 1
+                total &+= tx &+ rx
+                if let p = perInterface.firstIndex(where: { $0.index == index }) {
+                    perInterface[p].bytes &+= tx &+ rx
+                } else {
+                    perInterface.append((index, tx &+ rx))
+                }
             }
             connections[ci].interfaceShares = perInterface
-                .map { InterfaceShare(name: $0.key, share: total == 0 ? 0 : Double($0.value) / Double(total)) }
+                .map { p in InterfaceShare(name: usage.first { $0.index == p.index }!.name,
+                                           share: total == 0 ? 0 : Double(p.bytes) / Double(total)) }
                 .sorted { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name }
         }
-        let all = usage.values.reduce(UInt64(0)) { $0 &+ $1.bytes }
-        return usage.values
-            .map { u in var u = u; u.share = all == 0 ? 0 : Double(u.bytes) / Double(all); return u }
-            .sorted { $0.index < $1.index }
+        let all = usage.reduce(UInt64(0)) { $0 &+ $1.bytes }
+        for i in usage.indices { usage[i].share = all == 0 ? 0 : Double(usage[i].bytes) / Double(all) }
+        return usage.sorted { $0.index < $1.index }
     }
 }

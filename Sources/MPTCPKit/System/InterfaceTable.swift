@@ -13,6 +13,8 @@ public final class InterfaceTable {
     /// (local, remote) → output interface from a route lookup; kept until the tables change.
     private var routeCache: [RouteKey: UInt32] = [:]
     private var fingerprint = 0
+    /// The last local-address lookup: thousands of subflows share a handful of local addresses.
+    private var lastOwner: (address: IPAddress, index: UInt32)?
     private let socket: NetlinkSocket
 
     struct RouteKey: Hashable {
@@ -60,6 +62,7 @@ public final class InterfaceTable {
         fingerprint = fp
         links = newLinks
         addressOwner = owners
+        lastOwner = nil
     }
 
     /// The interface that carries a subflow: the device it is bound to, else the interface that
@@ -68,7 +71,11 @@ public final class InterfaceTable {
     public func resolve(local: IPAddress, remote: IPAddress, bound: UInt32) -> UInt32? {
         if bound != 0 { return bound }
         let l = local.unmapped, r = remote.unmapped
-        if let owner = addressOwner[l] { return owner }
+        if let last = lastOwner, last.address == l { return last.index }
+        if let owner = addressOwner[l] {
+            lastOwner = (l, owner)
+            return owner
+        }
         let key = RouteKey(local: l, remote: r)
         if let cached = routeCache[key] { return cached == 0 ? nil : cached }
         let oif = (try? routeLookup(local: l, remote: r)) ?? nil

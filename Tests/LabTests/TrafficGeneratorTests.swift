@@ -1,0 +1,57 @@
+import Foundation
+import LabKit
+import XCTest
+
+/// `mptop traffic` itself, over a real lab: the numbers it reports and how it fails.
+final class TrafficGeneratorTests: XCTestCase {
+    func testFixedByteCountArrivesIntactOverBothPaths() throws {
+        let lab = try makeLab()
+        // 2 MB per connection over 70 Mbit/s: well under a second of traffic.
+        let session = try TrafficSession(lab: lab, connections: 3, sendArguments: ["--bytes", "2000000"])
+        XCTAssertEqual(session.sender.waitForExit(timeout: 20), 0, LabErrorText.of(session.sender))
+        let result = try session.finish()
+        XCTAssertEqual(result.bytesSent, 3 * (2_000_000 + 16))
+        XCTAssertEqual(result.closed.count, 3)
+        for closed in result.closed {
+            XCTAssertEqual(closed.number("bytes_received"), 2_000_016)
+            XCTAssertEqual(closed.bool("intact"), true)
+        }
+        XCTAssertEqual(result.summary.number("bytes_received"), 3 * 2_000_016)
+        XCTAssertEqual(result.summary.bool("intact"), true)
+    }
+
+    func testHoldOpensIdleConnectionsWithSubflows() throws {
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, connections: 50, sendArguments: ["--hold"])
+        // Idle connections still get their second subflow (the header is their only data).
+        let ss = try session.waitForSubflows(2)
+        XCTAssertEqual(ss.subflowsByToken.count, 50)
+        let result = try session.finish()
+        XCTAssertEqual(result.bytesSent, 50 * 16)
+        XCTAssertEqual(result.summary.number("connections"), 50)
+        XCTAssertEqual(result.summary.bool("intact"), true)
+    }
+
+    func testConnectRefusedIsOneLineError() throws {
+        let lab = try makeLab()
+        let sender = try lab.spawn(in: lab.clientNamespace, executable: try mptopPath(),
+                                   arguments: ["traffic", "send", "--to", "\(LabAddress.serviceIPv4):5299"])
+        XCTAssertEqual(sender.waitForExit(timeout: 15), 1)
+        XCTAssertEqual(sender.errorOutput, "mptop: cannot connect to \(LabAddress.serviceIPv4):5299: Connection refused\n")
+    }
+
+    /// Needs no lab (nothing gets far enough to open a socket), so it runs without root too.
+    func testBadArgumentsAreUsageErrors() throws {
+        for arguments in [["traffic", "send"], ["traffic", "send", "--to", "nowhere"],
+                          ["traffic", "send", "--to", "198.18.0.1:1", "--bytes", "1", "--seconds", "1"],
+                          ["traffic", "serve", "--listen", "[::1:5201"], ["traffic", "bogus"]] {
+            let output = try runMptop(arguments)
+            XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
+            XCTAssertEqual(output.stderr.split(separator: "\n").count, 1, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.hasPrefix("mptop: "), "\(arguments): \(output.stderr)")
+        }
+        let help = try runMptop(["traffic", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("mptop traffic serve --listen"))
+    }
+}

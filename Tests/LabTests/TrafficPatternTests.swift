@@ -1,0 +1,80 @@
+import LabKit
+import XCTest
+
+/// The traffic pattern and its verifier, without a kernel: any change to the bytes is caught,
+/// however the stream is split into reads.
+final class TrafficPatternTests: XCTestCase {
+    private func stream(seed: UInt64, count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { TrafficPattern.fill($0, streamOffset: 0, seed: seed) }
+        return bytes
+    }
+
+    private func verify(_ bytes: [UInt8], chunk: Int) -> PatternVerifier {
+        var verifier = PatternVerifier()
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + chunk)
+            bytes[offset..<end].withUnsafeBytes { verifier.consume($0) }
+            offset = end
+        }
+        verifier.finish()
+        return verifier
+    }
+
+    func testFillAtAnyOffsetMatchesOneLongFill() {
+        let whole = stream(seed: 42, count: 1000)
+        for start in [0, 1, 7, 15, 16, 17, 23, 24, 500] {
+            for length in [0, 1, 5, 8, 9, 63] where start + length <= whole.count {
+                var part = [UInt8](repeating: 0, count: length)
+                part.withUnsafeMutableBytes { TrafficPattern.fill($0, streamOffset: UInt64(start), seed: 42) }
+                XCTAssertEqual(part, Array(whole[start..<(start + length)]), "start \(start) length \(length)")
+            }
+        }
+        XCTAssertEqual(Array(whole[0..<16]), TrafficPattern.header(seed: 42))
+        XCTAssertNotEqual(stream(seed: 43, count: 1000), whole)
+    }
+
+    func testIntactStreamPassesWhateverTheReadSizes() {
+        let bytes = stream(seed: 7, count: 100_003)
+        for chunk in [1, 3, 8, 17, 4096, 65536, 200_000] {
+            let verifier = verify(bytes, chunk: chunk)
+            XCTAssertTrue(verifier.intact, "chunk \(chunk): \(verifier.problem ?? "")")
+            XCTAssertEqual(verifier.bytesReceived, 100_003)
+        }
+    }
+
+    func testCorruptionLossDuplicationAndReorderingAreCaught() {
+        let good = stream(seed: 9, count: 10_000)
+        var flipped = good; flipped[5_001] ^= 0x01
+        var lost = good; lost.remove(at: 3_000)
+        var duplicated = good; duplicated.insert(good[3_000], at: 3_000)
+        var reordered = good; reordered.swapAt(4_000, 4_100)
+        var otherConnection = good; otherConnection.replaceSubrange(8_000..<8_100, with: stream(seed: 10, count: 8_100)[8_000..<8_100])
+        for (name, bytes) in [("flipped", flipped), ("lost", lost), ("duplicated", duplicated),
+                              ("reordered", reordered), ("other connection", otherConnection)] {
+            let verifier = verify(bytes, chunk: 1_000)
+            XCTAssertFalse(verifier.intact, name)
+        }
+        XCTAssertEqual(verify(flipped, chunk: 1_000).problem, "wrong byte at stream offset 5001")
+    }
+
+    func testHeaderProblems() {
+        XCTAssertTrue(verify([], chunk: 1).intact, "an empty stream is intact")
+        XCTAssertFalse(verify(Array(stream(seed: 1, count: 10)), chunk: 4).intact, "cut inside the header")
+        XCTAssertFalse(verify(Array(repeating: 0x41, count: 64), chunk: 64).intact, "not our traffic")
+        XCTAssertEqual(TrafficPattern.seed(fromHeader: TrafficPattern.header(seed: 0xDEAD_BEEF)), 0xDEAD_BEEF)
+    }
+
+    func testEndpointParsing() throws {
+        XCTAssertEqual(try TrafficEndpoint(parsing: "198.18.0.1:5201").description, "198.18.0.1:5201")
+        let v6 = try TrafficEndpoint(parsing: "[2001:db8:0::1]:80")
+        XCTAssertEqual(v6.description, "[2001:db8::1]:80")
+        XCTAssertEqual(v6.family, AF_INET6)
+        for bad in ["198.18.0.1", "198.18.0.1:99999", "2001:db8::1:80", "[2001:db8::1]", "host:80", "[1.2.3.4]:5", ""] {
+            XCTAssertThrowsError(try TrafficEndpoint(parsing: bad), bad) { error in
+                XCTAssertEqual((error as? LabError)?.kind, .usage, bad)
+            }
+        }
+    }
+}
