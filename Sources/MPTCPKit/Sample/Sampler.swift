@@ -63,7 +63,8 @@ public final class Sampler {
         for family in [IPAddress.Family.ipv4, .ipv6] {
             interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
                 if m.type == SockDiagRequest.messageType,
-                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: joiner.isConnectionInode) { joiner.add(s) }
+                   // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
+                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) { joiner.add(s) }
             } || interrupted
         }
         let joined = joiner.finish()
