@@ -14,7 +14,7 @@ let package = Package(
         // Kernel side, no UI: netlink transport, decoders, model, sampler, rates.
         .target(name: "MPTCPKit", dependencies: ["CNetlink"]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
-        .target(name: "LabKit", dependencies: ["CNetlink"]),
+        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
         // The command-line tool.
         .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "LabKit"]),
         // Benchmark of one full sample against ss (run by hand, not a test).

@@ -15,25 +15,9 @@ public final class LabProcess: @unchecked Sendable {
     private let stderrCollector: OutputCollector
 
     init(executable: String, arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
         commandLine = ShellCommand.describe(executable, arguments)
-        do {
-            try process.run()
-        } catch {
-            throw LabError(.command, "cannot start '\(commandLine)': \(error)")
-        }
-        try? outPipe.fileHandleForWriting.close()
-        try? errPipe.fileHandleForWriting.close()
-        self.process = process
+        (process, stdoutCollector, stderrCollector) = try ShellCommand.launch(executable, arguments, describedAs: commandLine)
         pid = process.processIdentifier
-        stdoutCollector = OutputCollector(outPipe.fileHandleForReading)
-        stderrCollector = OutputCollector(errPipe.fileHandleForReading)
     }
 
     /// Everything the process printed on stdout so far.

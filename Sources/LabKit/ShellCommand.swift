@@ -38,23 +38,7 @@ public enum ShellCommand {
         guard let executable = locate(tool) else {
             throw LabError(.command, "cannot run '\(tool)': not found in PATH or sbin directories")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw LabError(.command, "cannot run '\(describe(tool, arguments))': \(error)")
-        }
-        // The parent's copies of the write ends must go, or the readers never see end of file.
-        try? outPipe.fileHandleForWriting.close()
-        try? errPipe.fileHandleForWriting.close()
-        let out = OutputCollector(outPipe.fileHandleForReading)
-        let err = OutputCollector(errPipe.fileHandleForReading)
+        let (process, out, err) = try launch(executable, arguments, describedAs: describe(tool, arguments))
         let deadline = Date(timeIntervalSinceNow: timeout)
         var timedOut = false
         while process.isRunning {
@@ -88,6 +72,28 @@ public enum ShellCommand {
                 + (detail.isEmpty ? "" : ": \(detail)"))
         }
         return output.stdout
+    }
+
+    /// Starts `executable` with stdout and stderr collected in the background and stdin from
+    /// /dev/null. Throws a one-line error naming `description` when it cannot start.
+    static func launch(_ executable: String, _ arguments: [String], describedAs description: String) throws
+        -> (Process, OutputCollector, OutputCollector) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw LabError(.command, "cannot run '\(description)': \(error)")
+        }
+        // The parent's copies of the write ends must go, or the readers never see end of file.
+        try? outPipe.fileHandleForWriting.close()
+        try? errPipe.fileHandleForWriting.close()
+        return (process, OutputCollector(outPipe.fileHandleForReading), OutputCollector(errPipe.fileHandleForReading))
     }
 
     /// The command as a person would type it.

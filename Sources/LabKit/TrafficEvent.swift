@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,11 +21,11 @@ public enum TrafficEvent: Sendable, Equatable {
     public var json: String {
         switch self {
         case .listening(let address):
-            return #"{"event":"listening","address":\#(jsonString(address))}"#
+            return #"{"event":"listening","address":\#(JSONWriter.quoted(address))}"#
         case .closed(let peer, let bytes, let intact, let problem, let error):
-            let extra = (problem.map { #","problem":\#(jsonString($0))"# } ?? "")
-                + (error.map { #","error":\#(jsonString($0))"# } ?? "")
-            return #"{"event":"closed","peer":\#(jsonString(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+            let extra = (problem.map { #","problem":\#(JSONWriter.quoted($0))"# } ?? "")
+                + (error.map { #","error":\#(JSONWriter.quoted($0))"# } ?? "")
+            return #"{"event":"closed","peer":\#(JSONWriter.quoted(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
         case .summary(let connections, let bytes, let intact):
             return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)}"#
         case .connected(let connections):
@@ -65,36 +66,6 @@ public struct TrafficEventWriter: Sendable {
     }
 
     public func emit(_ event: TrafficEvent) {
-        let line = (json ? event.json : event.text) + "\n"
-        let bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return } // stdout gone: nothing useful left to do with the event
-            offset += n
-        }
+        Console.out((json ? event.json : event.text) + "\n")
     }
-}
-
-/// `text` as a JSON string literal.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
