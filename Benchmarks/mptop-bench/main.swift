@@ -92,12 +92,7 @@ func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB:
 func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
-    let server = try lab.spawn(in: lab.serverNamespace, executable: mptop,
-                               arguments: ["traffic", "serve", "--json", "--listen", "\(LabAddress.serviceIPv4):5201"])
-    guard server.waitForLine(containing: "\"listening\"", timeout: 10) != nil else { fail("traffic server did not start: \(server.errorOutput)") }
-    let client = try lab.spawn(in: lab.clientNamespace, executable: mptop,
-                               arguments: ["traffic", "send", "--json", "--to", "\(LabAddress.serviceIPv4):5201", "--connections", String(n), "--hold"])
-    guard client.waitForLine(containing: "\"connected\"", timeout: 300) != nil else { fail("clients did not connect: \(client.errorOutput)") }
+    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
 
     // Measure from inside the client namespace, as `mptop --netns` does; go home before teardown.
     let home = try NetworkNamespace.Saved()
@@ -114,8 +109,6 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
     }
     guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
 
-    // ss runs in its own loop: interleaving its processes with the samples would charge
-    // mptop for the cache damage they do.
     let raw = try NetlinkSocket(.sockDiag)
     var payload = 0
     func timed(_ body: () throws -> Void) rethrows -> [Double] {
@@ -135,6 +128,8 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
         sampleTimes.append(try milliseconds { _ = try sampler.sampleWithoutRates() })
         warm.append(try milliseconds { _ = try withProcesses.sampleWithoutRates() })
     }
+    // ss runs in its own loop: interleaving its processes with the samples would charge
+    // mptop for the cache damage they do.
     let ssTimes = timed {
         _ = runMeasured(ss, ["-N", lab.clientNamespace, "-Mi"])
         _ = runMeasured(ss, ["-N", lab.clientNamespace, "-tni"])
@@ -150,8 +145,8 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
-    _ = client.stop(timeout: 10)
-    _ = server.stop(timeout: 10)
+    _ = traffic.sender.stop(timeout: 10)
+    _ = traffic.server.stop(timeout: 10)
 }
 
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))

@@ -20,6 +20,13 @@ public final class LabProcess: @unchecked Sendable {
         pid = process.processIdentifier
     }
 
+    /// Exit status, stderr and the tail of stdout in one line, for error messages.
+    public var diagnosis: String {
+        let err = errorOutput.split(separator: "\n").filter { !$0.contains("cgroup2") }.joined(separator: "; ")
+        let status = exitStatus.map { "exit \($0)" } ?? "still running"
+        return "\(status); stderr: \(err.isEmpty ? "(empty)" : err); stdout: \(output.suffix(300))"
+    }
+
     /// Everything the process printed on stdout so far.
     public var output: String { stdoutCollector.text }
 

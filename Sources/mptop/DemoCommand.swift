@@ -50,16 +50,7 @@ enum DemoCommand {
         do { lab = try Lab(options: LabOptions(wifiRate: wifi, cellRate: cell)) } catch { throw MPTopError.io("\(error)") }
         defer { lab.close() }
         let binary = try MptopBinary.path()
-        let service = "\(LabAddress.serviceIPv4):5201"
-        let server = try lab.spawn(in: lab.serverNamespace, executable: binary, arguments: ["traffic", "serve", "--json", "--listen", service])
-        guard server.waitForLine(containing: "\"listening\"", timeout: 10) != nil else {
-            throw MPTopError.io("the demo's traffic server did not start: \(server.errorOutput.split(separator: "\n").last ?? "")")
-        }
-        let client = try lab.spawn(in: lab.clientNamespace, executable: binary,
-                                   arguments: ["traffic", "send", "--json", "--to", service])
-        guard client.waitForLine(containing: "\"connected\"", timeout: 10) != nil else {
-            throw MPTopError.io("the demo's traffic could not connect: \(client.errorOutput.split(separator: "\n").last ?? "")")
-        }
+        do { _ = try lab.startTraffic(mptop: binary) } catch { throw MPTopError.io("the demo's traffic: \(error)") }
         monitor.namespace = lab.clientNamespace
         Console.err("mptop demo: phone namespace \(lab.clientNamespace), server \(lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
         let home = try NetworkNamespace.Saved()

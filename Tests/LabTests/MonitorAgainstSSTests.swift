@@ -109,7 +109,7 @@ final class MonitorAgainstSSTests: XCTestCase {
         if let sent = result.bytesSent {
             XCTAssertEqual(result.summary.number("bytes_received"), sent, "receiver got a different byte count than sent")
         } else {
-            XCTFail("sender printed no done event: \(LabErrorText.of(session.sender))")
+            XCTFail("sender printed no done event: \(session.sender.diagnosis)")
         }
     }
 }

@@ -8,7 +8,7 @@ final class TrafficGeneratorTests: XCTestCase {
         let lab = try makeLab()
         // 2 MB per connection over 70 Mbit/s: well under a second of traffic.
         let session = try TrafficSession(lab: lab, connections: 3, sendArguments: ["--bytes", "2000000"])
-        XCTAssertEqual(session.sender.waitForExit(timeout: 20), 0, LabErrorText.of(session.sender))
+        XCTAssertEqual(session.sender.waitForExit(timeout: 20), 0, session.sender.diagnosis)
         let result = try session.finish()
         XCTAssertEqual(result.bytesSent, 3 * (2_000_000 + 16))
         XCTAssertEqual(result.closed.count, 3)

@@ -15,19 +15,10 @@ final class TrafficSession {
     init(lab: Lab, ipv6: Bool = false, connections: Int = 1, sendArguments: [String] = []) throws {
         self.lab = lab
         self.connections = connections
-        let mptop = try MptopBinary.path()
-        let address = ipv6 ? "[\(LabAddress.serviceIPv6)]:5201" : "\(LabAddress.serviceIPv4):5201"
-        server = try lab.spawn(in: lab.serverNamespace, executable: mptop,
-                               arguments: ["traffic", "serve", "--listen", address, "--json"])
-        guard server.waitForLine(containing: #""event":"listening""#, timeout: 10) != nil else {
-            throw TestFailure("traffic server did not start: \(LabErrorText.of(server))")
-        }
-        sender = try lab.spawn(in: lab.clientNamespace, executable: mptop,
-                               arguments: ["traffic", "send", "--to", address, "--json",
-                                           "--connections", String(connections)] + sendArguments)
-        guard sender.waitForLine(containing: #""event":"connected""#, timeout: 10) != nil else {
-            throw TestFailure("traffic sender did not connect: \(LabErrorText.of(sender))")
-        }
+        let traffic = try lab.startTraffic(mptop: try MptopBinary.path(), ipv6: ipv6, connections: connections,
+                                           sendArguments: sendArguments)
+        server = traffic.server
+        sender = traffic.sender
     }
 
     /// Waits until every connection has `subflows` established subflows in `ss -tnie` and has
@@ -66,7 +57,7 @@ final class TrafficSession {
         server.stop(timeout: 10)
         let events = server.lines.compactMap { try? JSONObject(parsing: $0) }
         guard let summary = events.first(where: { $0.string("event") == "summary" }) else {
-            throw TestFailure("traffic server printed no summary: \(LabErrorText.of(server))")
+            throw TestFailure("traffic server printed no summary: \(server.diagnosis)")
         }
         return Result(closed: events.filter { $0.string("event") == "closed" }, summary: summary,
                       bytesSent: done?.number("bytes_sent"))
@@ -85,10 +76,3 @@ final class TrafficSession {
 }
 
 /// The last words of a process, for failure messages.
-enum LabErrorText {
-    static func of(_ process: LabProcess) -> String {
-        let err = process.errorOutput.split(separator: "\n").filter { !$0.contains("cgroup2") }.joined(separator: "; ")
-        let status = process.exitStatus.map { "exit \($0)" } ?? "still running"
-        return "\(status); stderr: \(err.isEmpty ? "(empty)" : err); stdout: \(process.output.suffix(300))"
-    }
-}

@@ -9,7 +9,7 @@ public enum Shares {
         // Hot path at thousands of connections: interfaces are few, so small arrays searched
         // linearly beat string-keyed dictionaries, and each name is looked up once.
         var usage: [InterfaceUsage] = []
-        var perInterface: [(index: UInt32, bytes: UInt64)] = []
+        var perInterface: [(slot: Int, bytes: UInt64)] = [] // slot in `usage`
         for ci in connections.indices {
             perInterface.removeAll(keepingCapacity: true)
             var total: UInt64 = 0
@@ -29,15 +29,14 @@ public enum Shares {
                 usage[u].bytesRx &+= rx
                 usage[u].subflows += 1
                 total &+= tx &+ rx
-                if let p = perInterface.firstIndex(where: { $0.index == index }) {
+                if let p = perInterface.firstIndex(where: { $0.slot == u }) {
                     perInterface[p].bytes &+= tx &+ rx
                 } else {
-                    perInterface.append((index, tx &+ rx))
+                    perInterface.append((u, tx &+ rx))
                 }
             }
             connections[ci].interfaceShares = perInterface
-                .map { p in InterfaceShare(name: usage.first { $0.index == p.index }!.name,
-                                           share: total == 0 ? 0 : Double(p.bytes) / Double(total)) }
+                .map { InterfaceShare(name: usage[$0.slot].name, share: total == 0 ? 0 : Double($0.bytes) / Double(total)) }
                 .sorted { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name }
         }
         let all = usage.reduce(UInt64(0)) { $0 &+ $1.bytes }
