@@ -13,13 +13,18 @@ let package = Package(
         .target(name: "CNetlink"),
         // Kernel side, no UI: netlink transport, decoders, model, sampler, rates.
         .target(name: "MPTCPKit", dependencies: ["CNetlink"]),
+        // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // The dashboard without a terminal: view model, keys, layout, themes, rendering into a cell grid.
+        .target(name: "Dashboard", dependencies: ["MPTCPKit"]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
         .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
         // The command-line tool.
-        .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "LabKit"]),
+        .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "Dashboard", "LabKit", "CNcurses"]),
         // Benchmark of one full sample against ss (run by hand, not a test).
         .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "LabKit"], path: "Benchmarks/mptop-bench"),
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
         .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop"]),
     ]
 )

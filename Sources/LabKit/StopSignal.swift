@@ -11,7 +11,7 @@ nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 /// from a signal handler).
 public final class StopSignal: @unchecked Sendable {
     /// The descriptor to poll for POLLIN.
-    let readEnd: Int32
+    public let readEnd: Int32
     private let writeEnd: Int32
 
     public init() throws {

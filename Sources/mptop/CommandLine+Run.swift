@@ -19,6 +19,9 @@ extension CommandLine {
                 let options = try MonitorOptions.parse(args)
                 if options.help { print(HelpText.main); return 0 }
                 if options.version { print(HelpText.version); return 0 }
+                if options.listThemes || (options.wantsDashboard && isatty(1) != 0) {
+                    return try DashboardCommand.run(options)
+                }
                 return try MonitorCommand.run(options)
             }
         } catch let e as MPTopError {

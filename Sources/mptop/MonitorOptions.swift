@@ -11,6 +11,12 @@ struct MonitorOptions {
     var namespace: String?
     var processes = true
     var help = false
+    /// Dashboard only: colour theme (name or path), extra theme folder, no colours, no actions.
+    var theme: String?
+    var themesDirectory: String?
+    var listThemes = false
+    var noColor = false
+    var readOnly = false
     var version = false
 
     static func parse(_ args: [String]) throws -> MonitorOptions {
@@ -24,6 +30,11 @@ struct MonitorOptions {
             case "--count", "-c": o.count = try scan.count(for: w)
             case "--netns", "-n": o.namespace = try scan.value(for: w)
             case "--no-processes": o.processes = false
+            case "--theme", "-t": o.theme = try scan.value(for: w)
+            case "--themes-dir": o.themesDirectory = try scan.value(for: w)
+            case "--list-themes": o.listThemes = true
+            case "--no-color", "--no-colour": o.noColor = true
+            case "--readonly", "--read-only": o.readOnly = true
             case "--help", "-h": o.help = true
             case "--version", "-V": o.version = true
             default: throw ArgumentScanner.unknown(w)
@@ -31,5 +42,10 @@ struct MonitorOptions {
         }
         if o.once && o.count != nil { throw MPTopError.usage("--once and --count do not go together (--once is --count 1)") }
         return o
+    }
+
+    /// The dashboard is for a person at a terminal; pipes, --once, --json and --count get text.
+    var wantsDashboard: Bool {
+        !once && output == .table && count == nil
     }
 }

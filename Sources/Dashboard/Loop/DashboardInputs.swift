@@ -1,0 +1,20 @@
+import MPTCPKit
+
+/// Everything the dashboard loop takes from the outside world, injected so a test can run the
+/// whole loop with a scripted terminal, recorded snapshots and a fake clock (DESIGN.md lesson 3).
+public struct DashboardInputs {
+    public var terminal: TerminalIO
+    /// Takes one sample of the watched namespace (with rates against the previous one).
+    public var sample: () throws -> Snapshot
+    /// Monotonic seconds.
+    public var now: () -> Double
+    /// The themes `t` cycles through, the first one in use at start.
+    public var themes: [Theme]
+
+    public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme]) {
+        self.terminal = terminal
+        self.sample = sample
+        self.now = now
+        self.themes = themes.isEmpty ? [.basic] : themes
+    }
+}

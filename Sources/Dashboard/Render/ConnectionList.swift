@@ -1,0 +1,129 @@
+import MPTCPKit
+
+/// The connection list: a title with the sort and filter, column headings, and the visible rows.
+/// Only rows on screen are formatted, so 10,000 connections cost no more to draw than 30.
+extension Painter {
+    mutating func connectionList(_ state: DashboardState, _ layout: DashboardLayout) {
+        let active = state.pane == .connections
+        var heading = "Connections \(state.rows.filter { if case .connection = $0.kind { return true } else { return false } }.count)"
+        if let total = state.snapshot?.connections.count, !state.filter.isEmpty { heading += " of \(total)" }
+        if let sort = state.sort {
+            heading += "  sorted by \(sort.label) " + String(state.sortReversed != sort.descendingByDefault ? glyphs.down : glyphs.up)
+        } else if state.sortReversed {
+            heading += "  newest first"
+        }
+        if !state.filter.isEmpty { heading += "  filter \"\(state.filter)\"" }
+        title(heading, y: layout.connectionTitle, active: active)
+
+        let columns = ListColumn.fit(width: grid.width)
+        for c in columns {
+            if c.column.rightAligned {
+                putRight(c.column.heading, x: c.x, y: layout.columnHeader, width: c.width, .column)
+            } else {
+                let full = c.column == .addresses ? "LOCAL" + glyphs.arrow + "REMOTE" : c.column.heading
+                let heading = full.count <= c.width ? full : c.column.shortHeading
+                put(heading, x: c.x, y: layout.columnHeader, .column, limit: c.width)
+            }
+        }
+        guard let snapshot = state.snapshot else { return }
+        if state.rows.isEmpty {
+            let why = state.filter.isEmpty ? "  no MPTCP connections in this namespace" : "  no connection matches the filter (Esc clears it)"
+            put(why, x: 0, y: layout.listRows.lowerBound, .dim)
+            return
+        }
+        let selected = state.selectionIndex
+        for (y, i) in zip(layout.listRows, state.scroll..<state.rows.count) {
+            switch state.rows[i].kind {
+            case .connection(let ci, let open):
+                connectionRow(snapshot.connections[ci], expanded: open, state: state, columns: columns, y: y)
+            case .subflow(let ci, let si, let last):
+                let c = snapshot.connections[ci]
+                subflowRow(c.subflows[si], of: c, last: last, state: state, columns: columns, y: y)
+            }
+            if i == selected {
+                let selection = style(.selected)
+                grid.restyle(x: 0, y: y, count: grid.width) { $0 = active ? $0.selected(by: selection) : $0.with(.underline) }
+            }
+        }
+    }
+
+    private mutating func connectionRow(_ c: Connection, expanded: Bool, state: DashboardState, columns: [ListColumn.Placed], y: Int) {
+        for p in columns {
+            switch p.column {
+            case .id:
+                put(String(expanded ? glyphs.expanded : glyphs.collapsed) + " " + hex(c.token), x: p.x, y: y, .text, limit: p.width)
+            case .addresses: put(addresses(c.local, c.remote, width: p.width), x: p.x, y: y, .text, limit: p.width)
+            case .cwnd: putRight(String(c.subflows.count), x: p.x, y: y, width: p.width, .text)
+            case .rtt: putRight(Units.milliseconds(micros: c.smallestRTT).dropLastIf("ms"), x: p.x, y: y, width: p.width, .text)
+            case .tx: putRight(Units.rate(c.txRate), x: p.x, y: y, width: p.width, .text)
+            case .rx: putRight(Units.rate(c.rxRate), x: p.x, y: y, width: p.width, .text)
+            case .bytes: putRight(Units.bytes(c.bytesCarried), x: p.x, y: y, width: p.width, .text)
+            case .retrans: putRight(String(c.retransmissions), x: p.x, y: y, width: p.width, c.retransmissions > 0 ? .warn : .text)
+            case .share:
+                shareBar(c.interfaceShares.map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
+            case .process:
+                if let proc = c.process { put(fitted("\(proc.name)/\(proc.pid)", p.width), x: p.x, y: y, .text) }
+            case .flags:
+                var flags: [String] = []
+                if c.fallback { flags.append("fallback") }
+                if c.subflows.contains(where: { $0.backup && ($0.txRate ?? 0) + ($0.rxRate ?? 0) > 0 }) { flags.append("backup") }
+                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, c.fallback ? .warn : .text)
+            }
+        }
+    }
+
+    private mutating func subflowRow(_ s: Subflow, of c: Connection, last: Bool, state: DashboardState,
+                                     columns: [ListColumn.Placed], y: Int) {
+        let slot = s.interfaceName.flatMap { state.interfaceSlots[$0] } ?? 0
+        for p in columns {
+            switch p.column {
+            case .id:
+                let x = put("  " + (last ? glyphs.treeLast : glyphs.treeMiddle) + " ", x: p.x, y: y, .dim, limit: p.width)
+                put(s.interfaceName ?? "?", x: x, y: y, interfaceRole(slot), limit: p.x + p.width - x)
+            case .addresses: put(addresses(s.local, s.remote, width: p.width), x: p.x, y: y, .dim, limit: p.width)
+            case .cwnd: putRight(s.tcp?.sndCwnd.map(String.init) ?? "-", x: p.x, y: y, width: p.width, .text)
+            case .rtt:
+                let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
+                let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
+                putRight(rtt + (dev.map { glyphs.plusMinus + $0 } ?? ""), x: p.x, y: y, width: p.width, .text)
+            case .tx: putRight(Units.rate(s.txRate), x: p.x, y: y, width: p.width, .text)
+            case .rx: putRight(Units.rate(s.rxRate), x: p.x, y: y, width: p.width, .text)
+            case .bytes: putRight(Units.bytes(s.bytesCarried), x: p.x, y: y, width: p.width, .text)
+            case .retrans:
+                let r = s.tcp?.totalRetrans ?? 0
+                putRight(String(r), x: p.x, y: y, width: p.width, r > 0 ? .warn : .text)
+            case .share:
+                let total = c.bytesCarried
+                let share = total > 0 ? Double(s.bytesCarried) / Double(total) : 0
+                let x = put(Units.percent(share).leftPadded(4) + " ", x: p.x, y: y, .text, limit: p.width)
+                let width = p.x + p.width - x
+                if let series = state.history.subflows[s.cookie] {
+                    // One scale per connection, so its subflows' lines compare at a glance.
+                    let scale = c.subflows.compactMap { state.history.subflows[$0.cookie]?.rate.suffix(width).max() }.max() ?? 0
+                    sparkline(series.rate.suffix(width), x: x, y: y, width: width, scale: scale, interfaceRole(slot))
+                }
+            case .process:
+                if let cc = s.congestion { put("cc " + cc, x: p.x, y: y, .dim, limit: p.width) }
+            case .flags:
+                var flags: [String] = []
+                if s.backup { flags.append("backup") }
+                if s.state != SocketState.established { flags.append(SocketState.name(s.state)) }
+                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, .text)
+            }
+        }
+    }
+
+    /// "local → remote", or just "→ remote" when both do not fit (the remote end says more about
+    /// which connection it is; the local one is in the subflow rows).
+    private func addresses(_ local: SocketAddress, _ remote: SocketAddress, width: Int) -> String {
+        let full = local.description + glyphs.arrow + remote.description
+        if full.unicodeScalars.count <= width { return full }
+        return fitted(glyphs.arrow.trimmingLeadingSpace + remote.description, width)
+    }
+}
+
+extension String {
+    func dropLastIf(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    var trimmingLeadingSpace: String { String(drop { $0 == " " }) }
+}

@@ -1,0 +1,24 @@
+/// Draws the whole dashboard for a state: the one function the terminal driver and the golden
+/// frame tests call.
+public enum DashboardRenderer {
+    public static func render(_ state: DashboardState, theme: Theme) -> CellGrid {
+        var p = Painter(grid: CellGrid(width: state.width, height: state.height, fill: Cell(" ", theme.style(.text))),
+                        theme: theme, glyphs: state.glyphs)
+        let layout = state.layout
+        if layout.tooSmall {
+            p.tooSmall(width: state.width, height: state.height)
+            return p.grid
+        }
+        p.header(state)
+        switch state.screen {
+        case .list:
+            p.interfacePane(state, layout)
+            p.connectionList(state, layout)
+        case .detail(let cookie):
+            p.detailView(state, cookie: cookie, layout)
+        }
+        p.footer(state, y: layout.footer)
+        if state.showHelp { p.helpOverlay() }
+        return p.grid
+    }
+}

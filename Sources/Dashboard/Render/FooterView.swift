@@ -1,0 +1,47 @@
+/// The bottom row: the filter being typed, a message, or the keys that apply to the selection.
+extension Painter {
+    mutating func footer(_ state: DashboardState, y: Int) {
+        clearRow(y, .footer)
+        if state.editingFilter {
+            let x = put(" filter: ", x: 0, y: y, .footerKey)
+            let end = put(state.filter + "_", x: x, y: y, .filter)
+            put("   Enter keeps it, Esc clears it", x: end, y: y, .footer)
+            return
+        }
+        var x = 1
+        if let message = state.message {
+            x = put(message + "   ", x: x, y: y, .warn) 
+        }
+        for (key, what) in keys(for: state) {
+            guard x + key.count + what.count + 2 < grid.width else { continue }
+            x = put(key, x: x, y: y, .footerKey)
+            x = put(" " + what + "  ", x: x, y: y, .footer)
+        }
+    }
+
+    private func keys(for state: DashboardState) -> [(String, String)] {
+        let move = glyphs == .unicode ? "↑↓" : "Up/Dn"
+        var out: [(String, String)] = []
+        switch state.screen {
+        case .detail:
+            out = [("Esc", "back")]
+        case .list where state.pane == .interfaces:
+            out = [(move, "interface"), ("Enter", "its connections"), ("Tab", "connections")]
+        case .list:
+            out = [(move, "select")]
+            switch state.rows.isEmpty ? nil : state.selection {
+            case .connection(let cookie)?:
+                out.append(("Enter", state.expanded.contains(cookie) ? "details" : "subflows"))
+            case .subflow?:
+                out.append(("Space", "collapse"))
+            case nil:
+                break
+            }
+        }
+        // Most wanted first: on a narrow terminal the tail is what gets left out.
+        out += [("/", "filter"), ("s", "sort"), ("p", state.paused ? "resume" : "pause"), ("?", "help"), ("q", "quit")]
+        if state.screen == .list && state.pane == .connections { out.append(("Tab", "interfaces")) }
+        out += [("+-", "speed"), ("t", "theme")]
+        return out
+    }
+}

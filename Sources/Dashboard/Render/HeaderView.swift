@@ -1,0 +1,53 @@
+import MPTCPKit
+
+/// The two header rows: where we are and what the kernel is set up to do, then the totals.
+extension Painter {
+    mutating func header(_ state: DashboardState) {
+        clearRow(0, .header)
+        let h = state.header
+        var parts = ["mptop", "host \(h.host)", "netns \(h.namespace ?? "(own)")",
+                     "pm \(h.pathManager.map { $0 == "kernel" ? "in-kernel" : $0 } ?? "?")",
+                     "sched \(h.scheduler ?? "?")", "every \(IntervalText.format(state.interval))"]
+        parts.append(h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""))
+        // Drop the least useful parts first when the row is narrow; mptop and the mode stay.
+        let optional = [4, 1, 2, 3]
+        var dropped = Set<Int>()
+        func line() -> String { parts.indices.filter { !dropped.contains($0) }.map { parts[$0] }.joined(separator: "  ") }
+        var k = 0
+        while line().unicodeScalars.count + 10 > grid.width, k < optional.count {
+            dropped.insert(optional[k])
+            k += 1
+        }
+        let end = put(" " + line(), x: 0, y: 0, .header, limit: grid.width)
+        if state.paused {
+            let tag = " PAUSED "
+            grid.put(tag, x: max(end + 1, grid.width - tag.count - 1), y: 0, style: style(.warn).with(.reverse))
+        }
+
+        guard let s = state.snapshot else {
+            put(" waiting for the first sample...", x: 0, y: 1, .dim)
+            return
+        }
+        let tx = s.interfaces.reduce(0.0) { $0 + ($1.txRate ?? 0) }
+        let rx = s.interfaces.reduce(0.0) { $0 + ($1.rxRate ?? 0) }
+        var x = put(" " + counted(s.connections.count, "connection") + "  " + counted(s.subflowCount, "subflow") + "  "
+                    + counted(s.listeners.count, "listener"),
+                    x: 0, y: 1, .text)
+        x = put("   TX \(Units.rate(state.samples > 1 ? tx : nil))  RX \(Units.rate(state.samples > 1 ? rx : nil))",
+                x: x, y: 1, .headerAccent)
+        if s.interrupted || s.unmatchedSubflows > 0 {
+            put("   (sockets changed during the dump; next sample will settle)", x: x, y: 1, .dim)
+        }
+    }
+}
+
+/// "1 connection", "3 connections".
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
+
+extension Style {
+    func with(_ extra: TextAttributes) -> Style {
+        var s = self
+        s.attributes.insert(extra)
+        return s
+    }
+}

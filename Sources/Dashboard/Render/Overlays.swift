@@ -1,0 +1,29 @@
+/// The help overlay and the "terminal too small" screen.
+extension Painter {
+    mutating func helpOverlay() {
+        let lines = KeyMap.bindings.map { ($0.keys, $0.help) }
+        let keyWidth = (lines.map { $0.0.count }.max() ?? 0) + 2
+        let boxWidth = min(grid.width - 2, max(40, keyWidth + (lines.map { $0.1.count }.max() ?? 0) + 4))
+        let boxHeight = min(grid.height - 2, lines.count + 4)
+        let x0 = (grid.width - boxWidth) / 2, y0 = (grid.height - boxHeight) / 2
+        for y in y0..<(y0 + boxHeight) { grid.fill(" ", x: x0, y: y, count: boxWidth, style: style(.dialog)) }
+        grid.fill(" ", x: x0, y: y0, count: boxWidth, style: style(.dialogTitle))
+        grid.put(" mptop keys", x: x0, y: y0, style: style(.dialogTitle), limit: boxWidth)
+        for (i, line) in lines.prefix(boxHeight - 4).enumerated() {
+            let y = y0 + 2 + i
+            grid.put(line.0, x: x0 + 2, y: y, style: style(.footerKey).with(.bold), limit: keyWidth)
+            grid.put(line.1, x: x0 + 2 + keyWidth, y: y, style: style(.dialog), limit: boxWidth - keyWidth - 3)
+        }
+        grid.put("any key closes this", x: x0 + 2, y: y0 + boxHeight - 1, style: style(.dialog).with(.dim), limit: boxWidth - 3)
+    }
+
+    mutating func tooSmall(width: Int, height: Int) {
+        let lines = ["terminal too small", "need \(DashboardLayout.minimumWidth)x\(DashboardLayout.minimumHeight),"
+            + " have \(width)x\(height)", "enlarge it, or q to quit"]
+        let y0 = max(0, (grid.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() {
+            let x = max(0, (grid.width - line.count) / 2)
+            grid.put(line, x: x, y: y0 + i, style: style(i == 0 ? .bad : .text))
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import MPTCPKit
+
+/// Which row is selected, by identity: it stays on the same socket while others come and go.
+public enum RowID: Hashable, Sendable {
+    case connection(UInt64)
+    case subflow(connection: UInt64, subflow: UInt64)
+}
+
+/// One line of the connection list.
+public struct ListRow: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case connection(index: Int, expanded: Bool)
+        case subflow(connection: Int, subflow: Int, last: Bool)
+    }
+    public let id: RowID
+    public let kind: Kind
+}
+
+public enum Pane: Sendable, Equatable { case interfaces, connections }
+public enum Screen: Sendable, Equatable { case list, detail(connection: UInt64) }
+
+/// Everything the dashboard shows and remembers between frames: the view model.
+///
+/// It is a value: the event loop feeds it samples and keys, the renderer draws it. Tests drive it
+/// the same way without a terminal or a kernel.
+public struct DashboardState: Sendable {
+    public var header: HeaderInfo
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    public var glyphs: Glyphs
+
+    public internal(set) var snapshot: Snapshot?
+    public internal(set) var history = History()
+    /// Sample count, for "waiting for the first sample" and tests.
+    public internal(set) var samples = 0
+
+    /// Connection cookie -> the order it was first seen in: the default row order.
+    private var firstSeen: [UInt64: Int] = [:]
+    private var nextSequence = 0
+    /// Interface name -> colour slot, given in order of first appearance so colours stay put.
+    public internal(set) var interfaceSlots: [String: Int] = [:]
+
+    public internal(set) var rows: [ListRow] = []
+    public internal(set) var expanded: Set<UInt64> = []
+    public internal(set) var selection: RowID?
+    public internal(set) var selectedInterface: String?
+    public internal(set) var scroll = 0
+
+    public internal(set) var sort: SortColumn?
+    public internal(set) var sortReversed = false
+    public internal(set) var filter = ""
+    public internal(set) var editingFilter = false
+
+    public internal(set) var paused = false
+    public internal(set) var interval: Double
+    public static let intervals: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10]
+
+    public internal(set) var pane: Pane = .connections
+    public internal(set) var screen: Screen = .list
+    public internal(set) var showHelp = false
+    public var themeNames: [String]
+    public internal(set) var themeIndex = 0
+    /// A one-line note in the footer (e.g. "connection 5f1c closed"), until the next key.
+    public var message: String?
+    public internal(set) var quit = false
+
+    public init(header: HeaderInfo, width: Int, height: Int, interval: Double = 1,
+                glyphs: Glyphs = .unicode, themeNames: [String] = ["basic"], themeIndex: Int = 0) {
+        self.header = header
+        self.width = width
+        self.height = height
+        self.interval = interval
+        self.glyphs = glyphs
+        self.themeNames = themeNames
+        self.themeIndex = min(max(0, themeIndex), max(0, themeNames.count - 1))
+    }
+
+    public var layout: DashboardLayout {
+        DashboardLayout(width: width, height: height, interfaceCount: snapshot?.interfaces.count ?? 0)
+    }
+
+    public var themeName: String { themeNames.isEmpty ? "basic" : themeNames[themeIndex] }
+
+    // MARK: samples
+
+    /// Takes in a new sample: history, stable order, colours, then the rows are rebuilt and the
+    /// selection kept on the same socket (or the row now at its place, if it went away).
+    public mutating func apply(_ next: Snapshot) {
+        let oldIndex = selectionIndex
+        for c in next.connections where firstSeen[c.cookie] == nil {
+            firstSeen[c.cookie] = nextSequence
+            nextSequence += 1
+        }
+        for i in next.interfaces where interfaceSlots[i.name] == nil {
+            interfaceSlots[i.name] = interfaceSlots.count
+        }
+        let live = Set(next.connections.map(\.cookie))
+        if firstSeen.count > 2 * live.count + 64 { firstSeen = firstSeen.filter { live.contains($0.key) } }
+        expanded.formIntersection(live)
+        if case .detail(let cookie) = screen, !live.contains(cookie) {
+            screen = .list
+            message = "the connection in the detail view closed"
+        }
+        history.record(next)
+        snapshot = next
+        samples += 1
+        rebuildRows(keepingSelectionNear: oldIndex)
+    }
+
+    public mutating func resize(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        clampScroll()
+    }
+
+    // MARK: rows
+
+    /// The index of the selected row in `rows`.
+    public var selectionIndex: Int? {
+        guard let selection else { return nil }
+        return rows.firstIndex { $0.id == selection }
+    }
+
+    public var selectedConnection: Connection? {
+        guard let i = selectionIndex, let snapshot else { return nil }
+        switch rows[i].kind {
+        case .connection(let ci, _), .subflow(let ci, _, _): return snapshot.connections[ci]
+        }
+    }
+
+    /// Filtered, sorted connections with the subflows of expanded ones.
+    mutating func rebuildRows(keepingSelectionNear oldIndex: Int? = nil) {
+        guard let snapshot else { rows = []; return }
+        var order = Array(snapshot.connections.indices)
+        if !filter.isEmpty {
+            let needle = filter.lowercased()
+            order = order.filter { ConnectionFilter.matches(snapshot.connections[$0], needle) }
+        }
+        let seen = firstSeen
+        let column = sort, reversed = sortReversed
+        order.sort { a, b in
+            let ca = snapshot.connections[a], cb = snapshot.connections[b]
+            if let column, let before = column.ordered(ca, cb) { return before != reversed }
+            let sa = seen[ca.cookie] ?? Int.max, sb = seen[cb.cookie] ?? Int.max
+            return column == nil && reversed ? sa > sb : sa < sb
+        }
+        var out: [ListRow] = []
+        out.reserveCapacity(order.count)
+        for ci in order {
+            let c = snapshot.connections[ci]
+            let open = expanded.contains(c.cookie)
+            out.append(ListRow(id: .connection(c.cookie), kind: .connection(index: ci, expanded: open)))
+            guard open else { continue }
+            for si in c.subflows.indices {
+                out.append(ListRow(id: .subflow(connection: c.cookie, subflow: c.subflows[si].cookie),
+                                   kind: .subflow(connection: ci, subflow: si, last: si == c.subflows.count - 1)))
+            }
+        }
+        rows = out
+        if selectionIndex == nil {
+            if case .subflow(let parent, _)? = selection, rows.contains(where: { $0.id == .connection(parent) }) {
+                selection = .connection(parent)
+            } else if !rows.isEmpty {
+                selection = rows[min(oldIndex ?? 0, rows.count - 1)].id
+            } else {
+                selection = nil
+            }
+        }
+        if let name = selectedInterface, !snapshot.interfaces.contains(where: { $0.name == name }) { selectedInterface = nil }
+        if selectedInterface == nil { selectedInterface = snapshot.interfaces.first?.name }
+        clampScroll()
+    }
+
+    /// Keeps the selected row inside the visible part of the list.
+    mutating func clampScroll() {
+        let visible = max(1, layout.listRows.count)
+        if let i = selectionIndex {
+            if i < scroll { scroll = i }
+            if i >= scroll + visible { scroll = i - visible + 1 }
+        }
+        scroll = max(0, min(scroll, max(0, rows.count - visible)))
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where themes come from, first match wins: `--themes-dir`, then
+/// `$XDG_CONFIG_HOME/mptop/themes` (or `~/.config/mptop/themes`), then the bundled `Themes/`
+/// (installed beside the binary as `../share/mptop/themes`, or the source checkout's).
+public struct ThemeCatalog: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public let name: String
+        public let path: String
+    }
+
+    public let directories: [String]
+
+    public init(directories: [String]) { self.directories = directories }
+
+    /// The standard search path for this process.
+    public static func standard(themesDirectory: String?, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } },
+                                executablePath: String? = nil) -> ThemeCatalog {
+        var dirs: [String] = []
+        if let themesDirectory { dirs.append(themesDirectory) }
+        if let xdg = environment("XDG_CONFIG_HOME"), !xdg.isEmpty {
+            dirs.append(xdg + "/mptop/themes")
+        } else if let home = environment("HOME"), !home.isEmpty {
+            dirs.append(home + "/.config/mptop/themes")
+        }
+        if let exe = executablePath ?? Self.executablePath() {
+            let bin = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            dirs.append(bin + "/../share/mptop/themes")
+        }
+        dirs.append(Self.sourceThemes)
+        return ThemeCatalog(directories: dirs)
+    }
+
+    /// The checkout's Themes/ folder, for `swift run` from a clone (the quick start).
+    static let sourceThemes: String = {
+        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.dropLast(4).joined(separator: "/") + "/Themes"  // Sources/Dashboard/Theme/ThemeCatalog.swift
+    }()
+
+    static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Every theme found, by file name without `.theme`; an earlier directory hides a later
+    /// one's theme of the same name (a user's copy of "default" wins).
+    public func available() -> [Entry] {
+        var seen = Set<String>()
+        var out: [Entry] = []
+        for dir in directories {
+            for file in Self.files(in: dir) where file.hasSuffix(".theme") {
+                let name = String(file.dropLast(6))
+                if seen.insert(name).inserted { out.append(Entry(name: name, path: dir + "/" + file)) }
+            }
+        }
+        // "default" first, the rest alphabetically: the order `t` cycles through.
+        return out.sorted { a, b in
+            a.name == "default" || b.name == "default" ? a.name == "default" && b.name != "default" : a.name < b.name
+        }
+    }
+
+    /// A theme by name, or by path when the argument contains a '/'.
+    public func load(_ nameOrPath: String) throws -> Theme {
+        if nameOrPath.contains("/") { return try Self.load(path: nameOrPath) }
+        guard let entry = available().first(where: { $0.name == nameOrPath }) else {
+            let names = available().map(\.name)
+            throw ThemeError(path: nameOrPath, line: nil, message: names.isEmpty
+                ? "no such theme, and no theme folder was found (--themes-dir DIR)"
+                : "no such theme (available: \(names.joined(separator: ", ")))")
+        }
+        return try Self.load(path: entry.path)
+    }
+
+    public static func load(path: String) throws -> Theme {
+        guard let text = TextFile.read(path) else {
+            throw ThemeError(path: path, line: nil, message: "cannot read it: \(String(cString: strerror(errno)))")
+        }
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return try ThemeParser.parse(text, path: path, fallbackName: file.hasSuffix(".theme") ? String(file.dropLast(6)) : file)
+    }
+
+    static func files(in dir: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { out.append(name) }
+        }
+        return out
+    }
+}
+
+/// Small text files without Foundation.
+enum TextFile {
+    /// The whole file as UTF-8 (invalid bytes replaced); nil when it cannot be opened. Capped at
+    /// 1 MiB: a theme is a few hundred bytes, and a wrong path must not eat memory.
+    static func read(_ path: String) -> String? {
+        guard let f = fopen(path, "r") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 1 << 20 {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        if ferror(f) != 0 { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,88 @@
+import Dashboard
+import LabKit
+import MPTCPKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mptop` at a terminal: the live ncurses dashboard on the current or a named namespace.
+enum DashboardCommand {
+    static func run(_ o: MonitorOptions) throws -> Int32 {
+        let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        // Themes are read before anything else, so a broken file is an error on a normal screen.
+        let (themes, startIndex, notes) = try loadThemes(o)
+        if o.listThemes {
+            listThemes(o)
+            return 0
+        }
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw MPTopError.usage("the dashboard needs a terminal; use --once, --json or --count for pipes and scripts")
+        }
+        if let ns = o.namespace { try NetworkNamespace.enter(ns) }
+        let sysctl = MPTCPSysctl.read()
+        guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
+        let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
+        _ = try sampler.sample()  // fail here, before the screen opens, if the kernel cannot be read
+
+        let canAdmin = Capabilities.hasNetAdmin()
+        let header = HeaderInfo(host: hostName(), namespace: o.namespace, pathManager: sysctl.pathManager,
+                                scheduler: sysctl.scheduler, canAct: canAdmin && !o.readOnly,
+                                readOnlyReason: o.readOnly ? "--readonly" : (canAdmin ? nil : "no CAP_NET_ADMIN"))
+        let stop = try StopSignal()
+        stop.installSignalHandlers()
+        let terminal = CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
+        defer { terminal.close() }
+        var state = DashboardState(header: header, width: terminal.width, height: terminal.height,
+                                   interval: o.interval.map { max(0.1, $0) } ?? 1,
+                                   glyphs: terminal.utf8 ? .unicode : .ascii, themeIndex: startIndex)
+        var startNotes = notes
+        if !enabled { startNotes.append("MPTCP is disabled here (net.mptcp.enabled = 0)") }
+        state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
+        let inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
+                                     now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes)
+        DashboardLoop(state: state, inputs: inputs).run()
+        return 0
+    }
+
+    /// Every theme found (for `t`), which one to start with, and notes about unknown keys.
+    static func loadThemes(_ o: MonitorOptions) throws -> ([Theme], Int, [String]) {
+        let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
+        var themes: [Theme] = []
+        var notes: [String] = []
+        for entry in catalog.available() {
+            // A broken theme nobody asked for is skipped with a note, not fatal.
+            do { themes.append(try ThemeCatalog.load(path: entry.path)) } catch { notes.append("\(error)") }
+        }
+        var start = 0
+        if let wanted = o.theme {
+            let theme = try catalog.load(wanted)
+            if let i = themes.firstIndex(where: { $0.path == theme.path }) {
+                start = i
+            } else {
+                themes.insert(theme, at: 0)
+            }
+        }
+        if themes.isEmpty { themes = [.basic] }
+        for (line, key) in themes[start].unknownKeys {
+            notes.append("theme \(themes[start].path ?? themes[start].name), line \(line): unknown key '\(key)' ignored")
+        }
+        return (themes, start, notes)
+    }
+
+    static func listThemes(_ o: MonitorOptions) {
+        let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
+        let entries = catalog.available()
+        if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", "))\n") }
+        for e in entries { Console.out(e.name.padding(16) + e.path + "\n") }
+    }
+
+    static func hostName() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count - 1) == 0 else { return "?" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension String {
+    func padding(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+}

@@ -1,0 +1,109 @@
+@testable import Dashboard
+@testable import MPTCPKit
+
+/// A small, fixed world for the dashboard tests: three connections (IPv4 over wifi0 and cell0,
+/// IPv6 with a backup subflow, and one that fell back to TCP), sampled once a second with
+/// traffic that grows steadily. Rates come from the real RateTracker.
+enum Scenario {
+    static let header = HeaderInfo(host: "lab-host", namespace: "mptop-lab-cli", pathManager: "kernel",
+                                   scheduler: "default", canAct: true)
+
+    struct SubflowSpec {
+        let local: String, localPort: UInt16, remote: String, remotePort: UInt16
+        let interface: UInt32, cookie: UInt64
+        /// Bytes acked per second, bytes received per second.
+        let txPerSecond: UInt64, rxPerSecond: UInt64
+        let rttMicros: UInt32, cwnd: UInt32, retrans: UInt32
+        var backup = false
+    }
+
+    struct ConnectionSpec {
+        let token: UInt32, cookie: UInt64
+        let local: String, localPort: UInt16, remote: String, remotePort: UInt16
+        let process: ProcessRef?
+        var fallback = false
+        let subflows: [SubflowSpec]
+    }
+
+    static let connections: [ConnectionSpec] = [
+        ConnectionSpec(token: 0x5f1c2a3b, cookie: 1, local: "198.18.1.1", localPort: 40000, remote: "198.18.0.1", remotePort: 5201,
+                       process: ProcessRef(pid: 4242, name: "curl"), subflows: [
+            SubflowSpec(local: "198.18.1.1", localPort: 40000, remote: "198.18.0.1", remotePort: 5201, interface: 2, cookie: 11,
+                        txPerSecond: 5_000_000, rxPerSecond: 20_000, rttMicros: 12_300, cwnd: 120, retrans: 0),
+            SubflowSpec(local: "198.18.2.1", localPort: 41234, remote: "198.18.0.1", remotePort: 5201, interface: 3, cookie: 12,
+                        txPerSecond: 2_000_000, rxPerSecond: 8_000, rttMicros: 48_700, cwnd: 40, retrans: 3),
+        ]),
+        ConnectionSpec(token: 0x0a0b0c0d, cookie: 2, local: "2001:db8:1::1", localPort: 40002, remote: "2001:db8::1", remotePort: 443,
+                       process: ProcessRef(pid: 77, name: "nginx"), subflows: [
+            SubflowSpec(local: "2001:db8:1::1", localPort: 40002, remote: "2001:db8::1", remotePort: 443, interface: 2, cookie: 21,
+                        txPerSecond: 100_000, rxPerSecond: 1_500_000, rttMicros: 9_800, cwnd: 64, retrans: 0),
+            SubflowSpec(local: "2001:db8:2::1", localPort: 40003, remote: "2001:db8::1", remotePort: 443, interface: 3, cookie: 22,
+                        txPerSecond: 0, rxPerSecond: 0, rttMicros: 51_000, cwnd: 10, retrans: 0, backup: true),
+        ]),
+        ConnectionSpec(token: 0x12345678, cookie: 3, local: "198.18.1.1", localPort: 40004, remote: "198.18.0.9", remotePort: 80,
+                       process: nil, fallback: true, subflows: [
+            SubflowSpec(local: "198.18.1.1", localPort: 40004, remote: "198.18.0.9", remotePort: 80, interface: 2, cookie: 31,
+                        txPerSecond: 10_000, rxPerSecond: 250_000, rttMicros: 15_000, cwnd: 20, retrans: 1),
+        ]),
+    ]
+
+    static let interfaceNames: [UInt32: String] = [2: "wifi0", 3: "cell0"]
+
+    /// The world at `second` (0, 1, 2, ...), before rates.
+    static func snapshot(at second: Int, connections specs: [ConnectionSpec] = connections) -> Snapshot {
+        var s = Snapshot(time: 1_763_700_000 + Double(second), monotonic: UInt64(second) * 1_000_000_000, namespace: "mptop-lab-cli")
+        let t = UInt64(second + 10) // a little history before the first sample
+        s.connections = specs.map { spec in
+            var c = Connection(local: SocketAddress(IPAddress(spec.local)!, spec.localPort),
+                               remote: SocketAddress(IPAddress(spec.remote)!, spec.remotePort),
+                               state: 1, cookie: spec.cookie, inode: UInt32(spec.cookie), uid: 0)
+            var info = MPTCPInfo()
+            info.token = spec.token
+            info.flags = spec.fallback ? 1 : 0
+            info.bytesAcked = spec.subflows.reduce(0) { $0 + $1.txPerSecond * t }
+            info.bytesReceived = spec.subflows.reduce(0) { $0 + $1.rxPerSecond * t }
+            c.info = info
+            c.process = spec.process
+            c.subflows = spec.subflows.map { f in
+                var sf = Subflow(local: SocketAddress(IPAddress(f.local)!, f.localPort), remote: SocketAddress(IPAddress(f.remote)!, f.remotePort),
+                                 state: 1, boundInterfaceIndex: 0, cookie: f.cookie, inode: 0, uid: 0)
+                sf.interfaceIndex = f.interface
+                var tcp = TCPInfo()
+                tcp.bytesAcked = f.txPerSecond * t
+                tcp.bytesReceived = f.rxPerSecond * t
+                tcp.rtt = f.rttMicros
+                tcp.rttVar = f.rttMicros / 8
+                tcp.sndCwnd = f.cwnd
+                tcp.totalRetrans = f.retrans
+                sf.tcp = tcp
+                var ulp = SubflowULPInfo()
+                ulp.name = "mptcp"
+                ulp.flags = f.backup ? 0xe3 : 0xc3  // 0x20: backup (local)
+                ulp.tokenLocal = spec.token
+                sf.ulp = ulp
+                sf.congestion = "cubic"
+                return sf
+            }
+            return c
+        }
+        s.interfaces = Shares.apply(to: &s.connections, names: { interfaceNames[$0] })
+        return s
+    }
+
+    /// `count` samples one second apart with rates, as the Sampler would deliver them.
+    static func samples(_ count: Int, connections specs: [ConnectionSpec] = connections) -> [Snapshot] {
+        var rates = RateTracker()
+        return (0..<count).map { second in
+            var s = snapshot(at: second, connections: specs)
+            rates.annotate(&s)
+            return s
+        }
+    }
+
+    /// A dashboard state of `width` x `height` that has seen `samples` samples.
+    static func state(width: Int, height: Int, samples: Int = 3, glyphs: Glyphs = .unicode) -> DashboardState {
+        var state = DashboardState(header: header, width: width, height: height, glyphs: glyphs, themeNames: ["basic"])
+        for s in Scenario.samples(samples) { state.apply(s) }
+        return state
+    }
+}
