@@ -19,6 +19,8 @@ extension CommandLine {
                 let options = try MonitorOptions.parse(args)
                 if options.help { print(HelpText.main); return 0 }
                 if options.version { print(HelpText.version); return 0 }
+                // A bad --theme is reported whatever the output mode, before anything starts.
+                if options.theme != nil { _ = try DashboardCommand.loadThemes(options) }
                 if options.listThemes || (options.wantsDashboard && isatty(1) != 0) {
                     return try DashboardCommand.run(options)
                 }

@@ -1,0 +1,67 @@
+import Foundation
+import LabKit
+import XCTest
+
+/// A real terminal for end-to-end tests: mptop runs in a detached tmux session, the test reads
+/// the screen with capture-pane and types with send-keys, as a person would.
+final class TmuxScreen {
+    let session: String
+
+    /// Starts `command` (argv) in a new session of `width` x `height`, with a UTF-8 locale and a
+    /// 256-colour terminal type.
+    init(_ command: [String], width: Int = 120, height: Int = 40) throws {
+        // pid + a random suffix: unique across parallel test runs and across screens of one test.
+        session = "mptop-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // The shell keeps the pane after mptop exits, so a crash's last words can still be read.
+        let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(quoted); echo \"[mptop exited $?]\"; sleep 30"
+        _ = try ShellCommand.check("tmux", ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
+    }
+
+    /// The visible screen as text.
+    func capture() -> String {
+        (try? ShellCommand.check("tmux", ["capture-pane", "-p", "-t", session])) ?? ""
+    }
+
+    /// Sends keys in tmux's notation ("Enter", "Escape", "q", "C-c").
+    func send(_ keys: String...) {
+        _ = try? ShellCommand.check("tmux", ["send-keys", "-t", session] + keys)
+    }
+
+    /// Types text literally.
+    func type(_ text: String) {
+        _ = try? ShellCommand.check("tmux", ["send-keys", "-t", session, "-l", text])
+    }
+
+    func resize(width: Int, height: Int) {
+        _ = try? ShellCommand.check("tmux", ["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen either way.
+    @discardableResult
+    func waitFor(timeout: TimeInterval = 10, _ what: String, file: StaticString = #filePath, line: UInt = #line,
+                 _ condition: (String) -> Bool) -> String {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        var screen = capture()
+        while !condition(screen) && Date() < deadline {
+            usleep(100_000)
+            screen = capture()
+        }
+        if !condition(screen) { XCTFail("screen never showed \(what) within \(Int(timeout)) s:\n\(screen)", file: file, line: line) }
+        return screen
+    }
+
+    func close() {
+        _ = try? ShellCommand.run("tmux", ["kill-session", "-t", session])
+    }
+}
+
+extension XCTestCase {
+    /// A tmux screen that is closed when the test ends; skips (with the reason) without tmux.
+    func makeScreen(_ command: [String], width: Int = 120, height: Int = 40) throws -> TmuxScreen {
+        guard ShellCommand.locate("tmux") != nil else { throw XCTSkip("tmux is not installed (apt install tmux)") }
+        let screen = try TmuxScreen(command, width: width, height: height)
+        addTeardownBlock { screen.close() }
+        return screen
+    }
+}
