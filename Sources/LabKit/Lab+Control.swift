@@ -6,6 +6,32 @@ extension Lab {
         for ns in [clientNamespace, serverNamespace] {
             try ip(["-n", ns, "link", "set", path.interface, up ? "up" : "down"])
         }
+        // Down took the routes (and IPv6 addresses) with it; without them the path's subflows
+        // would come back through another interface.
+        if up {
+            try addAddresses(path)
+            try addServiceRoutes(path)
+        }
+    }
+
+    /// Adds a path that the lab was not built with (`.wired`, "eth0"), with addresses, routes,
+    /// a `subflow` endpoint (so every connection, also the running ones, opens a subflow on it)
+    /// and optional shaping.
+    public func addPath(_ path: LabPath, bitsPerSecond: UInt64?) throws {
+        let dev = path.interface
+        try ip(["-n", clientNamespace, "link", "add", dev, "type", "veth", "peer", "name", dev, "netns", serverNamespace])
+        try addAddresses(path)
+        try ip(["-n", clientNamespace, "link", "set", dev, "up"])
+        try ip(["-n", serverNamespace, "link", "set", dev, "up"])
+        try addServiceRoutes(path)
+        if let bitsPerSecond { try setRate(path, bitsPerSecond: bitsPerSecond) }
+        try ip(["-n", clientNamespace, "mptcp", "endpoint", "add", path.clientIPv4, "dev", dev, "subflow"])
+        try ip(["-n", clientNamespace, "mptcp", "endpoint", "add", path.clientIPv6, "dev", dev, "subflow"])
+    }
+
+    /// Whether `path` exists in the client namespace.
+    public func hasPath(_ path: LabPath) -> Bool {
+        (try? ShellCommand.check("ip", ["-n", clientNamespace, "-o", "link", "show", "dev", path.interface])) != nil
     }
 
     /// Shapes `path` to `bitsPerSecond` in both directions with a token bucket (`tc tbf`), or

@@ -23,6 +23,7 @@ public struct LabOptions: Sendable {
         switch path {
         case .wifi: return wifiRate
         case .cell: return cellRate
+        case .wired: return nil
         }
     }
 }

@@ -5,12 +5,18 @@ public enum LabPath: String, CaseIterable, Sendable {
     case wifi
     /// The second path (route metric 2): the client's `subflow` endpoint adds a subflow here.
     case cell
+    /// A third path, not built at first: the demo adds it on request (`Lab.addPath`).
+    case wired
+
+    /// The paths every lab starts with.
+    public static let initial: [LabPath] = [.wifi, .cell]
 
     /// The interface name on both ends: "wifi0" or "cell0".
     public var interface: String {
         switch self {
         case .wifi: return "wifi0"
         case .cell: return "cell0"
+        case .wired: return "eth0"
         }
     }
 
@@ -19,6 +25,7 @@ public enum LabPath: String, CaseIterable, Sendable {
         switch self {
         case .wifi: return 1
         case .cell: return 2
+        case .wired: return 3
         }
     }
 

@@ -36,6 +36,21 @@ public final class LabProcess: @unchecked Sendable {
     /// The complete stdout lines printed so far (a line still being written is left out).
     public var lines: [String] { LabProcess.completeLines(output) }
 
+    /// The newest complete stdout line containing `text`, found from the end, so a long-running
+    /// process's growing output is not split up on every call.
+    public func lastLine(containing text: String) -> String? {
+        let all = output
+        guard let end = all.lastIndex(of: "\n") else { return nil }
+        var lineEnd = end
+        while true {
+            let start = all[..<lineEnd].lastIndex(of: "\n").map { all.index(after: $0) } ?? all.startIndex
+            let line = all[start..<lineEnd]
+            if line.contains(text) { return String(line) }
+            guard start > all.startIndex else { return nil }
+            lineEnd = all.index(before: start)
+        }
+    }
+
     /// Whether the process is still running.
     public var isRunning: Bool { process.isRunning }
 

@@ -10,6 +10,9 @@ public enum TrafficEvent: Sendable, Equatable {
     /// A server-side connection ended (or was cut off by shutdown). `problem` says why it is not
     /// intact; `error` is a socket error that ended it (the bytes before it may still be intact).
     case closed(peer: String, bytesReceived: UInt64, intact: Bool, problem: String?, error: String?)
+    /// Live totals while serving (`serve --progress SECS`): open connections, bytes received by
+    /// all connections so far, and whether every byte so far was intact.
+    case progress(open: Int, bytesReceived: UInt64, intact: Bool)
     /// The server is exiting.
     case summary(connections: Int, bytesReceived: UInt64, intact: Bool)
     /// The sender has all its connections open.
@@ -26,6 +29,8 @@ public enum TrafficEvent: Sendable, Equatable {
             let extra = (problem.map { #","problem":\#(JSONWriter.quoted($0))"# } ?? "")
                 + (error.map { #","error":\#(JSONWriter.quoted($0))"# } ?? "")
             return #"{"event":"closed","peer":\#(JSONWriter.quoted(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+        case .progress(let open, let bytes, let intact):
+            return #"{"event":"progress","open":\#(open),"bytes_received":\#(bytes),"intact":\#(intact)}"#
         case .summary(let connections, let bytes, let intact):
             return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)}"#
         case .connected(let connections):
@@ -44,6 +49,8 @@ public enum TrafficEvent: Sendable, Equatable {
             return "connection from \(peer) closed: \(bytes) bytes received, "
                 + (intact ? "intact" : "NOT intact (\(problem ?? "corrupted"))")
                 + (error.map { ", \($0)" } ?? "")
+        case .progress(let open, let bytes, let intact):
+            return "\(open) open, \(bytes) bytes received so far, " + (intact ? "intact" : "NOT intact")
         case .summary(let connections, let bytes, let intact):
             return "\(connections) connection\(connections == 1 ? "" : "s"), \(bytes) bytes received, "
                 + (intact ? "all intact" : "NOT all intact")

@@ -47,9 +47,11 @@ public final class TrafficServer {
     }
 
     /// Reports `.listening`, then serves until `stop` fires, reporting `.closed` as each
-    /// connection ends; on stop, reports the still-open ones as `.closed` and then `.summary`.
+    /// connection ends (and `.progress` every `progressEvery` seconds, if given); on stop, reports
+    /// the still-open ones as `.closed` and then `.summary`.
     @discardableResult
-    public func run(until stop: StopSignal, report: (TrafficEvent) -> Void) throws -> TrafficServerSummary {
+    public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) -> Void) throws -> TrafficServerSummary {
+        var nextProgress = progressEvery.map { monotonicSeconds() + $0 }
         report(.listening(address: address.description))
         var summary = TrafficServerSummary()
         var connections: [ServerConnection] = []
@@ -74,7 +76,12 @@ public final class TrafficServer {
                        // A negative descriptor is skipped by poll: how accepting pauses.
                        pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0)]
             fds += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), accepting ? -1 : 100)
+            var timeout: Int32 = accepting ? -1 : 100
+            if let due = nextProgress {
+                let untilDue = Int32(max(0, (due - monotonicSeconds()) * 1000))
+                timeout = timeout < 0 ? untilDue : min(timeout, untilDue)
+            }
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw LabError.system("poll failed", errno: errno)
@@ -102,6 +109,14 @@ public final class TrafficServer {
                 // Out of descriptors: the listener stays readable, so stop polling it for a
                 // moment instead of spinning.
                 if result.outOfDescriptors { acceptPausedUntil = monotonicSeconds() + 0.1 }
+            }
+
+            if let due = nextProgress, let every = progressEvery, monotonicSeconds() >= due {
+                // Live totals: what closed connections delivered plus what open ones have so far.
+                let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
+                report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
+                                 intact: summary.intact && connections.allSatisfy { $0.verifier.intact }))
+                nextProgress = due + every
             }
         }
 

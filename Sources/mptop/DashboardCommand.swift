@@ -7,7 +7,9 @@ import Glibc
 
 /// `mptop` at a terminal: the live ncurses dashboard on the current or a named namespace.
 enum DashboardCommand {
-    static func run(_ o: MonitorOptions) throws -> Int32 {
+    /// `extras` adds keys and a bar (the demo's). With `enterNamespace` false the caller has
+    /// already entered `o.namespace`.
+    static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true) throws -> Int32 {
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         // Themes are read before anything else, so a broken file is an error on a normal screen.
         let (themes, startIndex, notes) = try loadThemes(o)
@@ -15,10 +17,8 @@ enum DashboardCommand {
             listThemes(o)
             return 0
         }
-        guard isatty(0) != 0, isatty(1) != 0 else {
-            throw MPTopError.usage("the dashboard needs a terminal; use --once, --json or --count for pipes and scripts")
-        }
-        if let ns = o.namespace { try NetworkNamespace.enter(ns) }
+        try requireTerminal()
+        if enterNamespace, let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
@@ -39,9 +39,15 @@ enum DashboardCommand {
         if !enabled { startNotes.append("MPTCP is disabled here (net.mptcp.enabled = 0)") }
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
         let inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
-                                     now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes)
+                                     now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes, extras: extras)
         DashboardLoop(state: state, inputs: inputs).run()
         return 0
+    }
+
+    static func requireTerminal() throws {
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw MPTopError.usage("the dashboard needs a terminal; use --once, --json or --count for pipes and scripts")
+        }
     }
 
     /// Every theme found (for `t`), which one to start with, and notes about unknown keys.

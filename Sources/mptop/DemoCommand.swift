@@ -1,3 +1,4 @@
+import Dashboard
 import LabKit
 import MPTCPKit
 #if canImport(Glibc)
@@ -5,24 +6,40 @@ import Glibc
 #endif
 
 /// `mptop demo`: builds a phone/server lab (wifi0 + cell0), streams real MPTCP traffic through
-/// it with the built-in generator, and shows the phone's namespace live until Ctrl-C. Everything
-/// it created is removed on exit, Ctrl-C, SIGTERM and errors; `--cleanup` removes what a killed
-/// run left behind.
+/// it with the built-in generator, and opens the dashboard on the phone with demo keys. With
+/// `--script handover` it tells the handover story without a terminal. Everything it created is
+/// removed on exit, Ctrl-C, SIGTERM and errors; `--cleanup` removes what a killed run left.
 enum DemoCommand {
     static let usage = """
-    usage: mptop demo [--interval SECS] [--json] [--count N] [--wifi-rate MBIT] [--cell-rate MBIT]
+    usage: mptop demo [--wifi-rate MBIT] [--cell-rate MBIT] [--interval SECS] [--theme NAME] [--no-color]
+           mptop demo --script handover [--json]
+           mptop demo --json [--count N]             stream the phone's snapshots instead
            mptop demo --cleanup
 
     Builds two network namespaces, a "phone" and a "server", joined by two paths named wifi0
     and cell0 (shaped with tc tbf, default 50 and 20 Mbit/s), gives the phone an MPTCP subflow
     endpoint on cell0, streams data from phone to server (every byte checked at the receiver),
-    and shows the phone's MPTCP connection live. Ctrl-C stops it and removes the lab.
-    Needs root. Nothing outside the two namespaces is touched.
+    and opens the dashboard on the phone. Demo keys:
+      1  take WiFi away (wifi0 down, as out of range) / bring it back
+      2  degrade cellular to a tenth of its rate / restore it
+      3  add a third path, eth0 (30 Mbit/s)
+      4  start another transfer
+    The bar shows what the receiver has checked so far ("intact" while every byte matched).
+    q or Ctrl-C ends the demo and removes the lab. Needs root (it creates namespaces); nothing
+    outside the two namespaces is touched.
+
+    --script handover   no terminal needed: WiFi carries the traffic, WiFi goes away, cellular
+                        takes over, WiFi comes back (about 30 s). Prints the interface rates
+                        every half second and what happened when; --json prints one object with
+                        "timeline" ([{"t": seconds, "interfaces": {"wifi0": bits/s, ...}}]),
+                        "events" and "intact". Exit status 1 if any byte arrived damaged.
+    --cleanup           remove namespaces left by demo and test runs that were killed.
     """
 
     static func run(_ args: [String]) throws -> Int32 {
         var monitor = MonitorOptions()
         var wifi: UInt64 = 50_000_000, cell: UInt64 = 20_000_000
+        var script: String?
         var scan = ArgumentScanner(args)
         while let w = scan.next() {
             switch w {
@@ -32,13 +49,25 @@ enum DemoCommand {
                 Lab.cleanupStale()
                 Console.out("removed the namespaces of demo and test runs that are no longer running\n")
                 return 0
+            case "--script":
+                let name = try scan.value(for: w)
+                guard name == "handover" else { throw MPTopError.usage("unknown demo script '\(name)' (there is: handover)") }
+                script = name
             case "--interval", "-i": monitor.interval = try scan.seconds(for: w)
             case "--count", "-c": monitor.count = try scan.count(for: w)
             case "--json", "-j": monitor.output = .json
+            case "--theme", "-t": monitor.theme = try scan.value(for: w)
+            case "--no-color", "--no-colour": monitor.noColor = true
             case "--wifi-rate": wifi = try megabits(&scan, w)
             case "--cell-rate": cell = try megabits(&scan, w)
             default: throw ArgumentScanner.unknown(w, in: "mptop demo")
             }
+        }
+        let dashboard = script == nil && monitor.wantsDashboard
+        if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
+        if dashboard {
+            _ = try DashboardCommand.loadThemes(monitor)
+            try DashboardCommand.requireTerminal()
         }
         try requireRoot()
         if let reason = LabEnvironment.skipReason() { throw MPTopError.io("cannot build the demo lab: \(reason)") }
@@ -46,17 +75,50 @@ enum DemoCommand {
 
         let stop = try StopSignal()
         stop.installSignalHandlers()
-        let lab: Lab
-        do { lab = try Lab(options: LabOptions(wifiRate: wifi, cellRate: cell)) } catch { throw MPTopError.io("\(error)") }
-        defer { lab.close() }
-        let binary = try MptopBinary.path()
-        do { _ = try lab.startTraffic(mptop: binary) } catch { throw MPTopError.io("the demo's traffic: \(error)") }
-        monitor.namespace = lab.clientNamespace
-        Console.err("mptop demo: phone namespace \(lab.clientNamespace), server \(lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
+        let demo: DemoLab
+        do {
+            demo = try DemoLab(options: LabOptions(wifiRate: wifi, cellRate: cell), mptop: try MptopBinary.path())
+        } catch { throw MPTopError.io("cannot build the demo lab: \(error)") }
+        defer { demo.close() }
         let home = try NetworkNamespace.Saved()
         // Back home before the deferred teardown: it kills every process left in the lab.
         defer { try? home.restore() }
-        return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
+        try NetworkNamespace.enter(demo.lab.clientNamespace)
+        monitor.namespace = demo.lab.clientNamespace
+
+        if script != nil {
+            return try HandoverScript(demo: demo, stop: stop, json: monitor.output == .json).run()
+        }
+        if !dashboard {
+            Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
+            return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
+        }
+        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false)
+    }
+
+    /// The demo bar: keys 1-4 and the receiver's verdict so far.
+    static func extras(for demo: DemoLab) -> DashboardExtras {
+        DashboardExtras(title: "DEMO", items: {
+            [StatusBar.Item(key: "1", label: demo.wifiUp ? "WiFi away" : "WiFi back"),
+             StatusBar.Item(key: "2", label: demo.cellDegraded ? "cellular ok" : "degrade cellular"),
+             StatusBar.Item(key: "3", label: "add eth0"),
+             StatusBar.Item(key: "4", label: "another transfer")]
+        }, status: {
+            guard let r = demo.receiver else { return StatusBar.Status(text: "receiver: waiting", good: true) }
+            return StatusBar.Status(text: "receiver: \(Units.bytes(r.bytesReceived)) " + (r.intact ? "intact" : "CORRUPTED"),
+                                    good: r.intact)
+        }, perform: { key in
+            do {
+                switch key {
+                case "1": return try demo.toggleWifi()
+                case "2": return try demo.toggleCellDegraded()
+                case "3": return try demo.addThirdPath()
+                default: return try demo.startTransfer()
+                }
+            } catch {
+                return "failed: \(error)"
+            }
+        })
     }
 
     static func requireRoot() throws {

@@ -8,7 +8,7 @@ enum TrafficCommand {
     mptop traffic: MPTCP traffic generator with byte-exact verification.
 
     USAGE
-      mptop traffic serve --listen ADDR:PORT [--json]
+      mptop traffic serve --listen ADDR:PORT [--progress SECS] [--json]
       mptop traffic send --to ADDR:PORT [--bytes N | --seconds S] [--rate BITS]
                          [--connections N] [--hold] [--json]
 
@@ -22,6 +22,7 @@ enum TrafficCommand {
 
     OPTIONS
       --listen ADDR:PORT    address to listen on (IPv6 as [ADDR]:PORT; port 0 = any).
+      --progress SECS       serve: report live totals every SECS seconds (bytes so far, intact).
       --to ADDR:PORT        address to connect to.
       --bytes N             pattern bytes per connection (suffixes k M G = 1000s, Ki Mi Gi = 1024s).
       --seconds S           send (or, with --hold, hold) for S seconds.
@@ -32,6 +33,7 @@ enum TrafficCommand {
       --json                one JSON object per line instead of text:
                               serve: {"event":"listening","address":...}
                                      {"event":"closed","peer":...,"bytes_received":N,"intact":bool}
+                                     {"event":"progress","open":N,"bytes_received":N,"intact":bool}
                                      {"event":"summary","connections":N,"bytes_received":N,"intact":bool}
                               send:  {"event":"connected","connections":N}
                                      {"event":"done","bytes_sent":N}
@@ -66,9 +68,14 @@ enum TrafficCommand {
         var scanner = ArgumentScanner(args)
         var listen: TrafficEndpoint?
         var json = false
+        var progress: Double?
         while let word = scanner.next() {
             switch word {
             case "--listen": listen = try TrafficEndpoint(parsing: scanner.value(for: word))
+            case "--progress":
+                let every = try scanner.seconds(for: word)
+                guard every >= 0.1 else { throw MPTopError.usage("--progress takes at least 0.1 seconds") }
+                progress = every
             case "--json": json = true
             case "-h", "--help": Console.out(help + "\n"); return 0
             default: throw ArgumentScanner.unknown(word, in: "mptop traffic")
@@ -81,7 +88,7 @@ enum TrafficCommand {
         stop.installSignalHandlers()
         let server = try TrafficServer(listen: listen)
         let writer = TrafficEventWriter(json: json)
-        let summary = try server.run(until: stop) { writer.emit($0) }
+        let summary = try server.run(until: stop, progressEvery: progress) { writer.emit($0) }
         guard summary.intact else {
             Console.err("mptop: received data did not match what was sent (see the 'closed' lines)\n")
             return 1

@@ -10,11 +10,15 @@ public struct DashboardInputs {
     public var now: () -> Double
     /// The themes `t` cycles through, the first one in use at start.
     public var themes: [Theme]
+    /// Extra keys and a bar (the demo's); nil for the plain dashboard.
+    public var extras: DashboardExtras?
 
-    public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme]) {
+    public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme],
+                extras: DashboardExtras? = nil) {
         self.terminal = terminal
         self.sample = sample
         self.now = now
         self.themes = themes.isEmpty ? [.basic] : themes
+        self.extras = extras
     }
 }

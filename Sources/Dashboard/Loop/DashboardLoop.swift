@@ -14,6 +14,7 @@ public final class DashboardLoop {
     public init(state: DashboardState, inputs: DashboardInputs) {
         var state = state
         state.themeNames = inputs.themes.map(\.name)
+        state.bar = inputs.extras?.bar
         self.state = state
         self.inputs = inputs
     }
@@ -32,6 +33,9 @@ public final class DashboardLoop {
             handled += 1
             var changed = false
             switch event {
+            case .key(.character(let c))? where state.acceptsCommandKeys && extraKeys.contains(c):
+                state.message = inputs.extras?.perform(c)
+                changed = true
             case .key(let key)?:
                 let before = (state.themeIndex, state.interval, state.paused)
                 state.handle(key)
@@ -73,7 +77,10 @@ public final class DashboardLoop {
         nextSample = max(nextSample + state.interval, now + state.interval / 2)
     }
 
+    private var extraKeys: Set<Unicode.Scalar> { Set(inputs.extras?.items().map(\.key) ?? []) }
+
     private func draw() {
+        state.bar = inputs.extras?.bar
         inputs.terminal.draw(DashboardRenderer.render(state, theme: theme))
         frames += 1
     }

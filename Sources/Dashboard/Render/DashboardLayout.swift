@@ -15,10 +15,12 @@ public struct DashboardLayout: Equatable, Sendable {
     /// Rows the connection list (or the detail view) draws its lines into.
     public let listRows: Range<Int>
     public let footer: Int
+    /// The extra bar's row (just above the footer), when there is one.
+    public let bar: Int?
 
     public var tooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
-    public init(width: Int, height: Int, interfaceCount: Int) {
+    public init(width: Int, height: Int, interfaceCount: Int, bar: Bool = false) {
         self.width = width
         self.height = height
         interfaceTitle = 2
@@ -29,7 +31,9 @@ public struct DashboardLayout: Equatable, Sendable {
         connectionTitle = interfaceRows.upperBound
         columnHeader = connectionTitle + 1
         footer = max(columnHeader + 1, height - 1)
-        listRows = (columnHeader + 1)..<max(columnHeader + 1, footer)
+        self.bar = bar ? max(columnHeader + 1, footer - 1) : nil
+        let listEnd = self.bar ?? footer
+        listRows = (columnHeader + 1)..<max(columnHeader + 1, listEnd)
     }
 
     /// Rows a page of the list moves.

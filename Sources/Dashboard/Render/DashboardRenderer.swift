@@ -17,6 +17,7 @@ public enum DashboardRenderer {
         case .detail(let cookie):
             p.detailView(state, cookie: cookie, layout)
         }
+        if let bar = state.bar, let y = layout.bar { p.statusBar(bar, y: y) }
         p.footer(state, y: layout.footer)
         if state.showHelp { p.helpOverlay() }
         return p.grid

@@ -19,6 +19,20 @@ extension Painter {
         }
     }
 
+    /// The extra bar: " DEMO  1 WiFi away  2 degrade cellular ...   receiver: 1.2 GiB intact".
+    mutating func statusBar(_ bar: StatusBar, y: Int) {
+        clearRow(y, .footer)
+        var x = put(" \(bar.title) ", x: 0, y: y, .headerAccent)
+        x += 1
+        for item in bar.items {
+            x = put(String(item.key), x: x, y: y, .footerKey)
+            x = put(" " + item.label + "  ", x: x, y: y, .footer)
+        }
+        let status = bar.status.text
+        let start = max(x + 1, grid.width - status.unicodeScalars.count - 1)
+        put(status, x: start, y: y, bar.status.good ? .good : .bad)
+    }
+
     private func keys(for state: DashboardState) -> [(String, String)] {
         let move = glyphs == .unicode ? "↑↓" : "Up/Dn"
         var out: [(String, String)] = []

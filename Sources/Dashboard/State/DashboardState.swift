@@ -63,6 +63,8 @@ public struct DashboardState: Sendable {
     /// A one-line note in the footer (e.g. "connection 5f1c closed"), until the next key.
     public var message: String?
     public internal(set) var quit = false
+    /// The extra bar above the footer (the demo's keys and receiver counter), if any.
+    public var bar: StatusBar?
 
     public init(header: HeaderInfo, width: Int, height: Int, interval: Double = 1,
                 glyphs: Glyphs = .unicode, themeNames: [String] = ["basic"], themeIndex: Int = 0) {
@@ -76,8 +78,11 @@ public struct DashboardState: Sendable {
     }
 
     public var layout: DashboardLayout {
-        DashboardLayout(width: width, height: height, interfaceCount: snapshot?.interfaces.count ?? 0)
+        DashboardLayout(width: width, height: height, interfaceCount: snapshot?.interfaces.count ?? 0, bar: bar != nil)
     }
+
+    /// Whether a plain key is a command now (not text for the filter, not closing the help).
+    public var acceptsCommandKeys: Bool { !editingFilter && !showHelp }
 
     public var themeName: String { themeNames.isEmpty ? "basic" : themeNames[themeIndex] }
 

@@ -1,0 +1,97 @@
+import Foundation
+
+/// The lab behind `mptop demo`: a phone and a server with WiFi and cellular paths, a transfer
+/// whose every byte the server checks, and the things a presenter does to it (take WiFi away,
+/// degrade cellular, add a path, start another transfer). Each action returns one line saying
+/// what happened, for the dashboard's message line and the script's events.
+public final class DemoLab: @unchecked Sendable {
+    public let lab: Lab
+    private let mptop: String
+    public let server: LabProcess
+    public private(set) var senders: [LabProcess]
+    public private(set) var wifiUp = true
+    public private(set) var cellDegraded = false
+    /// Cellular's rate while degraded: a tenth of its normal rate, at least 1 Mbit/s.
+    public var degradedCellRate: UInt64 { max(1_000_000, (lab.options.cellRate ?? 20_000_000) / 10) }
+    /// The third path's rate.
+    public static let wiredRate: UInt64 = 30_000_000
+
+    /// Builds the lab and starts one transfer; the server reports live totals every half second.
+    public init(options: LabOptions, mptop: String) throws {
+        lab = try Lab(options: options)
+        do {
+            let traffic = try lab.startTraffic(mptop: mptop, serverArguments: ["--progress", "0.5"])
+            server = traffic.server
+            senders = [traffic.sender]
+        } catch {
+            lab.close()
+            throw error
+        }
+        self.mptop = mptop
+    }
+
+    /// Walks out of WiFi range (wifi0 down on both ends) or back in.
+    @discardableResult
+    public func toggleWifi() throws -> String {
+        try lab.setLink(.wifi, up: !wifiUp)
+        wifiUp.toggle()
+        return wifiUp ? "WiFi is back (wifi0 up): MPTCP moves traffic onto it again"
+                      : "WiFi is gone (wifi0 down, as if out of range): cellular takes over"
+    }
+
+    /// Cellular drops to a tenth of its rate, or recovers.
+    @discardableResult
+    public func toggleCellDegraded() throws -> String {
+        let normal = lab.options.cellRate
+        try lab.setRate(.cell, bitsPerSecond: cellDegraded ? normal : degradedCellRate)
+        cellDegraded.toggle()
+        return cellDegraded ? "cellular degraded to \(degradedCellRate / 1_000_000) Mbit/s"
+                            : "cellular back to \(normal.map { "\($0 / 1_000_000) Mbit/s" } ?? "full speed")"
+    }
+
+    /// Adds eth0 with a subflow endpoint: the running connections open a third subflow on it.
+    @discardableResult
+    public func addThirdPath() throws -> String {
+        guard !lab.hasPath(.wired) else { return "the third path (eth0) is already there" }
+        try lab.addPath(.wired, bitsPerSecond: Self.wiredRate)
+        return "added a third path, eth0 (\(Self.wiredRate / 1_000_000) Mbit/s): connections open a subflow on it"
+    }
+
+    /// Starts one more checked transfer to the server (up to 8 in all).
+    @discardableResult
+    public func startTransfer() throws -> String {
+        guard senders.count < 8 else { return "already \(senders.count) transfers running" }
+        senders.append(try lab.startSender(mptop: mptop))
+        return "started transfer \(senders.count)"
+    }
+
+    /// What the receiver has checked so far.
+    public struct ReceiverStatus: Sendable, Equatable {
+        public var open: Int
+        public var bytesReceived: UInt64
+        public var intact: Bool
+    }
+
+    /// The server's latest progress report, nil before the first one.
+    public var receiver: ReceiverStatus? {
+        guard let line = server.lastLine(containing: #""event":"progress""#),
+              let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+              let open = object["open"] as? Int, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value,
+              let intact = object["intact"] as? Bool else { return nil }
+        return ReceiverStatus(open: open, bytesReceived: bytes, intact: intact)
+    }
+
+    /// Stops the senders, then the server, and returns the server's final verdict: every byte
+    /// of every connection intact. Nil when the server printed no summary.
+    public func finish() -> (intact: Bool, bytesReceived: UInt64)? {
+        for sender in senders { sender.stop(timeout: 10) }
+        server.stop(timeout: 10)
+        guard let line = server.lastLine(containing: #""event":"summary""#),
+              let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+              let intact = object["intact"] as? Bool, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value
+        else { return nil }
+        return (intact, bytes)
+    }
+
+    public func close() { lab.close() }
+}
