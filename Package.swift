@@ -22,7 +22,7 @@ let package = Package(
         // The command-line tool.
         .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "Dashboard", "LabKit", "CNcurses"]),
         // Benchmark of one full sample against ss (run by hand, not a test).
-        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "LabKit"], path: "Benchmarks/mptop-bench"),
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
         .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop"]),

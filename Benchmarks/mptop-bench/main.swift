@@ -1,10 +1,14 @@
 // mptop-bench: the cost of one full sample (dump, decode, join) at N MPTCP connections with two
 // subflows each, next to a bare netlink dump of the same sockets and to `ss -Mi` + `ss -tni`.
 //
-//   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15]
+//   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]
+//
+// With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
+// connections for SECS seconds and reports the share of a core it used, and times one frame.
 //
 // Needs root (it builds a lab of two network namespaces; no traffic leaves them).
 import Foundation
+import Dashboard
 import LabKit
 import MPTCPKit
 #if canImport(Glibc)
@@ -14,6 +18,7 @@ import Glibc
 struct BenchOptions {
     var sizes = [1000, 5000]
     var rounds = 15
+    var dashboardSeconds: Int?
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -31,8 +36,12 @@ struct BenchOptions {
                 guard let r = Int(args[i]), r > 0 else { fail("--rounds takes a number above 0") }
                 o.rounds = r
                 i += 1
+            case "--dashboard":
+                guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
+                o.dashboardSeconds = d
+                i += 1
             case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15]   (root)")
+                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]   (root)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -89,7 +98,52 @@ func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB:
     return ((status >> 8) & 0xff, Int(usage.ru_maxrss))
 }
 
-func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
+/// CPU time (user + system) of a process so far, in seconds, from /proc/PID/stat.
+func cpuSeconds(of pid: Int32) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return nil }
+    // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` and returns the share
+/// of one core it used after a warm-up, as a percentage.
+func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Double {
+    guard ShellCommand.locate("tmux") != nil else { fail("--dashboard needs tmux (apt install tmux)") }
+    let session = "mptop-bench-\(getpid())"
+    // Through sh with output to /dev/null: a tmux server started here would otherwise inherit
+    // the pipes and the launcher would wait for it to close them.
+    try ShellCommand.check("sh", ["-c", "exec tmux \"$@\" >/dev/null 2>&1", "tmux", "new-session", "-d", "-s", session,
+                                  "-x", "200", "-y", "50",
+                                  "exec env TERM=xterm-256color LANG=C.UTF-8 \(mptop) --netns \(namespace) --interval 1"])
+    defer { _ = try? ShellCommand.run("tmux", ["kill-session", "-t", session]) }
+    let pane = try ShellCommand.check("tmux", ["list-panes", "-t", session, "-F", "#{pane_pid}"])
+    guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid") }
+    sleep(5)  // the first samples and the cold /proc scan are start-up, not steady drawing
+    guard let before = cpuSeconds(of: pid) else { fail("the dashboard exited early") }
+    let t0 = now()
+    sleep(UInt32(seconds))
+    guard let after = cpuSeconds(of: pid) else { fail("the dashboard exited during the measurement") }
+    return (after - before) / (Double(now() - t0) / 1e9) * 100
+}
+
+/// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
+func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
+    var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: "kernel", scheduler: "default", canAct: true),
+                               width: 200, height: 50)
+    state.apply(try sampler.sample())
+    state.apply(try sampler.sample())
+    return median(try (0..<rounds).map { _ in
+        try milliseconds {
+            state.apply(try sampler.sample())
+            _ = DashboardRenderer.render(state, theme: .basic)
+        } - milliseconds { _ = try sampler.sample() }
+    })
+}
+
+func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboardSeconds: Int?) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
     let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
@@ -145,6 +199,14 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String) throws {
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
+    if let seconds = dashboardSeconds {
+        let frame = try frameMilliseconds(sampler, rounds: rounds)
+        let cpu = try dashboardCPU(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds)
+        print("""
+          dashboard frame (view model + render, 200x50)  \(ms(frame))
+          dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(cpu, decimals: 2))% of one core (sampling included)
+        """)
+    }
     _ = traffic.sender.stop(timeout: 10)
     _ = traffic.server.stop(timeout: 10)
 }
@@ -156,5 +218,7 @@ let mptop: String
 do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
 for n in options.sizes {
-    do { try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss) } catch { fail("\(error)") }
+    do {
+        try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds)
+    } catch { fail("\(error)") }
 }

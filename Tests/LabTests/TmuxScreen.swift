@@ -15,7 +15,10 @@ final class TmuxScreen {
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // The shell keeps the pane after mptop exits, so a crash's last words can still be read.
         let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(quoted); echo \"[mptop exited $?]\"; sleep 30"
-        _ = try ShellCommand.check("tmux", ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
+        // Through sh with output to /dev/null: when no tmux server runs yet (a fresh CI machine),
+        // the server it starts would inherit our pipes and the launcher would wait on them.
+        _ = try ShellCommand.check("sh", ["-c", "exec tmux \"$@\" >/dev/null 2>&1", "tmux", "new-session", "-d", "-s", session,
+                                          "-x", "\(width)", "-y", "\(height)", script])
     }
 
     /// The visible screen as text.
