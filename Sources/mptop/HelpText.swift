@@ -12,6 +12,7 @@ enum HelpText {
       mptop demo                                     WiFi/cellular lab with live MPTCP traffic (root)
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)
+      mptop events [--json] [--netns NAME]           stream path-manager events, decoded (root)
 
     OPTIONS
       -1, --once            take one report and exit. Rates are measured over --interval
