@@ -13,6 +13,7 @@ enum HelpText {
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)
       mptop events [--json] [--netns NAME]           stream path-manager events, decoded (root)
+      mptop diagnose [--json] [--netns NAME]         path-manager setup, and why there is no extra subflow
 
     OPTIONS
       -1, --once            take one report and exit. Rates are measured over --interval

@@ -1,0 +1,21 @@
+/// `mptop diagnose` in one value: the namespace's path-manager setup and the findings drawn from
+/// it. The dashboard shows the same on a key.
+public struct Diagnosis: Sendable {
+    public let setup: PathManagerSetup
+    /// Most severe first.
+    public let findings: [DiagnosisFinding]
+
+    public init(setup: PathManagerSetup) {
+        self.setup = setup
+        findings = DiagnosisRules.findings(for: setup)
+    }
+
+    /// Reads the calling thread's namespace and diagnoses it. `snapshot`: the latest sample,
+    /// for findings about single connections (nil leaves them out).
+    public static func run(namespace: String? = nil, snapshot: Snapshot? = nil) -> Diagnosis {
+        Diagnosis(setup: PathManagerSetup.gather(namespace: namespace, snapshot: snapshot))
+    }
+
+    /// The findings about one connection (by its token).
+    public func findings(for token: UInt32) -> [DiagnosisFinding] { findings.filter { $0.token == token } }
+}
