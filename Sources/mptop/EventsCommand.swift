@@ -15,7 +15,8 @@ enum EventsCommand {
       -j, --json          one JSON object per line: type ("created", "sub_closed", ...), token,
                           local, remote, local_id, remote_id, backup, interface, ifindex, error,
                           error_text, reset_reason, reset_reason_text, reason, raw_attributes
-                          (keys an event does not carry are left out).
+                          (keys an event does not carry are left out). Lost events
+                          (receive buffer overrun) print {"type":"overrun"}.
       -n, --netns NAME    watch network namespace NAME (events are per namespace).
           --save FILE     also append every event message, raw, to FILE (test fixtures).
       -h, --help          show this help.
@@ -59,9 +60,8 @@ enum EventsCommand {
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {
                 let now = Clock.system.wallSeconds()
-                Console.out(json
-                    ? "{\"time\":\(now),\"type\":\"overrun\",\"reason\":\"receive buffer overflowed: events were lost\"}\n"
-                    : PathManagerEventText.clockTime(now) + "  OVERRUN           events were lost (receive buffer overflowed)\n")
+                Console.out((json ? PathManagerEventJSON.overrun(time: now)
+                             : PathManagerEventText.clockTime(now) + "  OVERRUN           events were lost (receive buffer overflowed)") + "\n")
             }
             guard !batch.events.isEmpty else { continue }
             var out = ""

@@ -104,3 +104,29 @@ final class EventsLabTests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("usage: mptop events"))
     }
 }
+
+/// A burst of events larger than the receive buffer is reported as an overrun, and the
+/// subscription keeps working afterwards.
+final class EventsOverrunLabTests: XCTestCase {
+    func testOverrunIsReportedNotFatal() throws {
+        let lab = try makeLab()
+        let saved = try NetworkNamespace.Saved()
+        try NetworkNamespace.enter(lab.clientNamespace)
+        defer { try? saved.restore() }
+        // The smallest buffer the kernel allows: a few events fill it.
+        let source = try PathManagerEventSource(receiveBuffer: 1)
+        let session = try TrafficSession(lab: lab, connections: 8, sendArguments: ["--rate", "8M"])
+        _ = try session.waitForSubflows(2)
+        let burst = source.drain()
+        XCTAssertTrue(burst.overrun, "8 connections x 3 events did not overflow the buffer (\(burst.events.count) events read)")
+
+        try lab.run(in: lab.clientNamespace, "ss", ["-K", "-tn", "src", LabPath.cell.clientIPv4, "dst", LabAddress.serviceIPv4])
+        var closed = 0
+        _ = waitUntil(timeout: 2) {
+            let b = source.drain()
+            closed += b.events.filter { $0.kind == .subflowClosed }.count
+            return closed > 0
+        }
+        XCTAssertGreaterThan(closed, 0, "events still arrive after the overrun")
+    }
+}

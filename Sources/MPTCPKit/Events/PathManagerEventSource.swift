@@ -42,9 +42,11 @@ public final class PathManagerEventSource {
     /// `permissionMessage` without CAP_NET_ADMIN (the dashboard then polls only),
     /// `.mptcpMissing` when the kernel has no `mptcp_pm` family.
     /// `resolveInterfaces` opens an rtnetlink socket to name interfaces (bound device, else the
-    /// owner of the local address).
-    public init(clock: Clock = .system, resolveInterfaces: Bool = true) throws {
-        socket = try NetlinkSocket(.generic)
+    /// owner of the local address). `receiveBuffer` is what is asked for with SO_RCVBUF (the
+    /// kernel caps it at net.core.rmem_max and doubles it); a burst larger than the buffer
+    /// while nobody drains is an overrun.
+    public init(clock: Clock = .system, resolveInterfaces: Bool = true, receiveBuffer: Int = 1 << 20) throws {
+        socket = try NetlinkSocket(.generic, receiveBuffer: receiveBuffer)
         do {
             family = try GenericNetlinkFamily.resolve("mptcp_pm", on: socket)
         } catch MPTopError.netlink(_, let e) where e == ENOENT {

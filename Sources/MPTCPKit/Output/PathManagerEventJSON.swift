@@ -48,4 +48,15 @@ public enum PathManagerEventJSON {
         w.endObject()
         return w.text
     }
+
+    /// The line for lost events: `{"time":...,"type":"overrun","reason":...}`.
+    public static func overrun(time: Double) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("time", time, decimals: 6)
+        w.field("type", "overrun")
+        w.field("reason", "receive buffer overflowed: events were lost")
+        w.endObject()
+        return w.text
+    }
 }
