@@ -32,9 +32,6 @@ public final class InterfaceTable {
 
     public func name(of index: UInt32) -> String? { links[index]?.name }
 
-    /// The interface that has `address` (addresses on loopback are not counted), as of the last refresh.
-    public func owner(of address: IPAddress) -> UInt32? { addressOwner[address.unmapped] }
-
     /// Re-reads links and addresses (two small dumps). Drops the route cache when they changed.
     public func refresh() throws {
         var newLinks: [UInt32: Link] = [:]
@@ -90,6 +87,9 @@ public final class InterfaceTable {
         routeCache[key] = oif ?? 0
         return oif
     }
+
+    /// The interface that has `address` (addresses on loopback are not counted), as of the last refresh.
+    public func owner(of address: IPAddress) -> UInt32? { addressOwner[address.unmapped] }
 
     /// `ip route get REMOTE from LOCAL`: RTM_GETROUTE, answered by one RTM_NEWROUTE with RTA_OIF.
     private func routeLookup(local: IPAddress, remote: IPAddress) throws -> UInt32? {
