@@ -56,7 +56,7 @@ enum EventsCommand {
         let stop = try StopSignal()
         stop.installSignalHandlers()
         Console.err("mptop events: subscribed in namespace \(namespace ?? "(current)"); Ctrl-C stops\n")
-        while !stop.isStopped {
+        while !stop.isStopped && !readerGone() {
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {
                 let now = Clock.system.wallSeconds()
@@ -71,5 +71,13 @@ enum EventsCommand {
             Console.out(out)
         }
         return 0
+    }
+
+    /// Whether stdout is a pipe whose reader has gone (`mptop events | head -1`): SIGPIPE is
+    /// ignored so that writes fail instead of killing us, and a failed write says nothing, so
+    /// ask the pipe itself.
+    static func readerGone() -> Bool {
+        var p = pollfd(fd: 1, events: 0, revents: 0)
+        return poll(&p, 1, 0) > 0 && p.revents & Int16(POLLERR | POLLHUP) != 0
     }
 }

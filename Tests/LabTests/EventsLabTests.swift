@@ -80,6 +80,17 @@ final class EventsLabTests: XCTestCase {
         XCTAssertEqual(departures.subflows.first?.subflow.local.address.description, LabPath.cell.clientIPv4)
     }
 
+    /// `mptop events | head -1` ends when head does, instead of streaming into a closed pipe.
+    func testStopsWhenTheReaderGoesAway() throws {
+        let lab = try makeLab()
+        let pipeline = try lab.spawn(in: lab.clientNamespace, executable: "/bin/sh",
+                                     arguments: ["-c", "'\(try mptopPath())' events --json | head -1"])
+        XCTAssertTrue(waitUntil(timeout: 5) { pipeline.errorOutput.contains("subscribed") }, pipeline.diagnosis)
+        _ = try TrafficSession(lab: lab, sendArguments: ["--rate", "1M"])
+        XCTAssertEqual(pipeline.waitForExit(timeout: 3), 0, "still running after head exited: \(pipeline.diagnosis)")
+        XCTAssertTrue(pipeline.output.contains(#""type":"created""#), pipeline.output)
+    }
+
     func testWithoutCapNetAdminItSaysSoInOneLine() throws {
         try skipUnlessLabAvailable()
         guard let setpriv = ShellCommand.locate("setpriv") else { throw XCTSkip("setpriv (util-linux) is not installed") }

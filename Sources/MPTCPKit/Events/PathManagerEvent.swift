@@ -3,7 +3,7 @@
 /// Every field the kernel may leave out is optional: which attributes an event carries
 /// changed across kernels (KERNEL.md 6.4). Attributes this decoder does not know, or whose
 /// length it does not understand, are kept in `rawAttributes` so nothing is silently lost.
-public struct PathManagerEvent: Sendable {
+public struct PathManagerEvent: Sendable, Equatable {
     /// An attribute kept as bytes: its type and payload.
     public struct RawAttribute: Equatable, Sendable {
         public let type: UInt16
