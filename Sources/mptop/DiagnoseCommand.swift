@@ -30,9 +30,18 @@ enum DiagnoseCommand {
         }
         if let namespace { try NetworkNamespace.enter(namespace) }
         guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
-        // One sample without rates: the connections the findings talk about.
-        let snapshot = try? Sampler(options: .init(processes: false, namespace: namespace)).sampleWithoutRates()
-        let diagnosis = Diagnosis.run(namespace: namespace, snapshot: snapshot)
+        // One sample without rates: the connections the findings talk about. Without it the
+        // setup findings still stand, and the report says what it could not read.
+        var snapshot: Snapshot?
+        var sampleError: Error?
+        do {
+            snapshot = try Sampler(options: .init(processes: false, namespace: namespace)).sampleWithoutRates()
+        } catch {
+            sampleError = error
+        }
+        var setup = PathManagerSetup.gather(namespace: namespace, snapshot: snapshot)
+        if let sampleError { setup.unreadable.append("the connections: \(sampleError)") }
+        let diagnosis = Diagnosis(setup: setup)
         Console.out(json ? DiagnosisJSON.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis))
         return 0
     }

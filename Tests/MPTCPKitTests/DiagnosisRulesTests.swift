@@ -123,6 +123,35 @@ final class DiagnosisRulesTests: XCTestCase {
         XCTAssertEqual(codes(PathManagerSetup()), ["mptcp_missing"])
     }
 
+    func testDenyingJoinsToTheInitialAddressIsNamed() {
+        var s = healthy()
+        s.sysctls = [MPTCPSysctlValue(name: "allow_join_initial_addr_port", value: "0")]
+        XCTAssertTrue(codes(s).contains("join_initial_address_denied"))
+        s.sysctls = [MPTCPSysctlValue(name: "allow_join_initial_addr_port", value: "1")]
+        XCTAssertEqual(codes(s), ["no_problem"])
+    }
+
+    /// A 6.18 client's CREATED event from a server with allow_join_initial_addr_port = 0
+    /// (Fixtures/events618/client-deny-join-id0.nl) explains its single subflow.
+    func testDenyJoinID0FromTheEventsExplainsASingleSubflow() throws {
+        let captured = try EventMessage.captured("client-deny-join-id0").compactMap { $0.decoded() }
+        let created = try XCTUnwrap(captured.first)
+        XCTAssertEqual(created.kind, .created)
+        XCTAssertEqual(created.flags, 1)
+        XCTAssertTrue(created.denyJoinID0)
+        XCTAssertEqual(created.serverSide, false)
+
+        var s = healthy()
+        var snap = oneSubflow()
+        snap.connections[0].info?.token = try XCTUnwrap(created.token)
+        s.snapshot = snap
+        let without = DiagnosisRules.findings(for: s).first { $0.code == "single_subflow" }
+        XCTAssertFalse(without?.message.contains("deny-join-id0") ?? true)
+        s.events = captured
+        let with = DiagnosisRules.findings(for: s).first { $0.code == "single_subflow" }
+        XCTAssertTrue(with?.message.contains("asked not to be joined at its initial address") ?? false, with?.message ?? "none")
+    }
+
     func testFindingsAreOrderedBySeverity() {
         var s = healthy()
         s.limits = PathManagerLimits(subflows: 0, addAddrAccepted: 0)

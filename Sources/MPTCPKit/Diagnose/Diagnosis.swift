@@ -11,9 +11,10 @@ public struct Diagnosis: Sendable {
     }
 
     /// Reads the calling thread's namespace and diagnoses it. `snapshot`: the latest sample,
-    /// for findings about single connections (nil leaves them out).
-    public static func run(namespace: String? = nil, snapshot: Snapshot? = nil) -> Diagnosis {
-        Diagnosis(setup: PathManagerSetup.gather(namespace: namespace, snapshot: snapshot))
+    /// for findings about single connections (nil leaves them out); `events`: recent
+    /// path-manager events, if the caller has them (they explain some single subflows).
+    public static func run(namespace: String? = nil, snapshot: Snapshot? = nil, events: [PathManagerEvent] = []) -> Diagnosis {
+        Diagnosis(setup: PathManagerSetup.gather(namespace: namespace, snapshot: snapshot, events: events))
     }
 
     /// The findings about one connection (by its token).

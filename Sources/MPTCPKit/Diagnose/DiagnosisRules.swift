@@ -67,11 +67,15 @@ public enum DiagnosisRules {
                                  + " (ip mptcp limits set add_addr_accepted 2)"))
             }
         }
+        if s.sysctls.first(where: { $0.name == "allow_join_initial_addr_port" })?.value == "0" {
+            out.append(.init(.warning, "join_initial_address_denied",
+                             "net.mptcp.allow_join_initial_addr_port is 0: peers are told not to open subflows to this host's initial address and port, so clients add subflows here only towards addresses a 'signal' endpoint announces (sysctl -w net.mptcp.allow_join_initial_addr_port=1)"))
+        }
         if subflow.isEmpty {
             let serverOnly = passiveOnly(s)
             out.append(.init(serverOnly ? .info : .problem, "no_subflow_endpoint",
                              "no endpoint has the 'subflow' flag: this host will not open extra subflows (ip mptcp endpoint add ADDR dev IF subflow)"
-                             + (serverOnly ? "; it only accepts connections here, so the subflows a client opens still come" : "")))
+                             + (serverOnly ? "; it only accepts connections here, so its extra subflows are the ones clients open" : "")))
         } else {
             for family in [IPAddress.Family.ipv4, .ipv6] where subflowEndpoints(s, family: family).isEmpty {
                 let other = family == .ipv4 ? "IPv6" : "IPv4"
@@ -192,6 +196,10 @@ public enum DiagnosisRules {
         }
         if usable.isEmpty {
             return "its 'subflow' endpoints are unusable for it (interface down, address missing, or the address it already uses)"
+        }
+        let announced = s.events.contains { $0.kind == .announced && $0.token == c.token }
+        if !announced, s.events.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.token == c.token && $0.denyJoinID0 }) {
+            return "the peer asked not to be joined at its initial address (deny-join-id0 in its MP_CAPABLE) and announced no other address (peer: net.mptcp.allow_join_initial_addr_port = 0)"
         }
         if let counters = s.counters, let tx = counters["MPJoinSynTx"], tx > (counters["MPJoinSynAckRx"] ?? 0) {
             return "joins were sent but not all answered (MPJoinSynTx \(tx), MPJoinSynAckRx \(counters["MPJoinSynAckRx"] ?? 0)): the peer did not accept them"

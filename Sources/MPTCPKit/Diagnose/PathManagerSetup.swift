@@ -15,6 +15,9 @@ public struct PathManagerSetup: Sendable {
     public var endpointInterfaces: [UInt8: UInt32] = [:]
     public var counters: MPTCPCounters?
     public var snapshot: Snapshot?
+    /// Recent path-manager events (the dashboard's log), for facts only events carry: a peer
+    /// that denies joins to its initial address says so in the CREATED event's flags.
+    public var events: [PathManagerEvent] = []
     /// What could not be read, in words (the rest of the diagnosis still stands).
     public var unreadable: [String] = []
 
@@ -24,8 +27,10 @@ public struct PathManagerSetup: Sendable {
 
     /// Reads everything in the calling thread's namespace. `snapshot` is the caller's latest
     /// sample (the dashboard has one; `mptop diagnose` takes one), nil to leave connections out.
-    public static func gather(namespace: String? = nil, snapshot: Snapshot? = nil) -> PathManagerSetup {
+    public static func gather(namespace: String? = nil, snapshot: Snapshot? = nil,
+                              events: [PathManagerEvent] = []) -> PathManagerSetup {
         var s = PathManagerSetup(namespace: namespace)
+        s.events = events
         let sysctl = MPTCPSysctl.read()
         s.mptcpEnabled = sysctl.enabled
         s.pathManager = sysctl.pathManager
