@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MPTCPKit
 import XCTest
 
 /// `mptop diagnose` names what stops extra subflows in a real namespace.
@@ -50,5 +51,34 @@ final class DiagnoseLabTests: XCTestCase {
         try lab.setLink(.cell, up: false)
         let codes = try diagnose(lab).objects("findings").compactMap { $0.string("code") }
         XCTAssertEqual(codes.filter { $0 == "endpoint_interface_down" }.count, 2, "\(codes)")
+    }
+
+    /// A server whose subflow limit is 0 takes the join's handshake and then drops it: the
+    /// server's diagnosis counts the rejected join, the client's (with its events) names it.
+    func testNamesAPeerThatRejectsJoins() throws {
+        let lab = try makeLab()
+        try ShellCommand.check("ip", ["-n", lab.serverNamespace, "mptcp", "limits", "set", "subflow", "0", "add_addr_accepted", "0"])
+        let saved = try NetworkNamespace.Saved()
+        try NetworkNamespace.enter(lab.clientNamespace)
+        defer { try? saved.restore() }
+        let source = try PathManagerEventSource()
+        let session = try TrafficSession(lab: lab, sendArguments: ["--rate", "2M"])
+        _ = try session.waitForSubflows(1)
+        var log = PathManagerEventLog()
+        _ = waitUntil(timeout: 3) {
+            log.append(source.drain())
+            return log.events.contains { $0.kind == .subflowClosed }
+        }
+        XCTAssertTrue(log.events.contains { $0.kind == .subflowClosed }, "the rejected join closed: \(log.events.map(\.kind.name))")
+        let snapshot = try Sampler(options: .init(processes: false)).sampleWithoutRates()
+        let diagnosis = Diagnosis.run(snapshot: snapshot, events: log.events)
+        let token = try XCTUnwrap(snapshot.connections.first?.token)
+        let single = diagnosis.findings(for: token).first { $0.code == "single_subflow" }
+        XCTAssertTrue(single?.message.contains("closed it at once") ?? false, "\(diagnosis.findings.map(\.message))")
+
+        let server = try runMptop(["diagnose", "--json", "--netns", lab.serverNamespace])
+        let codes = try JSONObject(parsing: server.stdout).objects("findings").compactMap { $0.string("code") }
+        XCTAssertTrue(codes.contains("joins_rejected"), "\(codes)")
+        XCTAssertEqual(codes.first, "subflow_limit_zero")
     }
 }

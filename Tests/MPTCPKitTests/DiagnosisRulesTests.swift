@@ -152,6 +152,27 @@ final class DiagnosisRulesTests: XCTestCase {
         XCTAssertTrue(with?.message.contains("asked not to be joined at its initial address") ?? false, with?.message ?? "none")
     }
 
+    /// A join the peer rejects at the last step shows on this side as SUB_ESTABLISHED followed
+    /// at once by SUB_CLOSED (observed on 6.18 with the server's subflow limit at 0).
+    func testJoinClosedAtOnceIsThePeerRejectingIt() {
+        var s = healthy()
+        s.snapshot = oneSubflow()
+        func event(_ kind: PathManagerEventKind, at ms: UInt64) -> PathManagerEvent {
+            var e = PathManagerEvent(kind: kind, monotonic: ms * 1_000_000)
+            e.token = 0xabcd
+            e.local = SocketAddress(IPAddress("198.18.2.1")!, 42771)
+            e.remote = SocketAddress(IPAddress("198.18.0.1")!, 5201)
+            return e
+        }
+        s.events = [event(.subflowEstablished, at: 1000), event(.subflowClosed, at: 1001)]
+        let f = DiagnosisRules.findings(for: s).first { $0.code == "single_subflow" }
+        XCTAssertTrue(f?.message.contains("took the join and closed it at once") ?? false, f?.message ?? "none")
+        // A join that lived for minutes before it closed is another story.
+        s.events = [event(.subflowEstablished, at: 1000), event(.subflowClosed, at: 200_000)]
+        let g = DiagnosisRules.findings(for: s).first { $0.code == "single_subflow" }
+        XCTAssertFalse(g?.message.contains("took the join") ?? true)
+    }
+
     func testFindingsAreOrderedBySeverity() {
         var s = healthy()
         s.limits = PathManagerLimits(subflows: 0, addAddrAccepted: 0)

@@ -201,9 +201,27 @@ public enum DiagnosisRules {
         if !announced, s.events.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.token == c.token && $0.denyJoinID0 }) {
             return "the peer asked not to be joined at its initial address (deny-join-id0 in its MP_CAPABLE) and announced no other address (peer: net.mptcp.allow_join_initial_addr_port = 0)"
         }
+        if let closedAtOnce = joinsClosedAtOnce(c.token, s.events), closedAtOnce > 0 {
+            return "the peer took \(closedAtOnce == 1 ? "the join" : "\(closedAtOnce) joins") and closed \(closedAtOnce == 1 ? "it" : "them") at once (SUB_ESTABLISHED then SUB_CLOSED within a second): its subflow limit is reached or 0 (counter MPJoinRejected on the peer)"
+        }
         if let counters = s.counters, let tx = counters["MPJoinSynTx"], tx > (counters["MPJoinSynAckRx"] ?? 0) {
             return "joins were sent but not all answered (MPJoinSynTx \(tx), MPJoinSynAckRx \(counters["MPJoinSynAckRx"] ?? 0)): the peer did not accept them"
         }
-        return "no reason visible here: the join may still be under way, or the peer refused it (see the counters)"
+        return "no reason visible from this side: the join may still be under way, or the peer refused it (its subflow limit; its MPJoinRejected counter); 'mptop events' shows joins that close at once"
+    }
+
+    /// How many joins of connection `token` closed within a second of being established: what a
+    /// peer that rejects joins at the last step of the handshake looks like from this side
+    /// (observed on 6.18 with the peer's subflow limit at 0). Nil without events.
+    static func joinsClosedAtOnce(_ token: UInt32, _ events: [PathManagerEvent]) -> Int? {
+        guard !events.isEmpty else { return nil }
+        var opened: [String: UInt64] = [:]
+        var count = 0
+        for e in events where e.token == token {
+            let key = "\(e.local?.description ?? "")>\(e.remote?.description ?? "")"
+            if e.kind == .subflowEstablished { opened[key] = e.monotonic }
+            if e.kind == .subflowClosed, let t = opened.removeValue(forKey: key), e.monotonic &- t < 1_000_000_000 { count += 1 }
+        }
+        return count
     }
 }
