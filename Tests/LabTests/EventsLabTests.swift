@@ -91,6 +91,28 @@ final class EventsLabTests: XCTestCase {
         XCTAssertTrue(pipeline.output.contains(#""type":"created""#), pipeline.output)
     }
 
+    /// The other direction: when SUB_ESTABLISHED arrives, a dump taken at once already has the
+    /// new subflow (so a dashboard that re-samples on events shows joins without waiting).
+    func testImmediateDumpAfterSubEstablishedHasTheJoin() throws {
+        let lab = try makeLab()
+        let saved = try NetworkNamespace.Saved()
+        try NetworkNamespace.enter(lab.clientNamespace)
+        defer { try? saved.restore() }
+        let source = try PathManagerEventSource()
+        let sampler = try Sampler(options: .init(processes: false))
+        _ = try TrafficSession(lab: lab, sendArguments: ["--rate", "2M"])
+        var joined: PathManagerEvent?
+        let deadline = Clock.system.monotonicNanos() + 5_000_000_000
+        while joined == nil && Clock.system.monotonicNanos() < deadline {
+            joined = source.wait(timeout: 0.1).events.first { $0.kind == .subflowEstablished }
+        }
+        let event = try XCTUnwrap(joined, "no SUB_ESTABLISHED within 5 s")
+        let snapshot = try sampler.sampleWithoutRates()
+        let connection = try XCTUnwrap(snapshot.connections.first { $0.token == event.token })
+        XCTAssertTrue(connection.subflows.contains { $0.local == event.local }, "the join is in a dump taken \(Double(snapshot.monotonic &- event.monotonic) / 1e6) ms after its event")
+        XCTAssertEqual(event.interfaceName, "cell0")
+    }
+
     func testWithoutCapNetAdminItSaysSoInOneLine() throws {
         try skipUnlessLabAvailable()
         guard let setpriv = ShellCommand.locate("setpriv") else { throw XCTSkip("setpriv (util-linux) is not installed") }
