@@ -81,4 +81,18 @@ final class DiagnoseLabTests: XCTestCase {
         XCTAssertTrue(codes.contains("joins_rejected"), "\(codes)")
         XCTAssertEqual(codes.first, "subflow_limit_zero")
     }
+
+    func testMissingNamespaceAndBadFlags() throws {
+        try skipUnlessLabAvailable()
+        let missing = try runMptop(["diagnose", "--netns", "no-such-ns-diag"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr, "mptop: no network namespace named 'no-such-ns-diag' (see 'ip netns list')\n")
+        XCTAssertTrue(missing.stdout.isEmpty)
+        let bad = try runMptop(["diagnose", "--netns"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("--netns needs a value"), bad.stderr)
+        let help = try runMptop(["diagnose", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.hasPrefix("usage: mptop diagnose"))
+    }
 }
