@@ -15,6 +15,10 @@ extension CommandLine {
                 return try DemoCommand.run(Array(args.dropFirst()))
             case "capture":
                 return try CaptureCommand.run(Array(args.dropFirst()))
+            case "events":
+                return try EventsCommand.run(Array(args.dropFirst()))
+            case "diagnose":
+                return try DiagnoseCommand.run(Array(args.dropFirst()))
             default:
                 let options = try MonitorOptions.parse(args)
                 if options.help { print(HelpText.main); return 0 }

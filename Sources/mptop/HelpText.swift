@@ -9,6 +9,8 @@ enum HelpText {
       mptop [--netns NAME] [--interval SECS]        live view (refreshes until Ctrl-C)
       mptop --once [--json] [--netns NAME]           one report, then exit
       mptop --json [--interval SECS] [--count N]     stream snapshots, one JSON object per line
+      mptop events [--json] [--netns NAME]           stream path-manager events, decoded (root)
+      mptop diagnose [--json] [--netns NAME]         path-manager setup, and why there is no extra subflow
       mptop demo                                     WiFi/cellular lab with live MPTCP traffic (root)
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)

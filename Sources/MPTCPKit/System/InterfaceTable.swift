@@ -3,8 +3,12 @@ public final class InterfaceTable {
     public struct Link: Sendable {
         public let index: UInt32
         public let name: String
+        /// Administratively up (IFF_UP).
         public let up: Bool
         public let loopback: Bool
+        /// Operationally up (IFF_RUNNING): up and with carrier. A veth whose peer is down is
+        /// `up` but not `running`.
+        public var running: Bool = false
     }
 
     public private(set) var links: [UInt32: Link] = [:]
@@ -37,7 +41,8 @@ public final class InterfaceTable {
             guard m.type == 16, let index = m.payload.u32(4), let flags = m.payload.u32(8),
                   let attrs = m.payload.slice(16, m.payload.count - 16) else { return }
             for a in NetlinkAttributes(attrs) where a.type == 3 { // IFLA_IFNAME
-                newLinks[index] = Link(index: index, name: a.payload.cString(), up: flags & 0x1 != 0, loopback: flags & 0x8 != 0)
+                newLinks[index] = Link(index: index, name: a.payload.cString(), up: flags & 0x1 != 0, loopback: flags & 0x8 != 0,
+                                       running: flags & 0x40 != 0)
             }
         }
         var owners: [IPAddress: UInt32] = [:]
@@ -55,7 +60,7 @@ public final class InterfaceTable {
             if let addr = local ?? address { owners[addr] = index }
         }
         var h = Hasher()
-        for (i, l) in newLinks.sorted(by: { $0.key < $1.key }) { h.combine(i); h.combine(l.name); h.combine(l.up) }
+        for (i, l) in newLinks.sorted(by: { $0.key < $1.key }) { h.combine(i); h.combine(l.name); h.combine(l.up); h.combine(l.running) }
         for (a, i) in owners.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(i) }
         let fp = h.finalize()
         if fp != fingerprint { routeCache.removeAll(keepingCapacity: true) }
@@ -82,6 +87,9 @@ public final class InterfaceTable {
         routeCache[key] = oif ?? 0
         return oif
     }
+
+    /// The interface that has `address` (addresses on loopback are not counted), as of the last refresh.
+    public func owner(of address: IPAddress) -> UInt32? { addressOwner[address.unmapped] }
 
     /// `ip route get REMOTE from LOCAL`: RTM_GETROUTE, answered by one RTM_NEWROUTE with RTA_OIF.
     private func routeLookup(local: IPAddress, remote: IPAddress) throws -> UInt32? {

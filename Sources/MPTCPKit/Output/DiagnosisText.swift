@@ -1,0 +1,57 @@
+/// `mptop diagnose` as text: the setup first (what the kernel has), then the findings (what it
+/// means), so a person can check the conclusions against the facts.
+public enum DiagnosisText {
+    public static func render(_ d: Diagnosis) -> String {
+        let s = d.setup
+        var lines: [String] = []
+        let ns = s.namespace.map { "namespace '\($0)'" } ?? "this namespace"
+        lines.append("MPTCP path manager in \(ns): \(s.pathManager ?? "unknown")"
+                     + (s.mptcpEnabled == false ? " (MPTCP disabled)" : ""))
+        if let l = s.limits {
+            lines.append("  limits: subflow \(l.subflows), add_addr_accepted \(l.addAddrAccepted)")
+        }
+        if s.endpoints.isEmpty {
+            lines.append("  endpoints: none")
+        } else {
+            lines.append("  endpoints:")
+            var t = TextTable([("ID", .right), ("ADDRESS", .left), ("PORT", .right), ("FLAGS", .left), ("INTERFACE", .left)])
+            t.indent = 4
+            for e in s.endpoints {
+                let link = s.endpointInterfaces[e.id].flatMap { s.link($0) }
+                let state = link.map { !$0.up ? " (down)" : !$0.running ? " (no carrier)" : " (up)" } ?? ""
+                t.add([String(e.id), e.address?.description ?? "-", e.port == 0 ? "-" : String(e.port),
+                       e.flags.names.isEmpty ? "-" : e.flags.names.joined(separator: ","), (link?.name ?? "-") + state])
+            }
+            lines += t.render()
+        }
+        if !s.sysctls.isEmpty {
+            lines.append("  sysctls (net.mptcp):")
+            var t = TextTable([("NAME", .left), ("VALUE", .left)])
+            t.indent = 4
+            for v in s.sysctls { t.add([v.name, v.value]) }
+            lines += t.render().dropFirst()
+        }
+        let busy = (s.counters?.entries ?? []).filter { $0.value != 0 }
+        if !busy.isEmpty {
+            lines.append("  counters (non-zero, since the namespace was created):")
+            for (group, members) in MPTCPCounterChange.grouped(MPTCPCounterChange.between(nil, MPTCPCounters(entries: busy))) {
+                lines.append("    \(group.title): " + members.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        if let snap = s.snapshot {
+            lines.append("  connections: \(snap.connections.count), subflows: \(snap.subflowCount)")
+        }
+        lines.append("")
+        lines.append("FINDINGS")
+        for f in d.findings {
+            lines.append("  \(f.severity.name.uppercased().padding(7))  \(f.message)  [\(f.code)]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

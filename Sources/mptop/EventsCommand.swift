@@ -1,0 +1,83 @@
+import LabKit
+import MPTCPKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mptop events`: streams the path manager's events, decoded, like `ip mptcp monitor` but with
+/// interface names, reasons in words, and every attribute kept (unknown ones raw).
+enum EventsCommand {
+    static let usage = """
+    usage: mptop events [--json] [--netns NAME] [--save FILE]
+    Streams the MPTCP path manager's events (connections created, established and closed,
+    subflows opened, closed and re-prioritised, addresses announced and removed, listeners)
+    until Ctrl-C or SIGTERM. One line per event, written as it arrives.
+      -j, --json          one JSON object per line: type ("created", "sub_closed", ...), token,
+                          local, remote, local_id, remote_id, backup, interface, ifindex, error,
+                          error_text, reset_reason, reset_reason_text, reason, raw_attributes
+                          (keys an event does not carry are left out). Lost events
+                          (receive buffer overrun) print {"type":"overrun"}.
+      -n, --netns NAME    watch network namespace NAME (events are per namespace).
+          --save FILE     also append every event message, raw, to FILE (test fixtures).
+      -h, --help          show this help.
+    Needs CAP_NET_ADMIN (root): the kernel only lets privileged listeners subscribe.
+    """
+
+    static func run(_ args: [String]) throws -> Int32 {
+        var json = false
+        var namespace: String?
+        var savePath: String?
+        var scan = ArgumentScanner(args)
+        while let w = scan.next() {
+            switch w {
+            case "--json", "-j": json = true
+            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--save": savePath = try scan.value(for: w)
+            case "--help", "-h": Console.out(usage + "\n"); return 0
+            default: throw ArgumentScanner.unknown(w, in: "mptop events")
+            }
+        }
+        if let namespace { try NetworkNamespace.enter(namespace) }
+        guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
+        let source = try PathManagerEventSource()
+        var saveFile: UnsafeMutablePointer<FILE>?
+        if let savePath {
+            guard let f = fopen(savePath, "ab") else {
+                throw MPTopError.io("cannot write \(savePath): \(MPTopError.errnoText(errno))")
+            }
+            saveFile = f
+            source.recorder = { m in
+                let bytes = m.encoded()
+                _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+                fflush(f)
+            }
+        }
+        defer { if let saveFile { fclose(saveFile) } }
+        let stop = try StopSignal()
+        stop.installSignalHandlers()
+        Console.err("mptop events: subscribed in namespace \(namespace ?? "(current)"); Ctrl-C stops\n")
+        while !stop.isStopped && !readerGone() {
+            let batch = source.wait(timeout: 0.2)
+            if batch.overrun {
+                let now = Clock.system.wallSeconds()
+                Console.out((json ? PathManagerEventJSON.overrun(time: now)
+                             : PathManagerEventText.clockTime(now) + "  OVERRUN           events were lost (receive buffer overflowed)") + "\n")
+            }
+            guard !batch.events.isEmpty else { continue }
+            var out = ""
+            for e in batch.events {
+                out += (json ? PathManagerEventJSON.render(e) : PathManagerEventText.line(e)) + "\n"
+            }
+            Console.out(out)
+        }
+        return 0
+    }
+
+    /// Whether stdout is a pipe whose reader has gone (`mptop events | head -1`): SIGPIPE is
+    /// ignored so that writes fail instead of killing us, and a failed write says nothing, so
+    /// ask the pipe itself.
+    static func readerGone() -> Bool {
+        var p = pollfd(fd: 1, events: 0, revents: 0)
+        return poll(&p, 1, 0) > 0 && p.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+}
