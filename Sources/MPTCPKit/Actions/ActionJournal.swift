@@ -10,7 +10,10 @@ import Glibc
 /// Format (text, one item per line, so it can be read without a JSON parser and by a person):
 /// `mptop-journal 1`, `pid N`, `namespace NAME|-`, `what TEXT`, then one `undo ...` per step.
 public final class ActionJournal {
-    public static let defaultDirectory = "/run/mptop"
+    /// /run/mptop, or `$MPTOP_JOURNAL_DIR` (lets a test keep its journals to itself).
+    public static var defaultDirectory: String {
+        getenv("MPTOP_JOURNAL_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/run/mptop"
+    }
 
     public let path: String
     public let namespace: String?

@@ -12,6 +12,11 @@ public struct BackupPlan: Sendable {
     public let target: BackupTarget
     public let backup: Bool
 
+    public init(target: BackupTarget, backup: Bool) {
+        self.target = target
+        self.backup = backup
+    }
+
     public var description: String {
         let verb = backup ? "mark as backup" : "clear backup on"
         switch target {

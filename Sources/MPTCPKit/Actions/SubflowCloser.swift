@@ -18,6 +18,13 @@ public struct CloseSubflowPlan: Sendable {
     /// The subflow is the connection's only one: closing it strands the connection.
     public let isLastSubflow: Bool
 
+    public init(token: UInt32, subflow: Subflow, method: Method, isLastSubflow: Bool) {
+        self.token = token
+        self.subflow = subflow
+        self.method = method
+        self.isLastSubflow = isLastSubflow
+    }
+
     /// E.g. "close subflow 198.18.2.1:43210 -> 198.18.0.1:5201 on cell0 of connection 5f1c2a3b".
     public var description: String {
         "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(hex(token))"
