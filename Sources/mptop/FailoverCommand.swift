@@ -58,27 +58,34 @@ enum FailoverCommand {
         let progress: (String) -> Void = json ? { Console.err($0) } : { Console.out($0) }
         progress("mptop: \(test.description)\n")
         var deadline = Clock.system.monotonicNanos()
+        var printed = 0
+        let printEvents = {
+            for e in test.events.dropFirst(printed) { progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text)\n") }
+            printed = test.events.count
+        }
+        var interrupted = false
         while !test.isFinished {
             if stop.isStopped {
+                interrupted = true
                 test.stop(reason: "interrupted by a signal")
                 break
             }
             do {
-                for e in test.observe(try sampler.sample()) {
-                    progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text)\n")
-                }
+                test.observe(try sampler.sample())
             } catch {
                 test.stop(reason: "sampling failed: \(error)")
-                break
             }
+            printEvents()
             deadline &+= UInt64(interval * 1e9)
             let now = Clock.system.monotonicNanos()
             if deadline > now { MonitorCommand.sleepSeconds(Double(deadline - now) / 1e9, { stop.isStopped }) } else { deadline = now }
         }
+        printEvents()
         let report = test.report
         if json { Console.out(report.json + "\n") } else { Console.out(report.text) }
         if let failure = test.failure { throw MPTopError.io("failover test failed: \(failure)") }
         if !report.restored { throw MPTopError.io("not everything could be restored (see the report)") }
+        if interrupted { throw MPTopError.io("failover test interrupted; everything it changed was restored") }
         return 0
     }
 }
