@@ -102,8 +102,8 @@ extension ActionJournal {
             guard name.hasPrefix("journal-"), name.hasSuffix(".txt") else { continue }
             let path = "\(directory)/\(name)"
             guard let text = readSmallFile(path), let entry = JournalEntry(path: path, text: text) else { continue }
-            // Alive (and not us): that run restores its own changes.
-            if entry.pid != getpid() && (kill(entry.pid, 0) == 0 || errno == EPERM) { continue }
+            // Alive (us included): that run restores its own changes.
+            if kill(entry.pid, 0) == 0 || errno == EPERM { continue }
             out.append(entry)
         }
         return out.sorted { $0.path < $1.path }
