@@ -47,14 +47,7 @@ enum BackupCommand {
         } else if let token, let local {
             let connection = try SnapshotLookup.connection(token: token, in: try sampler.sample())
             let subflow = try SnapshotLookup.subflow(local: local, of: connection)
-            if PathManagerKind.current() == .userspace {
-                plan = BackupPlan(target: .subflow(token: token, local: subflow.local, remote: subflow.remote, interface: subflow.interfaceName), backup: backup)
-            } else {
-                guard let id = subflow.ulp?.localID, id != 0 else {
-                    throw MPTopError.usage("subflow \(subflow.local) belongs to no endpoint (it is the initial subflow), and the in-kernel path manager sets backup only per endpoint")
-                }
-                plan = BackupPlan(target: .endpoint(try toggle.endpoint(named: String(id))), backup: backup)
-            }
+            plan = try toggle.plan(subflow: subflow, of: connection, backup: backup)
         } else {
             return 2
         }

@@ -27,6 +27,21 @@ final class CloseSubflowTests: XCTestCase {
         XCTAssertEqual(try session.finish().summary.bool("intact"), true)
     }
 
+    func testClosingAnIPv6SubflowMatchesItsFullIdentity() throws {
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, ipv6: true)
+        _ = try session.waitForSubflows(2)
+        let ns = lab.clientNamespace
+        let (token, subflows) = try onlyConnection(in: ns)
+        let cell = try subflowLocal(on: "cell0", in: subflows)
+        XCTAssertTrue(cell.hasPrefix("[2001:db8:2::1]:"), cell)
+
+        let out = try runMptop(["close", "--token", token, "--subflow", cell, "--yes", "--netns", ns])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertEqual(try onlyConnection(in: ns).subflows.map { $0.string("interface") }, ["wifi0"])
+        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+    }
+
     func testClosingTheLastSubflowIsRefused() throws {
         let lab = try makeLab(LabOptions(subflowEndpoint: false))
         let session = try TrafficSession(lab: lab)

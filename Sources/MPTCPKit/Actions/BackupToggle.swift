@@ -61,6 +61,37 @@ public final class BackupToggle {
         }
     }
 
+    /// The plan for changing backup on `subflow` of `connection` (`backup` nil = toggle it).
+    /// Userspace PM: that subflow only. In-kernel PM: the endpoint the subflow was made from
+    /// (its local address id), which changes every connection using it; the initial subflow
+    /// belongs to no endpoint, so it cannot be changed and the error says why.
+    public func plan(subflow: Subflow, of connection: Connection, backup: Bool? = nil,
+                     pathManager: PathManagerKind = .current()) throws -> BackupPlan {
+        let on = backup ?? !(subflow.ulp?.backupLocal ?? false)
+        if pathManager == .userspace {
+            return BackupPlan(target: .subflow(token: connection.token, local: subflow.local, remote: subflow.remote,
+                                               interface: subflow.interfaceName), backup: on)
+        }
+        guard let id = subflow.ulp?.localID, id != 0 else {
+            throw MPTopError.usage("subflow \(subflow.local) belongs to no endpoint (it is the initial subflow), and the in-kernel path manager sets backup only per endpoint")
+        }
+        let e = try endpoint(named: String(id))
+        return BackupPlan(target: .endpoint(e), backup: backup ?? !e.flags.contains(.backup))
+    }
+
+    /// The plan for changing backup on the endpoint(s) of interface `name` (in-kernel PM);
+    /// toggling sets them all to backup unless all already are.
+    public func plan(interface name: String, interfaces: InterfaceTable, backup: Bool? = nil) throws -> [BackupPlan] {
+        guard let index = interfaces.index(named: name) else { throw MPTopError.usage("no interface named '\(name)' here") }
+        let found = try endpoints(onInterface: index, addresses: interfaces.addresses(of: index))
+        guard !found.isEmpty else {
+            throw MPTopError.usage("\(name) has no MPTCP endpoint (ip mptcp endpoint add ADDR dev \(name) subflow)")
+        }
+        // One direction for all of them: backup unless every one already is.
+        let on = backup ?? !found.allSatisfy { $0.flags.contains(.backup) }
+        return found.map { BackupPlan(target: .endpoint($0), backup: on) }
+    }
+
     public func apply(_ plan: BackupPlan) throws {
         switch plan.target {
         case .endpoint(let e):
