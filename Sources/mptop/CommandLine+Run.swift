@@ -7,17 +7,17 @@ extension CommandLine {
     /// Runs mptop with `args` (without the program name) and returns the exit status.
     /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
     static func run(_ args: [String]) -> Int32 {
-        // --readonly may appear anywhere: it forbids every action (the dashboard shows it).
-        let readOnly = args.contains("--readonly")
-        let args = args.filter { $0 != "--readonly" }
+        // --readonly may come before or after the action subcommand; they refuse under it.
+        let readOnly = args.contains("--readonly") || args.contains("--read-only")
+        let words = args.filter { $0 != "--readonly" && $0 != "--read-only" }
         do {
+            switch words.first {
+            case "close": return try CloseCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            case "backup": return try BackupCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            case "failover": return try FailoverCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            default: break
+            }
             switch args.first {
-            case "close":
-                return try CloseCommand.run(Array(args.dropFirst()), readOnly: readOnly)
-            case "backup":
-                return try BackupCommand.run(Array(args.dropFirst()), readOnly: readOnly)
-            case "failover":
-                return try FailoverCommand.run(Array(args.dropFirst()), readOnly: readOnly)
             case "traffic":
                 return try TrafficCommand.run(Array(args.dropFirst()))
             case "demo":
@@ -28,8 +28,6 @@ extension CommandLine {
                 let options = try MonitorOptions.parse(args)
                 if options.help { print(HelpText.main); return 0 }
                 if options.version { print(HelpText.version); return 0 }
-                // Like every start of mptop that may change things: undo what a killed run left.
-                if !readOnly && Privileges.hasNetAdmin() { ActionSupport.recoverLeftovers() }
                 return try MonitorCommand.run(options)
             }
         } catch let e as MPTopError {

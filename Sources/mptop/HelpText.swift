@@ -26,7 +26,8 @@ enum HelpText {
       -c, --count N         stop after N samples.
       -n, --netns NAME      look into network namespace NAME (as 'ip -n NAME'; needs root).
           --no-processes    do not look up owning processes (skips the /proc scan).
-          --readonly        never change anything (close, backup and failover refuse).
+          --readonly        never change anything (close, backup, failover and the
+                            dashboard's action keys refuse).
       -h, --help            show this help.
       -V, --version         show the version.
 

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The calling process's effective capabilities, from /proc/self/status (no libcap needed).
+public enum Capabilities {
+    static let netAdmin = 12  // CAP_NET_ADMIN
+
+    /// Whether the process may change network settings (close subflows, subscribe to events).
+    /// It is checked against the namespace mptop started in; a namespace owned by another user
+    /// namespace could still refuse, which the kernel then reports as EPERM.
+    public static func hasNetAdmin(status: String? = nil) -> Bool {
+        guard let mask = effective(status: status) else { return false }
+        return mask & (1 << UInt64(netAdmin)) != 0
+    }
+
+    /// The CapEff mask, or nil when it cannot be read.
+    public static func effective(status: String? = nil) -> UInt64? {
+        guard let text = status ?? readStatus() else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            return UInt64(line.dropFirst(7).drop { $0 == " " || $0 == "\t" }, radix: 16)
+        }
+        return nil
+    }
+
+    private static func readStatus() -> String? {
+        guard let f = fopen("/proc/self/status", "r") else { return nil }
+        defer { fclose(f) }
+        var out = ""
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, Int32(line.count), f) != nil { out += String(cChars: line) }
+        return out
+    }
+}
