@@ -6,10 +6,11 @@ import MPTCPKit
 enum FailoverCommand {
     static let usage = """
     usage: mptop failover --token TOKEN --interface IF --mode blackhole|close|backup --duration SECS
-                          [--json] [--yes] [--netns NAME] [--interval SECS] [--baseline SECS]
+                          [--json] [--yes] [--netns NAME] [--interval SECS] [--baseline SECS] [--settle SECS]
 
     Measures the connection's throughput per interface for --baseline seconds (default 2), then
-    makes IF fail for --duration seconds, restores it and measures 2 s more:
+    makes IF fail for --duration seconds, restores it and measures --settle seconds more
+    (default 2), sampling every --interval seconds (default 0.1; recovery_ms is as precise):
       blackhole  drops the connection's packets on IF (an nftables table of mptop's own,
                  matching only its subflows, so nothing else is affected; needs nftables)
       close      closes its subflows on IF; they are re-created afterwards with the userspace
@@ -26,7 +27,7 @@ enum FailoverCommand {
     static func run(_ args: [String], readOnly: Bool) throws -> Int32 {
         var scan = ArgumentScanner(args)
         var token: UInt32?, interface: String?, mode: FailoverMode?, duration: Double?, namespace: String?
-        var json = false, yes = false, interval = 0.2, baseline = 2.0
+        var json = false, yes = false, interval = 0.1, baseline = 2.0, settle = 2.0
         while let w = scan.next() {
             switch w {
             case "--token", "-t": token = try TokenText.parse(try scan.value(for: w))
@@ -34,6 +35,7 @@ enum FailoverCommand {
             case "--mode", "-m": mode = try FailoverMode.parse(try scan.value(for: w))
             case "--duration", "-d": duration = try scan.seconds(for: w)
             case "--baseline": baseline = try scan.seconds(for: w)
+            case "--settle": settle = try scan.seconds(for: w)
             case "--interval", "-i": interval = max(0.05, try scan.seconds(for: w))
             case "--json", "-j": json = true
             case "--yes", "-y": yes = true
@@ -49,7 +51,7 @@ enum FailoverCommand {
 
         let sampler = try ActionSupport.prepare(action: "run a failover test", readOnly: readOnly, namespace: namespace)
         let config = FailoverConfig(token: token, interface: interface, mode: mode, duration: duration, baseline: baseline,
-                                    namespace: namespace)
+                                    settle: settle, namespace: namespace)
         let test = try FailoverTest(config: config, snapshot: try sampler.sample(), interfaces: sampler.interfaceTable)
         try ActionSupport.confirm(test.description, yes: yes)
 

@@ -24,6 +24,7 @@ final class FailoverTests: XCTestCase {
         let out = try runMptop(["failover", "--token", token, "--interface", "wifi0", "--mode", "blackhole",
                                 "--duration", "3", "--baseline", "2", "--json", "--yes", "--netns", ns], timeout: 30)
         XCTAssertEqual(out.status, 0, out.stderr)
+        print("blackhole failover report: \(out.stdout)") // the measured recovery time, for the log
         let report = try JSONObject(parsing: out.stdout)
         XCTAssertEqual(report.bool("survived"), true)
         XCTAssertEqual(report.bool("restored"), true)

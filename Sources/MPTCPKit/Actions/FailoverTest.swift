@@ -145,7 +145,7 @@ public final class FailoverTest {
             if target > 0, others >= target {
                 recoveryMs = Double(now &- failedAt) / 1e6
                 let names = perInterface.keys.filter { $0 != config.interface }.sorted().joined(separator: "+")
-                event(now, "\(names) carried half the pre-failure rate (\(Units.rate(others)) of \(Units.rate(target * 2)))")
+                event(now, "\(names) carried \(Units.rate(others)), at least half the pre-failure \(Units.rate(target * 2))")
             }
         }
     }
@@ -243,6 +243,12 @@ public final class FailoverTest {
            last?.subflows.contains(where: { $0.interfaceName == config.interface }) != true {
             restoreSucceeded = false
             notes.append("no subflow on \(config.interface) came back")
+        }
+        let name = config.interface
+        if failure == nil, restoredAt != nil, (mean(rates[.before]?[name] ?? []) ?? 0) > 0,
+           let after = rates[.after]?[name], !after.isEmpty, after.allSatisfy({ $0 == 0 }) {
+            notes.append("\(name) carried nothing in the \(Units.fixed(config.settle, decimals: 1)) s after the restore: its subflow is still backing off "
+                + "(TCP retransmission timeout) or MPTCP marked it stale; a longer settle time shows when it comes back")
         }
         phase = .finished
         event(now, "finished")
