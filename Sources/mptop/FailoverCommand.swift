@@ -5,9 +5,10 @@ import MPTCPKit
 /// traffic moves, restores everything (also on Ctrl-C and SIGTERM) and reports.
 enum FailoverCommand {
     static let usage = """
-    usage: mptop failover --token TOKEN --interface IF --mode blackhole|close|backup --duration SECS
+    usage: mptop failover --token TOKEN|--all --interface IF --mode blackhole|close|backup --duration SECS
                           [--json] [--yes] [--netns NAME] [--interval SECS] [--baseline SECS] [--settle SECS]
 
+    --all tests every MPTCP connection with a subflow on IF at once (the report sums them).
     Measures the connection's throughput per interface for --baseline seconds (default 2), then
     makes IF fail for --duration seconds, restores it and measures --settle seconds more
     (default 2), sampling every --interval seconds (default 0.1; recovery_ms is as precise):
@@ -27,7 +28,7 @@ enum FailoverCommand {
     static func run(_ args: [String], readOnly: Bool) throws -> Int32 {
         var scan = ArgumentScanner(args)
         var token: UInt32?, interface: String?, mode: FailoverMode?, duration: Double?, namespace: String?
-        var json = false, yes = false, interval = 0.1, baseline = 2.0, settle = 2.0
+        var json = false, yes = false, all = false, interval = 0.1, baseline = 2.0, settle = 2.0
         while let w = scan.next() {
             switch w {
             case "--token", "-t": token = try TokenText.parse(try scan.value(for: w))
@@ -37,6 +38,7 @@ enum FailoverCommand {
             case "--baseline": baseline = try scan.seconds(for: w)
             case "--settle": settle = try scan.seconds(for: w)
             case "--interval", "-i": interval = max(0.05, try scan.seconds(for: w))
+            case "--all": all = true
             case "--json", "-j": json = true
             case "--yes", "-y": yes = true
             case "--netns", "-n": namespace = try scan.value(for: w)
@@ -44,7 +46,9 @@ enum FailoverCommand {
             default: throw ArgumentScanner.unknown(w, in: "mptop failover")
             }
         }
-        guard let token else { throw MPTopError.usage("mptop failover needs --token TOKEN (see 'mptop failover --help')") }
+        guard (token != nil) != all else {
+            throw MPTopError.usage("mptop failover needs either --token TOKEN or --all (see 'mptop failover --help')")
+        }
         guard let interface else { throw MPTopError.usage("mptop failover needs --interface IF") }
         guard let mode else { throw MPTopError.usage("mptop failover needs --mode blackhole|close|backup") }
         guard let duration, duration > 0 else { throw MPTopError.usage("mptop failover needs --duration SECS (above 0)") }

@@ -15,7 +15,7 @@ enum HelpText {
       mptop close --token T --subflow ADDR:PORT      close one subflow (see 'mptop close --help')
       mptop backup (--endpoint E | --token T --subflow ADDR:PORT) --on|--off
                                                      change backup priority ('mptop backup --help')
-      mptop failover --token T --interface IF --mode blackhole|close|backup --duration SECS [--json]
+      mptop failover --token T|--all --interface IF --mode blackhole|close|backup --duration SECS [--json]
                                                      failover test with a report ('mptop failover --help')
 
     OPTIONS

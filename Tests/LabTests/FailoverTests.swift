@@ -108,3 +108,28 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(try session.finish().summary.bool("intact"), true)
     }
 }
+
+/// `--all` (and `f` on an interface row): every connection with a subflow on the interface.
+final class FailoverAllConnectionsTests: XCTestCase {
+    func testBackupOfCellForAllConnectionsReportsEveryTokenAndRestores() throws {
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, connections: 2, sendArguments: ["--rate", "8M"])
+        _ = try session.waitForSubflows(2)
+        let ns = lab.clientNamespace
+        let tokens = Set(try mptopOnce(namespace: ns).objects("connections").compactMap { $0.string("token") })
+        XCTAssertEqual(tokens.count, 2)
+        let state = try namespaceState(lab, ns)
+        let out = try runMptop(["failover", "--all", "--interface", "cell0", "--mode", "backup",
+                                "--duration", "1", "--baseline", "1", "--settle", "1", "--json", "--yes", "--netns", ns], timeout: 30)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let report = try JSONObject(parsing: out.stdout)
+        XCTAssertTrue(report.isNull("token"))
+        XCTAssertEqual(Set((report["tokens"] as? [String]) ?? []), tokens)
+        XCTAssertEqual(report.bool("survived"), true)
+        XCTAssertEqual(report.bool("restored"), true)
+        XCTAssertEqual(try namespaceState(lab, ns), state)
+        let both = try runMptop(["failover", "--all", "--token", "abc", "--interface", "cell0", "--mode", "backup", "--duration", "1", "--netns", ns])
+        XCTAssertEqual(both.status, 2, both.stderr)
+        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+    }
+}

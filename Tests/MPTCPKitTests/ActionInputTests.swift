@@ -100,7 +100,7 @@ final class ActionInputTests: XCTestCase {
     func testFailoverModesAndReportJSON() throws {
         XCTAssertEqual(try FailoverMode.parse("blackhole"), .blackhole)
         XCTAssertThrowsError(try FailoverMode.parse("unplug")) { XCTAssertTrue("\($0)".contains("blackhole, close, backup")) }
-        let report = FailoverReport(token: 0xabc, interface: "wifi0", mode: .blackhole, duration: 3,
+        let report = FailoverReport(token: 0xabc, tokens: [0xabc], interface: "wifi0", mode: .blackhole, duration: 3,
                                     throughput: [.init(interface: "wifi0", before: 8e6, during: 0, after: 7.9e6)],
                                     recoveryMs: 412.4, survived: true, restored: true,
                                     events: [FailoverEvent(time: 2, text: "wifi0 blackholed")], notes: [])

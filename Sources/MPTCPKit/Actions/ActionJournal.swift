@@ -21,10 +21,11 @@ public final class ActionJournal {
     public private(set) var steps: [UndoStep] = []
 
     /// Nothing is written until the first `record`.
-    public init(namespace: String?, what: String, directory: String = ActionJournal.defaultDirectory) {
+    /// `unique` tells apart journals of one process (two tests at once in the dashboard).
+    public init(namespace: String?, what: String, directory: String = ActionJournal.defaultDirectory, unique: String? = nil) {
         self.namespace = namespace
         self.what = what
-        path = "\(directory)/journal-\(namespace ?? "host")-\(getpid()).txt"
+        path = "\(directory)/journal-\(namespace ?? "host")-\(unique ?? String(getpid())).txt"
     }
 
     /// Adds `step` and writes the journal (atomically: a temporary file renamed over it).

@@ -19,7 +19,9 @@ public enum FailoverMode: String, Sendable, CaseIterable {
 
 /// What a failover test is asked to do.
 public struct FailoverConfig: Sendable {
-    public var token: UInt32
+    /// The connection; nil = every MPTCP connection with a subflow on `interface` (`f` on an
+    /// interface row).
+    public var token: UInt32?
     public var interface: String
     public var mode: FailoverMode
     /// Seconds the failure lasts.
@@ -32,7 +34,7 @@ public struct FailoverConfig: Sendable {
     public var pathManager: PathManagerKind
     public var journalDirectory: String
 
-    public init(token: UInt32, interface: String, mode: FailoverMode, duration: Double, baseline: Double = 2, settle: Double = 2,
+    public init(token: UInt32?, interface: String, mode: FailoverMode, duration: Double, baseline: Double = 2, settle: Double = 2,
                 namespace: String? = nil, pathManager: PathManagerKind = .current(),
                 journalDirectory: String = ActionJournal.defaultDirectory) {
         self.token = token

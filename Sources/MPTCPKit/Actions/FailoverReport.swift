@@ -9,7 +9,9 @@ public struct FailoverReport: Sendable {
         public let after: Double?
     }
 
-    public let token: UInt32
+    /// The connection asked for (nil: every connection on the interface, listed in `tokens`).
+    public let token: UInt32?
+    public let tokens: [UInt32]
     public let interface: String
     public let mode: FailoverMode
     public let duration: Double
@@ -28,7 +30,10 @@ public struct FailoverReport: Sendable {
     public var json: String {
         var w = JSONWriter()
         w.beginObject()
-        w.field("token", hex(token))
+        w.field("token", token.map { hex($0) })
+        w.beginArray("tokens")
+        for t in tokens { w.field(nil, hex(t)) }
+        w.endArray()
         w.field("interface", interface)
         w.field("mode", mode.rawValue)
         w.field("duration_s", duration)
@@ -65,7 +70,7 @@ public struct FailoverReport: Sendable {
         for row in throughput {
             t.add([row.interface, Units.rate(row.before), Units.rate(row.during), Units.rate(row.after)])
         }
-        var out = "failover \(mode.rawValue) on \(interface) of connection \(hex(token)) for \(Units.fixed(duration, decimals: 1)) s\n"
+        var out = "failover \(mode.rawValue) on \(interface) of \(FailoverTest.name(tokens)) for \(Units.fixed(duration, decimals: 1)) s\n"
         out += t.render().map { $0 + "\n" }.joined()
         out += "recovery: " + (recoveryMs.map { "\(Int($0.rounded())) ms" } ?? "none (the other paths never carried half the earlier rate)") + "\n"
         out += "survived: \(survived ? "yes" : "no")\nrestored: \(restored ? "yes" : "NO")\n"

@@ -30,9 +30,11 @@ public final class FailoverTest {
     /// The first error that stopped the test early, if any (one line).
     public private(set) var failure: String?
 
-    private let connection: Connection
-    private let targets: [Subflow]
+    /// The connections under test (one, or every one with a subflow on the interface).
+    public let tokens: [UInt32]
+    private let targets: [(token: UInt32, subflow: Subflow)]
     private let interfaceIndex: UInt32
+    private let tableName: String
     private let journal: ActionJournal
     private let endpoints: [PathManagerEndpoint]
     private var notes: [String] = []
@@ -44,7 +46,7 @@ public final class FailoverTest {
     private var rates: [Phase: [String: [Double]]] = [:]
     private var totalsBefore: [Double] = []
     private var recoveryMs: Double?
-    private var last: Connection?
+    private var last: [UInt32: Connection] = [:]
 
     /// Checks everything the test needs (connection, interface, its subflows, the tools and
     /// endpoints the mode needs) and changes nothing. One-line errors for anything missing.
@@ -53,19 +55,32 @@ public final class FailoverTest {
             throw MPTopError.usage("the failover duration must be between 0 and 3600 seconds")
         }
         self.config = config
-        connection = try SnapshotLookup.connection(token: config.token, in: snapshot)
-        targets = try SnapshotLookup.subflows(on: config.interface, of: connection, interfaces: interfaces)
+        let connections: [Connection]
+        if let token = config.token {
+            connections = [try SnapshotLookup.connection(token: token, in: snapshot)]
+        } else {
+            connections = try SnapshotLookup.connections(on: config.interface, in: snapshot, interfaces: interfaces)
+        }
+        var targets: [(token: UInt32, subflow: Subflow)] = []
+        for c in connections {
+            let on = try SnapshotLookup.subflows(on: config.interface, of: c, interfaces: interfaces)
+            if config.mode == .close && on.count >= c.subflows.count {
+                throw MPTopError.usage("close mode would close every subflow of connection \(hex(c.token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
+            }
+            targets += on.map { (c.token, $0) }
+        }
+        self.targets = targets
+        tokens = connections.map(\.token)
         interfaceIndex = interfaces.index(named: config.interface) ?? 0
-        journal = ActionJournal(namespace: config.namespace, what: "failover \(config.mode.rawValue) on \(config.interface) of connection \(hex(config.token))",
-                                directory: config.journalDirectory)
+        let unique = "\(getpid())_\(String(Clock.system.monotonicNanos() / 1_000_000 & 0xffffff, radix: 16))"
+        tableName = "mptop_failover_\(unique)"
+        journal = ActionJournal(namespace: config.namespace, what: "failover \(config.mode.rawValue) on \(config.interface) of \(Self.name(tokens))",
+                                directory: config.journalDirectory, unique: unique)
         switch config.mode {
         case .blackhole:
             _ = try NftBlackhole.nft()
             endpoints = []
         case .close:
-            if targets.count >= connection.subflows.count {
-                throw MPTopError.usage("close mode would close every subflow of connection \(hex(config.token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
-            }
             endpoints = []
         case .backup:
             if config.pathManager == .kernel {
@@ -90,7 +105,7 @@ public final class FailoverTest {
                 ? "mark endpoint(s) \(endpoints.map { "\($0.id)" }.joined(separator: ",")) on \(config.interface) as backup (for every connection using them)"
                 : "mark its subflow(s) on \(config.interface) as backup"
         }
-        return "failover test on connection \(hex(config.token)): for \(Units.fixed(config.duration, decimals: 1)) s, \(what); then restore everything"
+        return "failover test on \(Self.name(tokens)): for \(Units.fixed(config.duration, decimals: 1)) s, \(what); then restore everything"
     }
 
     public var isFinished: Bool { phase == .finished }
@@ -129,10 +144,12 @@ public final class FailoverTest {
     // MARK: - Measuring
 
     private func record(_ snapshot: Snapshot, now: UInt64) {
-        last = snapshot.connections.first { $0.info != nil && $0.token == config.token }
-        guard let c = last, c.subflows.contains(where: { $0.txRate != nil }) else { return }
+        last = [:]
+        for c in snapshot.connections where c.info != nil && tokens.contains(c.token) { last[c.token] = c }
+        let subflows = last.values.flatMap(\.subflows)
+        guard subflows.contains(where: { $0.txRate != nil }) else { return }
         var perInterface: [String: Double] = [config.interface: 0]
-        for s in c.subflows {
+        for s in subflows {
             let name = s.interfaceName ?? "?"
             perInterface[name, default: 0] += (s.txRate ?? 0) + (s.rxRate ?? 0)
         }
@@ -159,18 +176,17 @@ public final class FailoverTest {
             switch config.mode {
             case .blackhole:
                 rulesetBefore = try NftBlackhole.listRuleset()
-                let table = "mptop_failover_\(getpid())"
-                try journal.record(.deleteNftTable(table))
-                try NftBlackhole(tableName: table, interface: config.interface, subflows: targets.map { ($0.local, $0.remote) }).apply()
+                try journal.record(.deleteNftTable(tableName))
+                try NftBlackhole(tableName: tableName, interface: config.interface, subflows: targets.map { ($0.subflow.local, $0.subflow.remote) }).apply()
                 event(now, "\(config.interface) blackholed (\(targets.count) subflow(s), both directions)")
             case .close:
                 let closer = try SubflowCloser(pathManagerKind: config.pathManager)
-                for s in targets {
+                for (token, s) in targets {
                     if config.pathManager == .userspace {
                         let index = s.boundInterfaceIndex != 0 ? s.boundInterfaceIndex : interfaceIndex
-                        try journal.record(.createSubflow(token: config.token, local: s.local.address, interfaceIndex: Int32(bitPattern: index), remote: s.remote))
+                        try journal.record(.createSubflow(token: token, local: s.local.address, interfaceIndex: Int32(bitPattern: index), remote: s.remote))
                     }
-                    let method = try closer.execute(CloseSubflowPlan(token: config.token, subflow: s, method: config.pathManager == .userspace ? .subflowDestroy : .sockDestroy, isLastSubflow: false))
+                    let method = try closer.execute(CloseSubflowPlan(token: token, subflow: s, method: config.pathManager == .userspace ? .subflowDestroy : .sockDestroy, isLastSubflow: false))
                     event(now, "closed subflow \(s.local) -> \(s.remote) on \(config.interface) (\(method.rawValue))")
                 }
             case .backup:
@@ -183,9 +199,9 @@ public final class FailoverTest {
                     event(now, "endpoint(s) on \(config.interface) set to backup (all connections using them)")
                 } else {
                     let client = try PathManagerClient()
-                    for s in targets {
-                        try journal.record(.subflowBackup(token: config.token, local: s.local, remote: s.remote, backup: s.ulp?.backupLocal ?? false))
-                        try client.setSubflowBackup(token: config.token, local: s.local, remote: s.remote, backup: true)
+                    for (token, s) in targets {
+                        try journal.record(.subflowBackup(token: token, local: s.local, remote: s.remote, backup: s.ulp?.backupLocal ?? false))
+                        try client.setSubflowBackup(token: token, local: s.local, remote: s.remote, backup: true)
                     }
                     event(now, "subflow(s) on \(config.interface) set to backup")
                 }
@@ -239,10 +255,12 @@ public final class FailoverTest {
 
     private func finish(_ now: UInt64) {
         if phase == .during { restore(now) }
-        if config.mode == .close, config.pathManager == .userspace, restoreSucceeded == true,
-           last?.subflows.contains(where: { $0.interfaceName == config.interface }) != true {
-            restoreSucceeded = false
-            notes.append("no subflow on \(config.interface) came back")
+        if config.mode == .close, config.pathManager == .userspace, restoreSucceeded == true {
+            let missing = tokens.filter { last[$0]?.subflows.contains(where: { $0.interfaceName == config.interface }) != true }
+            if !missing.isEmpty {
+                restoreSucceeded = false
+                notes.append("no subflow on \(config.interface) came back for \(Self.name(missing))")
+            }
         }
         let name = config.interface
         if failure == nil, restoredAt != nil, (mean(rates[.before]?[name] ?? []) ?? 0) > 0,
@@ -263,10 +281,15 @@ public final class FailoverTest {
             FailoverReport.Throughput(interface: n, before: mean(rates[.before]?[n] ?? []),
                                       during: mean(rates[.during]?[n] ?? []), after: mean(rates[.after]?[n] ?? []))
         }
-        let survived = last.map { $0.state == SocketState.established && !$0.subflows.isEmpty } ?? false
-        return FailoverReport(token: config.token, interface: config.interface, mode: config.mode, duration: config.duration,
+        let survived = tokens.allSatisfy { t in last[t].map { $0.state == SocketState.established && !$0.subflows.isEmpty } ?? false }
+        return FailoverReport(token: config.token, tokens: tokens, interface: config.interface, mode: config.mode, duration: config.duration,
                               throughput: throughput, recoveryMs: recoveryMs, survived: survived,
                               restored: restoreSucceeded ?? (failedAt == nil), events: events, notes: notes)
+    }
+
+    /// "connection 5f1c2a3b" or "3 connections (5f1c2a3b, ...)".
+    static func name(_ tokens: [UInt32]) -> String {
+        tokens.count == 1 ? "connection \(hex(tokens[0]))" : "\(tokens.count) connections (\(tokens.map { hex($0) }.joined(separator: ", ")))"
     }
 
     private func event(_ now: UInt64, _ text: String) {

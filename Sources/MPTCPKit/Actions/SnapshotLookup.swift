@@ -20,15 +20,29 @@ public enum SnapshotLookup {
     /// The subflows of `connection` carried by interface `name`; throws when the namespace has
     /// no such interface or the connection has no subflow on it.
     public static func subflows(on name: String, of connection: Connection, interfaces: InterfaceTable) throws -> [Subflow] {
-        guard interfaces.links.values.contains(where: { $0.name == name }) else {
-            let names = interfaces.links.values.filter { !$0.loopback }.map(\.name).sorted().joined(separator: ", ")
-            throw MPTopError.usage("no interface named '\(name)' here (interfaces: \(names))")
-        }
+        _ = try interface(named: name, in: interfaces)
         let found = connection.subflows.filter { $0.interfaceName == name }
         guard !found.isEmpty else {
             let used = Set(connection.subflows.compactMap(\.interfaceName)).sorted().joined(separator: ", ")
             throw MPTopError.usage("connection \(hex(connection.token, digits: 1)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
         }
+        return found
+    }
+
+    /// The index of interface `name`; a one-line error listing the namespace's interfaces.
+    public static func interface(named name: String, in interfaces: InterfaceTable) throws -> UInt32 {
+        guard let index = interfaces.index(named: name) else {
+            let names = interfaces.links.values.filter { !$0.loopback }.map(\.name).sorted().joined(separator: ", ")
+            throw MPTopError.usage("no interface named '\(name)' here (interfaces: \(names))")
+        }
+        return index
+    }
+
+    /// Every MPTCP connection with a subflow on interface `name` (at least one, or an error).
+    public static func connections(on name: String, in snapshot: Snapshot, interfaces: InterfaceTable) throws -> [Connection] {
+        _ = try interface(named: name, in: interfaces)
+        let found = snapshot.connections.filter { c in c.info != nil && c.subflows.contains { $0.interfaceName == name } }
+        guard !found.isEmpty else { throw MPTopError.usage("no MPTCP connection has a subflow on \(name)") }
         return found
     }
 }
