@@ -47,13 +47,15 @@ enum CloseCommand {
         try ActionSupport.confirm(plan.description, yes: yes)
         let method = try closer.execute(plan)
 
-        // The kernel acknowledged; check that the subflow is really gone from the dump.
+        // The kernel acknowledged; check that the subflow is really gone from the dump (a
+        // graceful SUBFLOW_DESTROY may leave it closing for a moment: not established = gone).
         var remaining: Int?
-        for _ in 0..<20 {
+        for _ in 0..<40 {
             let now = try sampler.sample()
             let c = now.connections.first { $0.info != nil && $0.token == token }
-            if c?.subflows.contains(where: { $0.cookie == subflow.cookie }) != true {
-                remaining = c?.subflows.count ?? 0
+            let live = c?.subflows.filter { $0.state == SocketState.established } ?? []
+            if !live.contains(where: { $0.cookie == subflow.cookie }) {
+                remaining = live.count
                 break
             }
             MonitorCommand.nanosleepSeconds(0.05)

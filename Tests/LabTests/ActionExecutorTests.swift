@@ -59,7 +59,7 @@ final class ActionExecutorTests: XCTestCase {
         XCTAssertTrue(last.secondConfirmation?.contains("LAST subflow") == true)
         XCTAssertThrowsError(try executor.execute(last))
         XCTAssertEqual(try sampler.sample().connections.first?.subflows.count, 1)
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testFailoverDrivenByAnEventLoopStopsAndRestoresOnRequest() throws {
@@ -93,6 +93,6 @@ final class ActionExecutorTests: XCTestCase {
         XCTAssertTrue(report.events.contains { $0.text == "stopped: q pressed" })
         XCTAssertEqual(try lab.run(in: lab.clientNamespace, "nft", ["list", "ruleset"]), rulesetBefore)
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: journals)) ?? [], [])
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 }

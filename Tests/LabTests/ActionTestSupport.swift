@@ -46,3 +46,14 @@ extension XCTestCase {
         return lines.first.map(String.init) ?? ""
     }
 }
+
+extension XCTestCase {
+    /// Stops the transfer and checks that every byte arrived intact; on failure the message
+    /// carries the server's per-connection reports (problem, error), so a rare failure can be
+    /// understood from the log alone.
+    func assertTransferIntact(_ session: TrafficSession, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try session.finish()
+        XCTAssertEqual(result.summary.bool("intact"), true,
+                       "server reports: \(result.closed.map(\.values)); summary: \(result.summary.values)", file: file, line: line)
+    }
+}

@@ -24,7 +24,7 @@ final class CloseSubflowTests: XCTestCase {
         XCTAssertEqual(ss.subflowsByToken.values.map(\.count), [1], "ss and mptop must agree: one subflow left")
         // The transfer goes on over wifi0 and arrives intact.
         usleep(500_000)
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testClosingAnIPv6SubflowMatchesItsFullIdentity() throws {
@@ -39,7 +39,7 @@ final class CloseSubflowTests: XCTestCase {
         let out = try runMptop(["close", "--token", token, "--subflow", cell, "--yes", "--netns", ns])
         XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertEqual(try onlyConnection(in: ns).subflows.map { $0.string("interface") }, ["wifi0"])
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testClosingTheLastSubflowIsRefused() throws {
@@ -55,7 +55,7 @@ final class CloseSubflowTests: XCTestCase {
         let message = oneLineError(out)
         XCTAssertTrue(message.contains("last subflow") && message.contains("close_timeout") && message.contains("--force"), message)
         XCTAssertEqual(try onlyConnection(in: ns).subflows.count, 1, "the last subflow must still be there")
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testBadInputIsAOneLineErrorAndChangesNothing() throws {
@@ -88,6 +88,6 @@ final class CloseSubflowTests: XCTestCase {
         }
         XCTAssertEqual(try onlyConnection(in: ns).subflows.count, 2, "nothing may change")
         XCTAssertEqual(try namespaceState(lab, ns), state, "nothing may change")
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 }

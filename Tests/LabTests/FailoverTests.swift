@@ -41,7 +41,7 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("wifi0 blackholed"), "progress lines go to stderr with --json: \(out.stderr)")
 
         XCTAssertEqual(try namespaceState(lab, ns), state, "the namespace must be exactly as before")
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testSIGTERMRestoresAndAKilledRunIsRestoredByTheNextStart() throws {
@@ -88,7 +88,7 @@ final class FailoverTests: XCTestCase {
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: journals), [])
             }
         }
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testBackupFailoverDemotesTheCellEndpointAndRestoresItsFlags() throws {
@@ -105,7 +105,7 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(report.bool("survived"), true)
         XCTAssertTrue(out.stderr.contains("set to backup"), out.stderr)
         XCTAssertEqual(try namespaceState(lab, ns), state)
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 }
 
@@ -130,6 +130,6 @@ final class FailoverAllConnectionsTests: XCTestCase {
         XCTAssertEqual(try namespaceState(lab, ns), state)
         let both = try runMptop(["failover", "--all", "--token", "abc", "--interface", "cell0", "--mode", "backup", "--duration", "1", "--netns", ns])
         XCTAssertEqual(both.status, 2, both.stderr)
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 }

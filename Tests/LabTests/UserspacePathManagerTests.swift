@@ -49,7 +49,7 @@ final class UserspacePathManagerTests: XCTestCase {
         XCTAssertTrue(close.stdout.contains("SUBFLOW_DESTROY"), close.stdout)
         XCTAssertEqual(try onlyConnection(in: ns).subflows.map { $0.string("interface") }, ["wifi0"])
         XCTAssertFalse(try SSReport.tcp(namespace: ns).sockets.contains { $0.local == cellLocal })
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 
     func testCloseFailoverRecreatesTheSubflows() throws {
@@ -63,6 +63,6 @@ final class UserspacePathManagerTests: XCTestCase {
         XCTAssertEqual(report.bool("survived"), true)
         XCTAssertTrue(out.stderr.contains("SUBFLOW_DESTROY"), out.stderr)
         XCTAssertEqual(Set(try onlyConnection(in: ns).subflows.compactMap { $0.string("interface") }), ["wifi0", "cell0"])
-        XCTAssertEqual(try session.finish().summary.bool("intact"), true)
+        try assertTransferIntact(session)
     }
 }
