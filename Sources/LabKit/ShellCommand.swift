@@ -1,4 +1,5 @@
 import Foundation
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,20 +16,10 @@ public enum ShellCommand {
         public let timedOut: Bool
     }
 
-    /// Directories searched after `$PATH`, because `ip` and `tc` live in sbin and a test runner's
-    /// PATH often lacks it.
-    static let fallbackDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/bin", "/bin"]
-
     /// The absolute path of `tool` (searching `$PATH`, then the sbin directories), or nil.
+    /// One search path for the whole project: MPTCPKit's ToolRunner owns it.
     public static func locate(_ tool: String) -> String? {
-        if tool.contains("/") { return access(tool, X_OK) == 0 ? tool : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + fallbackDirectories
-        for directory in directories where !directory.isEmpty {
-            let candidate = directory + "/" + tool
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
+        ToolRunner.locate(tool)
     }
 
     /// Runs `tool` with `arguments` and returns its output whatever the exit status.

@@ -7,7 +7,16 @@ extension CommandLine {
     /// Runs mptop with `args` (without the program name) and returns the exit status.
     /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
     static func run(_ args: [String]) -> Int32 {
+        // --readonly may come before or after the action subcommand; they refuse under it.
+        let readOnly = args.contains("--readonly") || args.contains("--read-only")
+        let words = args.filter { $0 != "--readonly" && $0 != "--read-only" }
         do {
+            switch words.first {
+            case "close": return try CloseCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            case "backup": return try BackupCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            case "failover": return try FailoverCommand.run(Array(words.dropFirst()), readOnly: readOnly)
+            default: break
+            }
             switch args.first {
             case "traffic":
                 return try TrafficCommand.run(Array(args.dropFirst()))

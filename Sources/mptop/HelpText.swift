@@ -14,6 +14,11 @@ enum HelpText {
       mptop demo                                     WiFi/cellular lab with live MPTCP traffic (root)
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)
+      mptop close --token T --subflow ADDR:PORT      close one subflow (see 'mptop close --help')
+      mptop backup (--endpoint E | --token T --subflow ADDR:PORT) --on|--off
+                                                     change backup priority ('mptop backup --help')
+      mptop failover --token T|--all --interface IF --mode blackhole|close|backup --duration SECS [--json]
+                                                     failover test with a report ('mptop failover --help')
 
     OPTIONS
       -1, --once            take one report and exit. Rates are measured over --interval
@@ -23,6 +28,8 @@ enum HelpText {
       -c, --count N         stop after N samples.
       -n, --netns NAME      look into network namespace NAME (as 'ip -n NAME'; needs root).
           --no-processes    do not look up owning processes (skips the /proc scan).
+          --readonly        never change anything (close, backup, failover and the
+                            dashboard's action keys refuse).
       -h, --help            show this help.
       -V, --version         show the version.
 
@@ -34,6 +41,9 @@ enum HelpText {
       Rates are bits per second (Kb/s, Mb/s); byte counts use KiB/MiB; RTTs milliseconds.
 
     PERMISSIONS
+      close, backup and failover need CAP_NET_ADMIN (root) and ask for confirmation unless
+      --yes. Every change a failover test makes is undone at its end, on Ctrl-C and SIGTERM;
+      a run killed hard leaves a journal in /run/mptop that the next mptop restores.
       Any user can read MPTCP connections of their namespace. Entering another namespace
       needs root. Kernels before 6.15 hide subflow tokens and ids from users without
       CAP_NET_ADMIN; subflows are then matched to connections by socket inode.

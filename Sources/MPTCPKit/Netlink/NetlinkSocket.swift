@@ -67,7 +67,8 @@ public final class NetlinkSocket {
                     case NetlinkConstants.typeError:
                         let code = m.payload.u32(0).map { Int32(bitPattern: $0) } ?? -Int32(EIO)
                         if code == 0 { return true }
-                        throw MPTopError.netlink("kernel refused the request", errno: -code)
+                        let detail = NetlinkExtendedAck.message(in: m).map { ": \($0)" } ?? ""
+                        throw MPTopError.netlink("kernel refused the request\(detail)", errno: -code)
                     case NetlinkConstants.typeOverrun:
                         throw MPTopError.malformed("netlink overrun")
                     default:

@@ -32,6 +32,12 @@ public final class InterfaceTable {
 
     public func name(of index: UInt32) -> String? { links[index]?.name }
 
+    /// The index of the interface called `name`, as of the last refresh.
+    public func index(named name: String) -> UInt32? { links.values.first { $0.name == name }?.index }
+
+    /// The (non-loopback) addresses on interface `index`, as of the last refresh.
+    public func addresses(of index: UInt32) -> Set<IPAddress> { Set(addressOwner.filter { $0.value == index }.keys) }
+
     /// Re-reads links and addresses (two small dumps). Drops the route cache when they changed.
     public func refresh() throws {
         var newLinks: [UInt32: Link] = [:]

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a short-lived system tool (`nft`, `ip`) and captures what it printed, without
+/// Foundation: MPTCPKit stays a kernel-side library. LabKit's ShellCommand uses `locate` from
+/// here, so there is one search path for tools in the project.
+public enum ToolRunner {
+    public struct Output: Sendable {
+        /// Exit status, or 128 + signal when a signal (or the timeout's SIGKILL) ended it.
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Searched after `$PATH`: `ip`, `tc` and `nft` live in sbin, which many PATHs lack.
+    public static let fallbackDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/bin", "/bin"]
+
+    /// The absolute path of `tool`, or nil when it is not installed.
+    public static func locate(_ tool: String) -> String? {
+        if tool.contains("/") { return access(tool, X_OK) == 0 ? tool : nil }
+        let path = getenv("PATH").map { String(cString: $0) } ?? ""
+        for directory in path.split(separator: ":").map(String.init) + fallbackDirectories where !directory.isEmpty {
+            let candidate = directory + "/" + tool
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `executable` (an absolute path) with `arguments`, feeding `input` on stdin. A run
+    /// longer than `timeout` seconds is killed. Throws only when the process cannot start.
+    public static func run(_ executable: String, _ arguments: [String], input: String = "", timeout: Double = 10) throws -> Output {
+        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(errno))")
+        }
+        // Close-on-exec in the parent, so a tool started by another thread never inherits them.
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // mptop ignores SIGPIPE and catches SIGINT/SIGTERM; the tool gets the defaults back.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(rc))")
+        }
+        var bytes = Array(input.utf8)
+        bytes.withUnsafeMutableBytes { buf in
+            var off = 0
+            while off < buf.count {
+                let n = write(inPipe[1], buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; break }
+                off += n
+            }
+        }
+        close(inPipe[1])
+        let (out, err) = collect(outPipe[0], errPipe[0], pid: pid, timeout: timeout)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Output(status: code, stdout: out, stderr: err)
+    }
+
+    /// Reads both pipes until they close (or the deadline passes, then the tool is killed).
+    private static func collect(_ outFD: Int32, _ errFD: Int32, pid: pid_t, timeout: Double) -> (String, String) {
+        var out = [UInt8](), err = [UInt8]()
+        var open = [outFD: true, errFD: true]
+        let deadline = Clock.system.monotonicNanos() + UInt64(timeout * 1e9)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while open.values.contains(true) {
+            let now = Clock.system.monotonicNanos()
+            if now >= deadline { kill(pid, SIGKILL); break }
+            var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(1000, (deadline - now) / 1_000_000 + 1)))
+            if ready < 0 && errno != EINTR { break }
+            for p in fds where p.revents != 0 {
+                let n = read(p.fd, &buffer, buffer.count)
+                if n <= 0 { open[p.fd] = false; continue }
+                if p.fd == outFD { out += buffer[0..<n] } else { err += buffer[0..<n] }
+            }
+        }
+        close(outFD); close(errFD)
+        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}

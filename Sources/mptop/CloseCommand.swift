@@ -1,0 +1,70 @@
+import MPTCPKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mptop close`: closes exactly one subflow of a live connection (SOCK_DESTROY with the
+/// in-kernel path manager, SUBFLOW_DESTROY with the userspace one).
+enum CloseCommand {
+    static let usage = """
+    usage: mptop close --token TOKEN --subflow LOCAL_ADDR:PORT [--yes] [--force] [--netns NAME]
+
+    Closes one subflow of an MPTCP connection; the connection goes on over its other subflows.
+    TOKEN is the connection's token in hex as mptop or 'ss -M' print it (0x prefix allowed);
+    LOCAL_ADDR:PORT is the subflow's local address ([ADDR]:PORT for IPv6).
+    Asks for confirmation unless --yes. Closing a connection's last subflow is refused unless
+    --force: the kernel would keep the connection open with no subflow until
+    net.mptcp.close_timeout and the application would not be woken. Needs CAP_NET_ADMIN.
+    """
+
+    static func run(_ args: [String], readOnly: Bool) throws -> Int32 {
+        var scan = ArgumentScanner(args)
+        var token: UInt32?, local: SocketAddress?, namespace: String?
+        var yes = false, force = false
+        while let w = scan.next() {
+            switch w {
+            case "--token", "-t": token = try TokenText.parse(try scan.value(for: w))
+            case "--subflow", "-s": local = try SocketAddressText.parse(try scan.value(for: w))
+            case "--yes", "-y": yes = true
+            case "--force": force = true
+            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--help", "-h": Console.out(usage + "\n"); return 0
+            default: throw ArgumentScanner.unknown(w, in: "mptop close")
+            }
+        }
+        guard let token else { throw MPTopError.usage("mptop close needs --token TOKEN (see 'mptop close --help')") }
+        guard let local else { throw MPTopError.usage("mptop close needs --subflow LOCAL_ADDR:PORT (see 'mptop close --help')") }
+
+        let sampler = try ActionSupport.prepare(action: "close a subflow", readOnly: readOnly, namespace: namespace)
+        let connection = try SnapshotLookup.connection(token: token, in: try sampler.sample())
+        let subflow = try SnapshotLookup.subflow(local: local, of: connection)
+        let closer = try SubflowCloser()
+        let plan = try closer.plan(connection: connection, subflow: subflow, force: force)
+        if plan.isLastSubflow {
+            Console.err("mptop: warning: \(CloseSubflowPlan.strandingWarning)\n")
+            try ActionSupport.confirm("really \(plan.description), its LAST subflow", yes: yes)
+        }
+        try ActionSupport.confirm(plan.description, yes: yes)
+        let method = try closer.execute(plan)
+
+        // The kernel acknowledged; check that the subflow is really gone from the dump (a
+        // graceful SUBFLOW_DESTROY may leave it closing for a moment: not established = gone).
+        var remaining: Int?
+        for _ in 0..<40 {
+            let now = try sampler.sample()
+            let c = now.connections.first { $0.info != nil && $0.token == token }
+            let live = c?.subflows.filter { $0.state == SocketState.established } ?? []
+            if !live.contains(where: { $0.cookie == subflow.cookie }) {
+                remaining = live.count
+                break
+            }
+            MonitorCommand.nanosleepSeconds(0.05)
+        }
+        guard let remaining else {
+            throw MPTopError.io("the kernel accepted \(method.rawValue) but subflow \(subflow.local) -> \(subflow.remote) is still there")
+        }
+        Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(hex(token)) "
+            + "(\(method.rawValue)); \(remaining) subflow(s) left\n")
+        return 0
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LabKit
+import XCTest
+
+/// Shared steps of the action tests: what mptop sees of the lab's one connection, and the
+/// namespace state a test must leave exactly as it found it.
+extension XCTestCase {
+    /// The token and subflows of the one connection mptop sees in `namespace`.
+    func onlyConnection(in namespace: String) throws -> (token: String, subflows: [JSONObject]) {
+        let report = try mptopOnce(namespace: namespace)
+        let connections = report.objects("connections")
+        guard connections.count == 1, let token = connections[0].string("token") else {
+            throw TestFailure("expected one MPTCP connection in \(namespace), mptop saw \(connections.count)")
+        }
+        return (token, connections[0].objects("subflows"))
+    }
+
+    /// The local address of the subflow on `interface`.
+    func subflowLocal(on interface: String, in subflows: [JSONObject]) throws -> String {
+        guard let s = subflows.first(where: { $0.string("interface") == interface }), let local = s.string("local") else {
+            throw TestFailure("no subflow on \(interface): \(subflows.map { $0.string("interface") ?? "?" })")
+        }
+        return local
+    }
+
+    /// Everything in a namespace a failover test may change, as the tools print it.
+    func namespaceState(_ lab: Lab, _ namespace: String) throws -> [String: String] {
+        [
+            "nft list ruleset": try lab.run(in: namespace, "nft", ["list", "ruleset"]),
+            "ip mptcp endpoint show": try ShellCommand.check("ip", ["-n", namespace, "mptcp", "endpoint", "show"]),
+            "ip mptcp limits show": try ShellCommand.check("ip", ["-n", namespace, "mptcp", "limits", "show"]),
+            "ip link": try ShellCommand.check("ip", ["-n", namespace, "link", "show"]),
+            "tc qdisc show": try ShellCommand.check("tc", ["-n", namespace, "qdisc", "show"]),
+        ]
+    }
+
+    /// Skips when nftables is missing (blackhole mode needs it).
+    func skipUnlessNftables() throws {
+        if ShellCommand.locate("nft") == nil { throw XCTSkip("nftables is not installed (apt install nftables)") }
+    }
+
+    /// The first line of stderr, checked to be the only one (mptop's errors are one line).
+    func oneLineError(_ output: ShellCommand.Output, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let lines = output.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "expected a one-line error, got: \(output.stderr)", file: file, line: line)
+        return lines.first.map(String.init) ?? ""
+    }
+}
+
+extension XCTestCase {
+    /// Stops the transfer and checks that every byte arrived intact; on failure the message
+    /// carries the server's per-connection reports (problem, error), so a rare failure can be
+    /// understood from the log alone.
+    func assertTransferIntact(_ session: TrafficSession, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try session.finish()
+        XCTAssertEqual(result.summary.bool("intact"), true,
+                       "server reports: \(result.closed.map(\.values)); summary: \(result.summary.values)", file: file, line: line)
+    }
+}
