@@ -111,16 +111,15 @@ func cpuSeconds(of pid: Int32) -> Double? {
 /// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` and returns the share
 /// of one core it used after a warm-up, as a percentage.
 func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Double {
-    guard ShellCommand.locate("tmux") != nil else { fail("--dashboard needs tmux (apt install tmux)") }
+    guard let tmux = ToolRunner.locate("tmux") else { fail("--dashboard needs tmux (apt install tmux)") }
     let session = "mptop-bench-\(getpid())"
-    // Through sh with output to /dev/null: a tmux server started here would otherwise inherit
-    // the pipes and the launcher would wait for it to close them.
-    try ShellCommand.check("sh", ["-c", "exec tmux \"$@\" >/dev/null 2>&1", "tmux", "new-session", "-d", "-s", session,
-                                  "-x", "200", "-y", "50",
+    // ToolRunner, not Foundation's Process: Process never noticed the exit of a tmux client
+    // that started the tmux server, and waited forever.
+    _ = try ToolRunner.run(tmux, ["new-session", "-d", "-s", session, "-x", "200", "-y", "50",
                                   "exec env TERM=xterm-256color LANG=C.UTF-8 \(mptop) --netns \(namespace) --interval 1"])
-    defer { _ = try? ShellCommand.run("tmux", ["kill-session", "-t", session]) }
-    let pane = try ShellCommand.check("tmux", ["list-panes", "-t", session, "-F", "#{pane_pid}"])
-    guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid") }
+    defer { _ = try? ToolRunner.run(tmux, ["kill-session", "-t", session]) }
+    let pane = try ToolRunner.run(tmux, ["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdout
+    guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid: \(pane)") }
     sleep(5)  // the first samples and the cold /proc scan are start-up, not steady drawing
     guard let before = cpuSeconds(of: pid) else { fail("the dashboard exited early") }
     let t0 = now()

@@ -18,16 +18,25 @@ enum DashboardCommand {
             return 0
         }
         try requireTerminal()
+        let canAdmin = Capabilities.hasNetAdmin()
+        var startNotes = notes
+        // What a killed failover test left behind is put back before anything else happens.
+        if canAdmin && !o.readOnly { ActionExecutor.recoverLeftovers { startNotes.append($0) } }
         if enterNamespace, let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
         _ = try sampler.sample()  // fail here, before the screen opens, if the kernel cannot be read
 
-        let canAdmin = Capabilities.hasNetAdmin()
         let header = HeaderInfo(host: hostName(), namespace: o.namespace, pathManager: sysctl.pathManager,
                                 scheduler: sysctl.scheduler, canAct: canAdmin && !o.readOnly,
                                 readOnlyReason: o.readOnly ? "--readonly" : (canAdmin ? nil : "no CAP_NET_ADMIN"))
+        // Events make the list react at once; without CAP_NET_ADMIN the kernel refuses them and
+        // the dashboard polls, saying so.
+        var events: PathManagerEventSource?
+        var eventsStatus = "events live"
+        do { events = try PathManagerEventSource() } catch { eventsStatus = "polling only: \(error)" }
+        let counters = MPTCPCounterMonitor()
         let stop = try StopSignal()
         stop.installSignalHandlers()
         let terminal = CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
@@ -35,13 +44,39 @@ enum DashboardCommand {
         var state = DashboardState(header: header, width: terminal.width, height: terminal.height,
                                    interval: o.interval.map { max(0.1, $0) } ?? 1,
                                    glyphs: terminal.utf8 ? .unicode : .ascii, themeIndex: startIndex)
-        var startNotes = notes
         if !enabled { startNotes.append("MPTCP is disabled here (net.mptcp.enabled = 0)") }
+        if events == nil { startNotes.append(eventsStatus) }
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
-        let inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
+        state.eventsStatus = eventsStatus
+        state.setRetention(o.keepClosed)
+        var inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
                                      now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes, extras: extras)
+        inputs.events = events
+        inputs.counters = { try counters.refresh() }
+        inputs.diagnose = { snapshot, events in Diagnosis.run(namespace: o.namespace, snapshot: snapshot, events: events) }
+        if header.canAct { inputs.actions = ExecutorPort(namespace: o.namespace, sampler: sampler) }
         DashboardLoop(state: state, inputs: inputs).run()
         return 0
+    }
+
+    /// The dashboard's actions, carried out by MPTCPKit's executor in the watched namespace.
+    final class ExecutorPort: ActionPort {
+        let namespace: String?
+        let sampler: Sampler
+        let executor = ActionExecutor()
+
+        init(namespace: String?, sampler: Sampler) {
+            self.namespace = namespace
+            self.sampler = sampler
+        }
+
+        func plan(_ action: MPTCPAction, snapshot: Snapshot) throws -> PlannedAction {
+            try executor.plan(action, snapshot: snapshot, interfaces: sampler.interfaceTable)
+        }
+
+        func execute(_ planned: PlannedAction, confirmedTwice: Bool) throws -> ActionOutcome {
+            try executor.execute(planned, confirmedTwice: confirmedTwice)
+        }
     }
 
     static func requireTerminal() throws {

@@ -17,6 +17,8 @@ struct MonitorOptions {
     var listThemes = false
     var noColor = false
     var readOnly = false
+    /// Seconds closed connections and subflows stay on screen, dimmed.
+    var keepClosed = 30.0
     var version = false
 
     static func parse(_ args: [String]) throws -> MonitorOptions {
@@ -35,6 +37,7 @@ struct MonitorOptions {
             case "--list-themes": o.listThemes = true
             case "--no-color", "--no-colour": o.noColor = true
             case "--readonly", "--read-only": o.readOnly = true
+            case "--keep-closed": o.keepClosed = try scan.seconds(for: w)
             case "--help", "-h": o.help = true
             case "--version", "-V": o.version = true
             default: throw ArgumentScanner.unknown(w)

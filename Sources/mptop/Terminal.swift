@@ -75,17 +75,19 @@ final class CursesTerminal: TerminalIO {
 
     // MARK: input
 
-    func nextEvent(timeout: Double) -> InputEvent? {
+    func nextEvent(timeout: Double, watching: Int32?) -> InputEvent? {
         if !pending.isEmpty { return pending.removeFirst() }
         readKeys()
         if !pending.isEmpty { return pending.removeFirst() }
         // Wake at least every 250 ms: ncurses reports a resize as a key once SIGWINCH arrived.
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: stopDescriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: watching ?? -1, events: Int16(POLLIN), revents: 0)]
         let ms = Int32(max(0, min(timeout, 0.25)) * 1000)
-        _ = poll(&fds, 2, ms)
+        _ = poll(&fds, 3, ms)
         if fds[1].revents != 0 { return .stop }
         readKeys()
-        return pending.isEmpty ? nil : pending.removeFirst()
+        if !pending.isEmpty { return pending.removeFirst() }
+        return fds[2].revents != 0 ? .kernelEvents : nil
     }
 
     private func readKeys() {

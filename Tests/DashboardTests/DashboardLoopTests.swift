@@ -17,7 +17,7 @@ final class DashboardLoopTests: XCTestCase {
             self.clock = clock
         }
 
-        func nextEvent(timeout: Double) -> InputEvent? {
+        func nextEvent(timeout: Double, watching: Int32?) -> InputEvent? {
             guard !script.isEmpty else { return .stop }
             let e = script.removeFirst()
             if e == nil { clock.now += timeout }  // nothing typed: the wait runs out

@@ -141,27 +141,57 @@ final class KeyScriptTests: XCTestCase {
     }
 
     func testConnectionsComingAndGoing() {
-        var s = Scenario.state(width: 100, height: 30)
+        var s = Scenario.state(width: 140, height: 30)
+        s.setRetention(5)
         s.handle(.end)
         s.handle(.enter)
         XCTAssertEqual(s.rows.count, 4)
-        // The selected, expanded connection disappears: the selection moves to its neighbour,
-        // and no row of it is left behind.
-        var next = Scenario.snapshot(at: 3, connections: Array(Scenario.connections.prefix(2)))
+        // The selected, expanded connection disappears: it stays, dimmed, with its final
+        // figures and why it went, and the selection stays on it.
         var rates = RateTracker()
-        rates.annotate(&next)
-        s.apply(next)
+        func sample(_ second: Int, _ specs: [Scenario.ConnectionSpec]) -> Snapshot {
+            var next = Scenario.snapshot(at: second, connections: specs)
+            rates.annotate(&next)
+            return next
+        }
+        s.apply(sample(3, Array(Scenario.connections.prefix(2))))
+        XCTAssertEqual(s.rows.count, 3)
+        XCTAssertEqual(s.rows.last?.kind, .departedConnection(index: 0))
+        XCTAssertEqual(s.selection, .connection(3))
+        var text = DashboardRenderer.render(s, theme: .basic).text
+        XCTAssertTrue(text.contains("12345678") && text.contains("closed 0s ago") && text.contains("gone from the kernel's dump"), text)
+        XCTAssertEqual(s.snapshot?.connections.count, 2, "the header counts live connections only")
+        // After the retention it is gone for good, and the selection moves to a live row.
+        s.apply(sample(9, Array(Scenario.connections.prefix(2))))
         XCTAssertEqual(s.rows.count, 2)
         XCTAssertEqual(s.selection, .connection(2))
         XCTAssertFalse(DashboardRenderer.render(s, theme: .basic).text.contains("12345678"))
-        // ...and a new one appears at the end, in first-seen order.
-        s.apply(Scenario.snapshot(at: 4))
+        // A new one appears at the end, in first-seen order.
+        s.apply(sample(10, Scenario.connections))
         XCTAssertEqual(tokens(s), [0x5f1c2a3b, 0x0a0b0c0d, 0x12345678])
-        // Everything goes away.
-        s.apply(Snapshot(time: 0, monotonic: 5_000_000_000, namespace: nil))
+        // Everything goes away, and after the retention nothing is left.
+        s.apply(Snapshot(time: 1_763_700_011, monotonic: 11_000_000_000, namespace: nil))
+        s.apply(Snapshot(time: 1_763_700_020, monotonic: 20_000_000_000, namespace: nil))
         XCTAssertTrue(s.rows.isEmpty)
         XCTAssertNil(s.selection)
-        XCTAssertTrue(DashboardRenderer.render(s, theme: .basic).text.contains("no MPTCP connections"))
+        text = DashboardRenderer.render(s, theme: .basic).text
+        XCTAssertTrue(text.contains("no MPTCP connections"), text)
+    }
+
+    func testAClosedSubflowStaysDimmedUnderItsConnection() {
+        var s = Scenario.state(width: 120, height: 30)
+        s.handle(.enter)
+        var specs = Scenario.connections
+        specs[0] = Scenario.ConnectionSpec(token: specs[0].token, cookie: specs[0].cookie, local: specs[0].local,
+                                           localPort: specs[0].localPort, remote: specs[0].remote, remotePort: specs[0].remotePort,
+                                           process: specs[0].process, subflows: [specs[0].subflows[0]])
+        s.apply(Scenario.snapshot(at: 3, connections: specs))
+        XCTAssertEqual(s.rows.map(\.kind).filter { if case .departedSubflow = $0 { return true } else { return false } }.count, 1)
+        let text = DashboardRenderer.render(s, theme: .basic).text
+        let row = text.split(separator: "\n").first { $0.contains("└─ cell0") }
+        XCTAssertNotNil(row, text)
+        XCTAssertTrue(row?.contains(" 40 ") == true && row?.contains("closed 0s ago") == true && row?.contains("gone from") == true,
+                      "final cwnd, when and why: \(row ?? "")")
     }
 
     func testDetailViewClosesWhenItsConnectionDoes() {

@@ -71,7 +71,7 @@ final class DashboardTmuxTests: XCTestCase {
 
         let again = try makeScreen([try mptopPath()], width: 100, height: 30)
         again.waitFor("the dashboard") { $0.contains("Interfaces") }
-        let pids = try ShellCommand.check("tmux", ["list-panes", "-t", again.session, "-F", "#{pane_pid}"])
+        let pids = try TmuxScreen.tmux(["list-panes", "-t", again.session, "-F", "#{pane_pid}"])
         // The pane's shell runs mptop as its child.
         let child = try ShellCommand.check("pgrep", ["-P", pids.trimmingCharacters(in: .whitespacesAndNewlines)])
         kill(pid_t(child.split(separator: "\n")[0])!, SIGTERM)

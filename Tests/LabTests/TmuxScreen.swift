@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MPTCPKit
 import XCTest
 
 /// A real terminal for end-to-end tests: mptop runs in a detached tmux session, the test reads
@@ -15,29 +16,26 @@ final class TmuxScreen {
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // The shell keeps the pane after mptop exits, so a crash's last words can still be read.
         let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(quoted); echo \"[mptop exited $?]\"; sleep 30"
-        // Through sh with output to /dev/null: when no tmux server runs yet (a fresh CI machine),
-        // the server it starts would inherit our pipes and the launcher would wait on them.
-        _ = try ShellCommand.check("sh", ["-c", "exec tmux \"$@\" >/dev/null 2>&1", "tmux", "new-session", "-d", "-s", session,
-                                          "-x", "\(width)", "-y", "\(height)", script])
+        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
     }
 
     /// The visible screen as text.
     func capture() -> String {
-        (try? ShellCommand.check("tmux", ["capture-pane", "-p", "-t", session])) ?? ""
+        (try? Self.tmux(["capture-pane", "-p", "-t", session])) ?? ""
     }
 
     /// Sends keys in tmux's notation ("Enter", "Escape", "q", "C-c").
     func send(_ keys: String...) {
-        _ = try? ShellCommand.check("tmux", ["send-keys", "-t", session] + keys)
+        _ = try? Self.tmux(["send-keys", "-t", session] + keys)
     }
 
     /// Types text literally.
     func type(_ text: String) {
-        _ = try? ShellCommand.check("tmux", ["send-keys", "-t", session, "-l", text])
+        _ = try? Self.tmux(["send-keys", "-t", session, "-l", text])
     }
 
     func resize(width: Int, height: Int) {
-        _ = try? ShellCommand.check("tmux", ["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+        _ = try? Self.tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Waits until the screen satisfies `condition`; returns the last screen either way.
@@ -55,7 +53,17 @@ final class TmuxScreen {
     }
 
     func close() {
-        _ = try? ShellCommand.run("tmux", ["kill-session", "-t", session])
+        _ = try? Self.tmux(["kill-session", "-t", session])
+    }
+
+    /// Runs a tmux command. Not through Foundation's Process: when this starts the tmux server
+    /// (a fresh CI machine), Process never noticed the client exit and waited forever.
+    @discardableResult
+    static func tmux(_ arguments: [String]) throws -> String {
+        guard let path = ToolRunner.locate("tmux") else { throw TestFailure("tmux is not installed") }
+        let out = try ToolRunner.run(path, arguments, timeout: 10)
+        guard out.status == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed (exit \(out.status)): \(out.stderr)") }
+        return out.stdout
     }
 }
 

@@ -12,6 +12,14 @@ public struct DashboardInputs {
     public var themes: [Theme]
     /// Extra keys and a bar (the demo's); nil for the plain dashboard.
     public var extras: DashboardExtras?
+    /// Path-manager events (nil without CAP_NET_ADMIN: the dashboard then only polls).
+    public var events: EventFeed?
+    /// Reads the namespace's MPTCP counters with deltas against the previous call.
+    public var counters: (() throws -> [MPTCPCounterChange])?
+    /// Runs `mptop diagnose` on the current sample and recent events (on the `d` key).
+    public var diagnose: ((Snapshot?, [PathManagerEvent]) -> Diagnosis)?
+    /// Closes subflows, toggles backup, runs failover tests (nil: read-only).
+    public var actions: ActionPort?
 
     public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme],
                 extras: DashboardExtras? = nil) {

@@ -1,15 +1,24 @@
 import MPTCPKit
 
-/// The one event loop: wait for input until the next sample is due, apply what came, redraw
-/// when something changed. Sampling runs on a fixed schedule, so a slow frame does not push
-/// every later sample back.
+/// The one event loop: wait for input (and kernel events) until the next sample is due, apply
+/// what came, redraw when something changed. Sampling runs on a fixed schedule, so a slow frame
+/// does not push every later sample back; a path-manager event that changes connections brings
+/// the next sample forward, so a subflow that opens or closes shows at once.
 public final class DashboardLoop {
-    public private(set) var state: DashboardState
-    private let inputs: DashboardInputs
+    public internal(set) var state: DashboardState
+    let inputs: DashboardInputs
     private var nextSample: Double = 0
     private var lastSample: Double?
     /// Frames drawn, for the drawing-cost benchmark and tests.
     public private(set) var frames = 0
+    /// The planned action the open dialog asks about, and how far the confirmation got.
+    var pending: PlannedAction?
+    var confirmations = 0
+    /// The failover test being driven by the samples, if one runs.
+    var failoverTest: FailoverTest?
+    /// While a failover test runs, samples come this often: its recovery time is only as
+    /// precise as the sampling.
+    static let failoverInterval = 0.2
 
     public init(state: DashboardState, inputs: DashboardInputs) {
         var state = state
@@ -19,39 +28,42 @@ public final class DashboardLoop {
         self.inputs = inputs
     }
 
-    /// Runs until `q`, Ctrl-C or a stop request. `maxEvents` bounds a test run.
+    /// Runs until `q`, Ctrl-C or a stop request. Whatever a failover test changed is put back
+    /// before it returns, however it ends.
     public func run(maxEvents: Int = .max) {
         inputs.terminal.use(theme)
         state.resize(width: inputs.terminal.width, height: inputs.terminal.height)
         takeSample()
         draw()
         var handled = 0
+        defer { failoverTest?.stop(reason: "the dashboard closed") }
         while !state.quit && handled < maxEvents {
             let now = inputs.now()
-            let wait = state.paused ? 60 : max(0, nextSample - now)
-            let event = inputs.terminal.nextEvent(timeout: wait)
+            let wait = state.paused && failoverTest == nil ? 60 : max(0, nextSample - now)
+            let event = inputs.terminal.nextEvent(timeout: wait, watching: inputs.events?.fd)
             handled += 1
             var changed = false
             switch event {
-            case .key(.character(let c))? where state.acceptsCommandKeys && extraKeys.contains(c):
-                state.message = inputs.extras?.perform(c)
-                changed = true
             case .key(let key)?:
-                let before = (state.themeIndex, state.interval, state.paused)
-                state.handle(key)
-                if state.themeIndex != before.0 { inputs.terminal.use(theme) }
-                if state.interval != before.1, let last = lastSample { nextSample = last + state.interval }
-                if before.2 && !state.paused { nextSample = inputs.now() }
+                handle(key)
                 changed = true
             case .resize(let w, let h)?:
                 state.resize(width: w, height: h)
                 changed = true
+            case .kernelEvents?:
+                if let feed = inputs.events {
+                    let batch = feed.drain(limit: 4096)
+                    state.note(batch)
+                    // Events are hints: the dump is the truth, so take it now.
+                    if DashboardState.changesConnections(batch) && !state.paused { nextSample = inputs.now() }
+                    changed = !batch.events.isEmpty || batch.overrun
+                }
             case .stop?:
                 return
             case nil:
                 break
             }
-            if !state.paused && inputs.now() >= nextSample {
+            if (!state.paused || failoverTest != nil) && inputs.now() >= nextSample {
                 takeSample()
                 changed = true
             }
@@ -64,22 +76,54 @@ public final class DashboardLoop {
         return i < inputs.themes.count ? inputs.themes[i] : inputs.themes[0]
     }
 
-    private func takeSample() {
+    private func handle(_ key: Key) {
+        if state.dialog != nil {
+            answerDialog(key)
+            return
+        }
+        if state.failover != nil, handleFailoverKey(key) { return }
+        if state.acceptsCommandKeys, case .character(let c) = key {
+            if let extras = inputs.extras, extras.items().contains(where: { $0.key == c }) {
+                state.message = extras.perform(c)
+                return
+            }
+            switch KeyMap.action(for: key) {
+            case .closeSubflow?, .toggleBackup?, .failover?:
+                if inputs.actions != nil, state.header.canAct {
+                    startAction(KeyMap.action(for: key)!)
+                    return
+                }
+            case .showDiagnosis? where state.screen != .diagnosis:
+                state.diagnosis = inputs.diagnose?(state.snapshot, state.eventLog.events)
+            default:
+                break
+            }
+        }
+        let before = (state.themeIndex, state.interval, state.paused)
+        state.handle(key)
+        if state.themeIndex != before.0 { inputs.terminal.use(theme) }
+        if state.interval != before.1, let last = lastSample { nextSample = last + state.interval }
+        if before.2 && !state.paused { nextSample = inputs.now() }
+    }
+
+    func takeSample() {
         let now = inputs.now()
         do {
-            state.apply(try inputs.sample())
+            let snapshot = try inputs.sample()
+            state.apply(snapshot)
+            if let read = inputs.counters { state.setCounters(try read()) }
+            if let test = failoverTest { observe(test, snapshot) }
         } catch {
             // The screen stays up: a failed sample (e.g. the namespace went away) is news, not a crash.
             state.message = "sampling failed: \(error)"
         }
         lastSample = now
+        let interval = failoverTest == nil ? state.interval : min(state.interval, Self.failoverInterval)
         // The first sample has no rates yet, so the second comes after half an interval.
-        nextSample = max(nextSample + state.interval, now + state.interval / 2)
+        nextSample = max(nextSample + interval, now + interval / 2)
     }
 
-    private var extraKeys: Set<Unicode.Scalar> { Set(inputs.extras?.items().map(\.key) ?? []) }
-
-    private func draw() {
+    func draw() {
         state.bar = inputs.extras?.bar
         inputs.terminal.draw(DashboardRenderer.render(state, theme: theme))
         frames += 1

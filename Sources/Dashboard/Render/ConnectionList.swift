@@ -39,6 +39,14 @@ extension Painter {
             case .subflow(let ci, let si, let last):
                 let c = snapshot.connections[ci]
                 subflowRow(c.subflows[si], of: c, last: last, state: state, columns: columns, y: y)
+            case .departedConnection(let di):
+                let d = state.departures.connections[di]
+                connectionRow(d.connection, expanded: false, state: state, columns: columns, y: y)
+                closed(reason: d.reason, at: d.departedAt, now: snapshot.time, columns: columns, y: y)
+            case .departedSubflow(let ci, let di, let last):
+                let d = state.departures.subflows[di]
+                subflowRow(d.subflow, of: snapshot.connections[ci], last: last, state: state, columns: columns, y: y)
+                closed(reason: d.reason, at: d.departedAt, now: snapshot.time, columns: columns, y: y)
             }
             if i == selected {
                 let selection = style(.selected)
@@ -111,6 +119,22 @@ extension Painter {
                 put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, .text)
             }
         }
+    }
+
+    /// A closed socket's row: its final figures (cwnd, RTT, bytes, retransmissions) stay,
+    /// dimmed; the rate columns say when it closed (it has no rate any more), and the share
+    /// column onwards says why.
+    private mutating func closed(reason: String, at: Double, now: Double, columns: [ListColumn.Placed], y: Int) {
+        let closedStyle = style(.closed)
+        grid.restyle(x: 0, y: y, count: grid.width) { $0 = Style(closedStyle.foreground, on: $0.background, closedStyle.attributes) }
+        if let tx = columns.first(where: { $0.column == .tx }) {
+            let end = columns.first(where: { $0.column == .rx }).map { $0.x + $0.width } ?? tx.x + tx.width
+            grid.fill(" ", x: tx.x, y: y, count: end - tx.x, style: closedStyle)
+            putRight("closed \(max(0, Int((now - at).rounded())))s ago", x: tx.x, y: y, width: end - tx.x, .closed)
+        }
+        guard let start = columns.first(where: { $0.column == .share }) else { return }
+        grid.fill(" ", x: start.x, y: y, count: grid.width - start.x, style: closedStyle)
+        put(reason, x: start.x, y: y, .closed, limit: grid.width - start.x)
     }
 
     /// "local → remote", or just "→ remote" when both do not fit (the remote end says more about

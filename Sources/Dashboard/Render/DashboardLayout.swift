@@ -36,6 +36,10 @@ public struct DashboardLayout: Equatable, Sendable {
         listRows = (columnHeader + 1)..<max(columnHeader + 1, listEnd)
     }
 
+    /// Rows for the body of a full-height screen (events, counters, diagnosis): below its title
+    /// and column header, above the bar and footer.
+    public var pageBodyRows: Int { max(1, (bar ?? footer) - (interfaceTitle + 2)) }
+
     /// Rows a page of the list moves.
     public var pageSize: Int { max(1, listRows.count - 1) }
 }

@@ -16,9 +16,17 @@ public enum DashboardRenderer {
             p.connectionList(state, layout)
         case .detail(let cookie):
             p.detailView(state, cookie: cookie, layout)
+        case .events:
+            p.eventLog(state, layout)
+        case .counters:
+            p.countersScreen(state, layout)
+        case .diagnosis:
+            p.diagnosisScreen(state, layout)
         }
+        if let failover = state.failover { p.failoverPanel(failover, layout, interfaceSlots: state.interfaceSlots) }
         if let bar = state.bar, let y = layout.bar { p.statusBar(bar, y: y) }
         p.footer(state, y: layout.footer)
+        if let dialog = state.dialog { p.dialog(dialog) }
         if state.showHelp { p.helpOverlay() }
         return p.grid
     }

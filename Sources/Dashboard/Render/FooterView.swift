@@ -36,9 +36,16 @@ extension Painter {
     private func keys(for state: DashboardState) -> [(String, String)] {
         let move = glyphs == .unicode ? "↑↓" : "Up/Dn"
         var out: [(String, String)] = []
+        if state.dialog != nil || state.failover != nil { return [] }  // they show their own keys
         switch state.screen {
         case .detail:
             out = [("Esc", "back")]
+        case .events:
+            out = [(move, "scroll"), ("Esc", "back"), ("/", "filter events")]
+        case .counters:
+            out = [(move, "scroll"), ("Esc", "back"), ("z", state.showZeroCounters ? "hide zeros" : "show zeros")]
+        case .diagnosis:
+            out = [(move, "scroll"), ("Esc", "back")]
         case .list where state.pane == .interfaces:
             out = [(move, "interface"), ("Enter", "its connections"), ("Tab", "connections")]
         case .list:
@@ -46,14 +53,21 @@ extension Painter {
             switch state.rows.isEmpty ? nil : state.selection {
             case .connection(let cookie)?:
                 out.append(("Enter", state.expanded.contains(cookie) ? "details" : "subflows"))
+                if state.header.canAct && state.selectedConnection != nil { out.append(("f", "failover test")) }
             case .subflow?:
+                if state.header.canAct && state.selectedSubflow != nil { out += [("x", "close subflow"), ("b", "backup")] }
                 out.append(("Space", "collapse"))
             case nil:
                 break
             }
         }
-        // Most wanted first: on a narrow terminal the tail is what gets left out.
-        out += [("/", "filter"), ("s", "sort"), ("p", state.paused ? "resume" : "pause"), ("?", "help"), ("q", "quit")]
+        if state.screen == .list && state.pane == .interfaces && state.header.canAct {
+            out += [("f", "failover test"), ("b", "backup")]
+        }
+        // Most wanted first: on a narrow terminal the tail is what gets left out (? lists all).
+        out += [("?", "help"), ("q", "quit"), ("/", "filter")]
+        if state.screen == .list { out += [("e", "events"), ("c", "counters"), ("d", "diagnose")] }
+        out += [("s", "sort"), ("p", state.paused ? "resume" : "pause")]
         if state.screen == .list && state.pane == .connections { out.append(("Tab", "interfaces")) }
         out += [("+-", "speed"), ("t", "theme")]
         return out

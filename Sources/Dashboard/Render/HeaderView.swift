@@ -9,6 +9,7 @@ extension Painter {
                      "pm \(h.pathManager.map { $0 == "kernel" ? "in-kernel" : $0 } ?? "?")",
                      "sched \(h.scheduler ?? "?")", "every \(IntervalText.format(state.interval))"]
         parts.append(h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""))
+        if let events = state.eventsStatus { parts.append(events == "events live" ? events : "polling (no events)") }
         // Drop the least useful parts first when the row is narrow; mptop and the mode stay.
         let optional = [4, 1, 2, 3]
         var dropped = Set<Int>()

@@ -16,6 +16,12 @@ public enum DashboardAction: Hashable, Sendable {
     /// Esc: close an overlay or the detail view, clear the filter.
     case back
     case quit
+    /// Screens of the kernel's side: event log, counters, diagnosis (the loop fills it in).
+    case showEvents, showCounters, showDiagnosis
+    /// Counters screen: show or hide counters that are zero.
+    case toggleZeroCounters
+    /// Acting on the selected row (handled by the loop, which owns the action executor).
+    case closeSubflow, toggleBackup, failover
     case click(x: Int, y: Int)
 }
 
@@ -38,6 +44,12 @@ public enum KeyMap {
         Binding(keys: "r", action: .reverseSort, help: "reverse the sort order"),
         Binding(keys: "/", action: .startFilter, help: "filter by address, port, token, process or interface"),
         Binding(keys: "Esc", action: .back, help: "close this view, clear the filter"),
+        Binding(keys: "e", action: .showEvents, help: "path-manager event log"),
+        Binding(keys: "c", action: .showCounters, help: "MPTCP counters (z: also the zero ones)"),
+        Binding(keys: "d", action: .showDiagnosis, help: "diagnose: why is there no extra subflow?"),
+        Binding(keys: "x", action: .closeSubflow, help: "close the selected subflow (asks first)"),
+        Binding(keys: "b", action: .toggleBackup, help: "toggle backup on a subflow or an interface"),
+        Binding(keys: "f", action: .failover, help: "failover test on a connection or interface"),
         Binding(keys: "p", action: .togglePause, help: "pause or resume sampling"),
         Binding(keys: "+ -", action: .faster, help: "refresh faster or slower"),
         Binding(keys: "t", action: .nextTheme, help: "next colour theme"),
@@ -66,6 +78,13 @@ public enum KeyMap {
         case .character("t"): return .nextTheme
         case .character("?"), .character("h"): return .toggleHelp
         case .escape, .backspace: return .back
+        case .character("e"): return .showEvents
+        case .character("c"): return .showCounters
+        case .character("d"): return .showDiagnosis
+        case .character("z"): return .toggleZeroCounters
+        case .character("x"): return .closeSubflow
+        case .character("b"): return .toggleBackup
+        case .character("f"): return .failover
         case .character("q"), .interrupt: return .quit
         case .click(let x, let y): return .click(x: x, y: y)
         default: return nil

@@ -34,7 +34,8 @@ extension DashboardState {
             sortReversed.toggle()
             rebuildRows()
         case .startFilter:
-            screen = .list
+            // The event log filters its events; everywhere else the filter is the list's.
+            if screen != .events { screen = .list }
             pane = .connections
             editingFilter = true
         case .togglePause: paused.toggle()
@@ -47,10 +48,36 @@ extension DashboardState {
         case .back: back()
         case .quit: quit = true
         case .click(let x, let y): click(x: x, y: y)
+        case .showEvents: open(.events)
+        case .showCounters: open(.counters)
+        case .showDiagnosis: open(.diagnosis)
+        case .toggleZeroCounters:
+            if screen == .counters { showZeroCounters.toggle() }
+        case .closeSubflow, .toggleBackup, .failover:
+            // The loop owns the executor and handles these before they get here; without one
+            // (tests, read-only builds) they only explain themselves.
+            message = header.canAct ? "no actions in this view" : "read-only: \(header.readOnlyReason ?? "actions are off")"
         }
     }
 
+    /// Opens a full-height screen, or goes back to the list when it is already open.
+    private mutating func open(_ target: Screen) {
+        if screen == target {
+            screen = .list
+            return
+        }
+        screen = target
+        pageScroll = target == .events ? Int.max : 0
+        followEvents = true
+    }
+
     private mutating func move(by delta: Int) {
+        switch screen {
+        case .events, .counters, .diagnosis:
+            scrollPage(by: delta)
+            return
+        default: break
+        }
         if pane == .interfaces, screen == .list {
             let names = snapshot?.interfaces.map(\.name) ?? []
             guard !names.isEmpty else { return }
@@ -123,7 +150,10 @@ extension DashboardState {
     }
 
     private mutating func back() {
-        if case .detail = screen {
+        if screen == .events && !filter.isEmpty {
+            filter = ""
+            rebuildRows()
+        } else if screen != .list {
             screen = .list
         } else if !filter.isEmpty {
             filter = ""

@@ -11,13 +11,26 @@ public struct ListRow: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case connection(index: Int, expanded: Bool)
         case subflow(connection: Int, subflow: Int, last: Bool)
+        /// A connection that closed (index into `departures.connections`), shown dimmed.
+        case departedConnection(index: Int)
+        /// A subflow that closed while its connection lives on (index into `departures.subflows`).
+        case departedSubflow(connection: Int, departed: Int, last: Bool)
     }
     public let id: RowID
     public let kind: Kind
 }
 
 public enum Pane: Sendable, Equatable { case interfaces, connections }
-public enum Screen: Sendable, Equatable { case list, detail(connection: UInt64) }
+public enum Screen: Sendable, Equatable {
+    case list
+    case detail(connection: UInt64)
+    /// The path manager's event log (`e`).
+    case events
+    /// The namespace's MPTcpExt counters (`c`).
+    case counters
+    /// `mptop diagnose` findings (`d`).
+    case diagnosis
+}
 
 /// Everything the dashboard shows and remembers between frames: the view model.
 ///
@@ -63,6 +76,23 @@ public struct DashboardState: Sendable {
     /// A one-line note in the footer (e.g. "connection 5f1c closed"), until the next key.
     public var message: String?
     public internal(set) var quit = false
+    /// The kernel's side (issue 6): path-manager events, closed sockets kept for a while, counters.
+    public internal(set) var eventLog = PathManagerEventLog(capacity: 2000)
+    public internal(set) var departures = Departures()
+    /// How events reach the dashboard: "events live", or why not ("polling: ...").
+    public var eventsStatus: String?
+    public internal(set) var counters: [MPTCPCounterChange] = []
+    public internal(set) var showZeroCounters = false
+    public var diagnosis: Diagnosis?
+    /// First line shown in the events, counters and diagnosis screens.
+    public internal(set) var pageScroll = 0
+    /// Whether the event log follows new events (until the person scrolls up).
+    public internal(set) var followEvents = true
+
+    /// Acting on connections (issue 4): the open confirmation dialog and the failover panel.
+    public var dialog: Dialog?
+    public var failover: FailoverPanel?
+
     /// The extra bar above the footer (the demo's keys and receiver counter), if any.
     public var bar: StatusBar?
 
@@ -107,6 +137,7 @@ public struct DashboardState: Sendable {
             message = "the connection in the detail view closed"
         }
         history.record(next)
+        departures.update(with: next)
         snapshot = next
         samples += 1
         rebuildRows(keepingSelectionNear: oldIndex)
@@ -126,11 +157,19 @@ public struct DashboardState: Sendable {
         return rows.firstIndex { $0.id == selection }
     }
 
+    /// The live connection of the selected row (nil on a closed connection).
     public var selectedConnection: Connection? {
         guard let i = selectionIndex, let snapshot else { return nil }
         switch rows[i].kind {
-        case .connection(let ci, _), .subflow(let ci, _, _): return snapshot.connections[ci]
+        case .connection(let ci, _), .subflow(let ci, _, _), .departedSubflow(let ci, _, _): return snapshot.connections[ci]
+        case .departedConnection: return nil
         }
+    }
+
+    /// The live subflow of the selected row, with its connection.
+    public var selectedSubflow: (connection: Connection, subflow: Subflow)? {
+        guard let i = selectionIndex, let snapshot, case .subflow(let ci, let si, _) = rows[i].kind else { return nil }
+        return (snapshot.connections[ci], snapshot.connections[ci].subflows[si])
     }
 
     /// Filtered, sorted connections with the subflows of expanded ones.
@@ -151,15 +190,28 @@ public struct DashboardState: Sendable {
         }
         var out: [ListRow] = []
         out.reserveCapacity(order.count)
+        // Closed subflows of live connections, by connection cookie (few: they expire).
+        var departedByConnection: [UInt64: [Int]] = [:]
+        for (i, d) in departures.subflows.enumerated() { departedByConnection[d.connectionCookie, default: []].append(i) }
         for ci in order {
             let c = snapshot.connections[ci]
             let open = expanded.contains(c.cookie)
             out.append(ListRow(id: .connection(c.cookie), kind: .connection(index: ci, expanded: open)))
             guard open else { continue }
+            let gone = departedByConnection[c.cookie] ?? []
             for si in c.subflows.indices {
                 out.append(ListRow(id: .subflow(connection: c.cookie, subflow: c.subflows[si].cookie),
-                                   kind: .subflow(connection: ci, subflow: si, last: si == c.subflows.count - 1)))
+                                   kind: .subflow(connection: ci, subflow: si, last: si == c.subflows.count - 1 && gone.isEmpty)))
             }
+            for (n, di) in gone.enumerated() {
+                out.append(ListRow(id: .subflow(connection: c.cookie, subflow: departures.subflows[di].subflow.cookie),
+                                   kind: .departedSubflow(connection: ci, departed: di, last: n == gone.count - 1)))
+            }
+        }
+        // Closed connections go last, dimmed, until they expire: their final figures stay readable.
+        for (i, d) in departures.connections.enumerated()
+        where filter.isEmpty || ConnectionFilter.matches(d.connection, filter.lowercased()) {
+            out.append(ListRow(id: .connection(d.connection.cookie), kind: .departedConnection(index: i)))
         }
         rows = out
         if selectionIndex == nil {

@@ -15,4 +15,6 @@ public enum InputEvent: Sendable, Equatable {
     case resize(width: Int, height: Int)
     /// Something outside asked mptop to stop (SIGINT, SIGTERM).
     case stop
+    /// The kernel's event descriptor is readable: path-manager events are waiting.
+    case kernelEvents
 }

@@ -2,6 +2,16 @@
 /// means), so a person can check the conclusions against the facts.
 public enum DiagnosisText {
     public static func render(_ d: Diagnosis) -> String {
+        (setupLines(d) + [""] + findingLines(d)).joined(separator: "\n") + "\n"
+    }
+
+    /// "FINDINGS" and one line per finding, most severe first. The dashboard shows these first.
+    public static func findingLines(_ d: Diagnosis) -> [String] {
+        ["FINDINGS"] + d.findings.map { "  \($0.severity.name.uppercased().padding(7))  \($0.message)  [\($0.code)]" }
+    }
+
+    /// What the kernel has: path manager, limits, endpoints, sysctls, counters.
+    public static func setupLines(_ d: Diagnosis) -> [String] {
         let s = d.setup
         var lines: [String] = []
         let ns = s.namespace.map { "namespace '\($0)'" } ?? "this namespace"
@@ -41,12 +51,7 @@ public enum DiagnosisText {
         if let snap = s.snapshot {
             lines.append("  connections: \(snap.connections.count), subflows: \(snap.subflowCount)")
         }
-        lines.append("")
-        lines.append("FINDINGS")
-        for f in d.findings {
-            lines.append("  \(f.severity.name.uppercased().padding(7))  \(f.message)  [\(f.code)]")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 }
 
