@@ -6,12 +6,12 @@ enum HelpText {
     mptop: watch Linux Multipath TCP connections, their subflows and interfaces, live.
 
     USAGE
-      mptop [--netns NAME] [--interval SECS]        live view (refreshes until Ctrl-C)
+      mptop [--netns NAME] [--interval SECS]        the live dashboard (at a terminal; a text view when piped)
       mptop --once [--json] [--netns NAME]           one report, then exit
       mptop --json [--interval SECS] [--count N]     stream snapshots, one JSON object per line
       mptop events [--json] [--netns NAME]           stream path-manager events, decoded (root)
       mptop diagnose [--json] [--netns NAME]         path-manager setup, and why there is no extra subflow
-      mptop demo                                     WiFi/cellular lab with live MPTCP traffic (root)
+      mptop demo [--script handover [--json]]        WiFi/cellular lab with live MPTCP traffic (root; 'mptop demo --help')
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)
       mptop close --token T --subflow ADDR:PORT      close one subflow (see 'mptop close --help')
@@ -28,6 +28,24 @@ enum HelpText {
       -c, --count N         stop after N samples.
       -n, --netns NAME      look into network namespace NAME (as 'ip -n NAME'; needs root).
           --no-processes    do not look up owning processes (skips the /proc scan).
+
+    DASHBOARD OPTIONS
+      -t, --theme NAME|PATH colour theme (default "default"; see --list-themes). A theme that
+                            cannot be read or parsed is an error naming the file and line.
+          --list-themes     list the themes found, with their files, and exit.
+          --themes-dir DIR  look for themes in DIR first (then $XDG_CONFIG_HOME/mptop/themes,
+                            ~/.config/mptop/themes, and the bundled Themes/).
+          --no-color        no colours (also when NO_COLOR is set): attributes only.
+          --readonly        no actions, even with CAP_NET_ADMIN (the header says read-only).
+          --keep-closed S   keep closed connections and subflows on screen, dimmed, for S
+                            seconds (default 30).
+
+    DASHBOARD KEYS (? shows them all)
+      Up/Down j/k PgUp/PgDn Home/End  move        Enter  expand; again: detail view with graphs
+      Space  expand/collapse    Tab  interfaces/connections    s < >  sort column   r  reverse
+      /  filter (address, port, token, process, interface; Esc clears)   p  pause   + -  interval
+      t  next theme   e  event log   c  counters   d  diagnose   x  close subflow   b  backup
+      f  failover test   q or Ctrl-C  quit
           --readonly        never change anything (close, backup, failover and the
                             dashboard's action keys refuse).
       -h, --help            show this help.
