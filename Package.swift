@@ -14,7 +14,8 @@ let package = Package(
         // Kernel side, no UI: netlink transport, decoders, model, sampler, rates.
         .target(name: "MPTCPKit", dependencies: ["CNetlink"]),
         // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
-        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // No pkgConfig: its flags (-D_XOPEN_SOURCE...) are ones SwiftPM refuses; the shim sets what it needs.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         // The dashboard without a terminal: view model, keys, layout, themes, rendering into a cell grid.
         .target(name: "Dashboard", dependencies: ["MPTCPKit"]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.

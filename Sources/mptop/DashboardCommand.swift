@@ -114,7 +114,7 @@ enum DashboardCommand {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
         let entries = catalog.available()
         if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", "))\n") }
-        for e in entries { Console.out(e.name.padding(16) + e.path + "\n") }
+        for e in entries { Console.out(e.name.padded(to: 15) + " " + e.path + "\n") }
     }
 
     static func hostName() -> String {
@@ -122,8 +122,4 @@ enum DashboardCommand {
         guard gethostname(&buf, buf.count - 1) == 0 else { return "?" }
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
-}
-
-extension String {
-    func padding(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
 }

@@ -56,7 +56,7 @@ struct HandoverScript {
             })
             timeline.append(point)
             if !json {
-                Console.out(Self.seconds(point.t) + point.interfaces.map { "  \($0.name) \(Units.rate($0.bps).leftPad(9))" }.joined() + "\n")
+                Console.out(Self.seconds(point.t) + point.interfaces.map { "  \($0.name) \(Units.rate($0.bps).leftPadded(to: 9))" }.joined() + "\n")
             }
             if !wifiGone && now() >= Self.wifiAway {
                 wifiGone = true
@@ -121,9 +121,5 @@ struct HandoverScript {
 
     private func round(_ t: Double) -> Double { (t * 10).rounded() / 10 }
 
-    static func seconds(_ t: Double) -> String { (Units.fixed(t, decimals: 1) + " s").leftPad(7) }
-}
-
-extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    static func seconds(_ t: Double) -> String { (Units.fixed(t, decimals: 1) + " s").leftPadded(to: 7) }
 }

@@ -79,6 +79,38 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertFalse(text.contains("Interfaces"), text)
     }
 
+    func testACrashStillGivesTheTerminalBack() throws {
+        try skipUnlessLabAvailable()
+        let screen = try makeScreen([try mptopPath()], width: 100, height: 30)
+        screen.waitFor("the dashboard") { $0.contains("Interfaces") }
+        let pane = try TmuxScreen.tmux(["list-panes", "-t", screen.session, "-F", "#{pane_pid}"])
+        let child = try ShellCommand.check("pgrep", ["-P", pane.trimmingCharacters(in: .whitespacesAndNewlines)])
+        kill(pid_t(child.split(separator: "\n")[0])!, SIGSEGV)
+        let text = screen.waitFor("the shell after the crash") { $0.contains("[mptop exited 139]") }
+        XCTAssertFalse(text.contains("Interfaces"), "the alternate screen was left:\n\(text)")
+        // The terminal modes are back too: the tty echoes what is typed again (ncurses had
+        // turned echo off; nothing reads it now, so only the tty driver can show it).
+        screen.type("typed-after-crash")
+        screen.waitFor("the tty echoing input") { $0.contains("typed-after-crash") }
+    }
+
+    func testANonUTF8LocaleGetsASCIIGraphs() throws {
+        try skipUnlessLabAvailable()
+        let screen = try makeScreen(["/usr/bin/env", "LANG=C", "LC_ALL=C", try mptopPath()], width: 100, height: 30)
+        let text = screen.waitFor("the dashboard in ASCII") { $0.contains("- Interfaces") }
+        XCTAssertTrue(text.unicodeScalars.allSatisfy { $0.value < 128 }, text)
+    }
+
+    func testWithoutNetAdminTheHeaderSaysReadOnlyAndPolling() throws {
+        try skipUnlessLabAvailable()
+        guard let setpriv = ShellCommand.locate("setpriv") else { throw XCTSkip("setpriv (util-linux) is not installed") }
+        // Dropping CAP_NET_ADMIN from the bounding set: the exec'd mptop lacks it, as a user would.
+        let screen = try makeScreen([setpriv, "--bounding-set", "-net_admin", try mptopPath()], width: 160, height: 30)
+        let text = screen.waitFor("the read-only header") { $0.contains("read-only (no CAP_NET_ADMIN)") }
+        XCTAssertTrue(text.contains("polling (no events)"), text)
+        screen.send("q")
+    }
+
     func testBrokenThemeFailsBeforeTheScreenOpens() throws {
         try skipUnlessLabAvailable()
         let path = NSTemporaryDirectory() + "broken-\(getpid()).theme"

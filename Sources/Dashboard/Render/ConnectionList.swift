@@ -103,7 +103,7 @@ extension Painter {
             case .share:
                 let total = c.bytesCarried
                 let share = total > 0 ? Double(s.bytesCarried) / Double(total) : 0
-                let x = put(Units.percent(share).leftPadded(4) + " ", x: p.x, y: y, .text, limit: p.width)
+                let x = put(Units.percent(share).leftPadded(to: 4) + " ", x: p.x, y: y, .text, limit: p.width)
                 let width = p.x + p.width - x
                 if let series = state.history.subflows[s.cookie] {
                     // One scale per connection, so its subflows' lines compare at a glance.
@@ -148,6 +148,5 @@ extension Painter {
 
 extension String {
     func dropLastIf(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
     var trimmingLeadingSpace: String { String(drop { $0 == " " }) }
 }

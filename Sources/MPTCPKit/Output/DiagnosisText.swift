@@ -7,7 +7,7 @@ public enum DiagnosisText {
 
     /// "FINDINGS" and one line per finding, most severe first. The dashboard shows these first.
     public static func findingLines(_ d: Diagnosis) -> [String] {
-        ["FINDINGS"] + d.findings.map { "  \($0.severity.name.uppercased().padding(7))  \($0.message)  [\($0.code)]" }
+        ["FINDINGS"] + d.findings.map { "  \($0.severity.name.uppercased().padded(to: 7))  \($0.message)  [\($0.code)]" }
     }
 
     /// What the kernel has: path manager, limits, endpoints, sysctls, counters.
@@ -52,11 +52,5 @@ public enum DiagnosisText {
             lines.append("  connections: \(snap.connections.count), subflows: \(snap.subflowCount)")
         }
         return lines
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -66,7 +66,5 @@ public enum PathManagerEventText {
         return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)"
     }
 
-    private static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
+    private static func pad(_ s: String, _ width: Int) -> String { s.padded(to: width) }
 }
