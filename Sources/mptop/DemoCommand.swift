@@ -100,13 +100,13 @@ enum DemoCommand {
     static func extras(for demo: DemoLab) -> DashboardExtras {
         DashboardExtras(title: "DEMO", items: {
             [StatusBar.Item(key: "1", label: demo.wifiUp ? "WiFi away" : "WiFi back"),
-             StatusBar.Item(key: "2", label: demo.cellDegraded ? "cellular ok" : "degrade cellular"),
+             StatusBar.Item(key: "2", label: demo.cellDegraded ? "fast cellular" : "slow cellular"),
              StatusBar.Item(key: "3", label: "add eth0"),
-             StatusBar.Item(key: "4", label: "another transfer")]
+             StatusBar.Item(key: "4", label: "new transfer")]
         }, status: {
             guard let r = demo.receiver else { return StatusBar.Status(text: "receiver: waiting", good: true) }
-            return StatusBar.Status(text: "receiver: \(Units.bytes(r.bytesReceived)) " + (r.intact ? "intact" : "CORRUPTED"),
-                                    good: r.intact)
+            let verdict = "\(Units.bytes(r.bytesReceived)) " + (r.intact ? "intact" : "CORRUPTED")
+            return StatusBar.Status(text: "receiver: " + verdict, short: verdict, good: r.intact)
         }, perform: { key in
             do {
                 switch key {

@@ -34,10 +34,13 @@ public struct StatusBar: Sendable, Equatable {
 
     public struct Status: Sendable, Equatable {
         public let text: String
+        /// What to show when the bar is too narrow for `text`.
+        public let short: String
         /// Good news (green-ish) or bad (red-ish), e.g. "intact" versus "CORRUPTED".
         public let good: Bool
-        public init(text: String, good: Bool) {
+        public init(text: String, short: String? = nil, good: Bool) {
             self.text = text
+            self.short = short ?? text
             self.good = good
         }
     }

@@ -92,9 +92,22 @@ extension DashboardLoop {
             execute(planned, confirmedTwice: confirmations > 0)
         case .character("m"):
             guard case .failover(var config) = planned.action, let port = inputs.actions, let snapshot = state.snapshot else { return }
+            // The next mode that can run here (e.g. `close` cannot take a connection's only path).
             let modes = FailoverMode.allCases
-            config.mode = modes[((modes.firstIndex(of: config.mode) ?? 0) + 1) % modes.count]
-            plan(.failover(config), port: port, snapshot: snapshot)
+            let current = modes.firstIndex(of: config.mode) ?? 0
+            var refusals: [String] = []
+            for step in 1..<modes.count {
+                config.mode = modes[(current + step) % modes.count]
+                do {
+                    pending = try port.plan(.failover(config), snapshot: snapshot)
+                    state.dialog = dialog(for: pending!)
+                    state.message = refusals.isEmpty ? nil : refusals.joined(separator: "; ")
+                    return
+                } catch {
+                    refusals.append("\(config.mode.rawValue): \(error)")
+                }
+            }
+            state.message = "no other mode can run here (" + refusals.joined(separator: "; ") + ")"
         case .character("n"), .character("N"), .escape, .character("q"), .interrupt:
             state.dialog = nil
             pending = nil

@@ -19,7 +19,7 @@ extension Painter {
         }
     }
 
-    /// The extra bar: " DEMO  1 WiFi away  2 degrade cellular ...   receiver: 1.2 GiB intact".
+    /// The extra bar: " DEMO  1 WiFi away  2 slow cellular ...   receiver: 1.2GiB intact".
     mutating func statusBar(_ bar: StatusBar, y: Int) {
         clearRow(y, .footer)
         var x = put(" \(bar.title) ", x: 0, y: y, .headerAccent)
@@ -28,8 +28,10 @@ extension Painter {
             x = put(String(item.key), x: x, y: y, .footerKey)
             x = put(" " + item.label + "  ", x: x, y: y, .footer)
         }
-        let status = bar.status.text
-        let start = max(x + 1, grid.width - status.unicodeScalars.count - 1)
+        // The status is the point of the bar: it wins over the key labels for the space.
+        let status = bar.status.text.count + 2 <= grid.width - x ? bar.status.text : bar.status.short
+        let start = max(0, grid.width - status.unicodeScalars.count - 1)
+        grid.fill(" ", x: start - 1, y: y, count: grid.width - start + 1, style: style(.footer))
         put(status, x: start, y: y, bar.status.good ? .good : .bad)
     }
 
@@ -65,7 +67,8 @@ extension Painter {
             out += [("f", "failover test"), ("b", "backup")]
         }
         // Most wanted first: on a narrow terminal the tail is what gets left out (? lists all).
-        out += [("?", "help"), ("q", "quit"), ("/", "filter")]
+        out += [("?", "help"), ("q", "quit")]
+        if state.screen != .events { out.append(("/", "filter")) }
         if state.screen == .list { out += [("e", "events"), ("c", "counters"), ("d", "diagnose")] }
         out += [("s", "sort"), ("p", state.paused ? "resume" : "pause")]
         if state.screen == .list && state.pane == .connections { out.append(("Tab", "interfaces")) }

@@ -5,15 +5,20 @@ extension Painter {
     mutating func header(_ state: DashboardState) {
         clearRow(0, .header)
         let h = state.header
-        var parts = ["mptop", "host \(h.host)", "netns \(h.namespace ?? "(own)")",
-                     "pm \(h.pathManager.map { $0 == "kernel" ? "in-kernel" : $0 } ?? "?")",
-                     "sched \(h.scheduler ?? "?")", "every \(IntervalText.format(state.interval))"]
-        parts.append(h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""))
-        if let events = state.eventsStatus { parts.append(events == "events live" ? events : "polling (no events)") }
-        // Drop the least useful parts first when the row is narrow; mptop and the mode stay.
-        let optional = [4, 1, 2, 3]
+        // Each part with the order in which it gives way on a narrow terminal (nil: always
+        // shown): where you are and what you may do matter more than the host and scheduler.
+        var parts: [(text: String, drop: Int?)] = [
+            ("mptop", nil), ("host \(h.host)", 1), ("netns \(h.namespace ?? "(own)")", 5),
+            ("pm \(h.pathManager.map { $0 == "kernel" ? "in-kernel" : $0 } ?? "?")", 3),
+            ("sched \(h.scheduler ?? "?")", 0), ("every \(IntervalText.format(state.interval))", 4),
+            (h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""), nil),
+        ]
+        if let events = state.eventsStatus {
+            parts.append(events == "events live" ? (events, 2) : ("polling (no events)", nil))
+        }
+        let optional = parts.indices.filter { parts[$0].drop != nil }.sorted { parts[$0].drop! < parts[$1].drop! }
         var dropped = Set<Int>()
-        func line() -> String { parts.indices.filter { !dropped.contains($0) }.map { parts[$0] }.joined(separator: "  ") }
+        func line() -> String { parts.indices.filter { !dropped.contains($0) }.map { parts[$0].text }.joined(separator: "  ") }
         var k = 0
         while line().unicodeScalars.count + 10 > grid.width, k < optional.count {
             dropped.insert(optional[k])

@@ -15,7 +15,8 @@ extension Painter {
         if !state.filter.isEmpty { heading += " of \(state.eventLog.events.count)  filter \"\(state.filter)\"" }
         if state.eventLog.overruns > 0 { heading += "  (\(state.eventLog.overruns) overruns: some events were lost)" }
         title(heading, y: layout.interfaceTitle, active: true)
-        let widths = [12, 16, 8, 44, 6]
+        // Addresses take what the fixed columns leave, keeping room for the interface and details.
+        let widths = [12, 16, 8, max(16, min(44, grid.width - 43 - 8 - 16)), 6]
         var x = 1
         for (heading, w) in zip(["TIME", "TYPE", "TOKEN", "ADDRESSES", "IFACE", "DETAILS"], widths + [0]) {
             put(heading, x: x, y: layout.interfaceTitle + 1, .column)
