@@ -16,7 +16,7 @@ extension Painter {
         if state.eventLog.overruns > 0 { heading += "  (\(state.eventLog.overruns) overruns: some events were lost)" }
         title(heading, y: layout.interfaceTitle, active: true)
         // Addresses take what the fixed columns leave, keeping room for the interface and details.
-        let widths = [12, 16, 8, max(16, min(44, grid.width - 43 - 8 - 16)), 6]
+        let widths = [12, 16, 8, max(16, min(40, grid.width - 43 - 8 - 30)), 6]
         var x = 1
         for (heading, w) in zip(["TIME", "TYPE", "TOKEN", "ADDRESSES", "IFACE", "DETAILS"], widths + [0]) {
             put(heading, x: x, y: layout.interfaceTitle + 1, .column)
@@ -44,7 +44,7 @@ extension Painter {
     mutating func countersScreen(_ state: DashboardState, _ layout: DashboardLayout) {
         let shown = state.visibleCounters
         let hidden = state.counters.count - shown.count
-        title("MPTCP counters (MPTcpExt, this namespace)  delta per refresh" + (hidden > 0 ? "  \(hidden) at zero hidden (z)" : ""),
+        title("MPTCP counters (MPTcpExt)  deltas per refresh" + (hidden > 0 ? "  \(hidden) at zero hidden (z)" : ""),
               y: layout.interfaceTitle, active: true)
         if state.counters.isEmpty {
             put("  no counters read yet", x: 0, y: layout.interfaceTitle + 2, .dim)
