@@ -56,6 +56,26 @@ final class DemoTests: XCTestCase {
         screen.waitFor(timeout: 20, "the demo's exit") { $0.contains("[mptop exited 0]") }
     }
 
+    func testInteractiveDemoRemovesItsLabOnCtrlCAndSIGTERM() throws {
+        try skipUnlessLabAvailable()
+        for ending in ["C-c", "SIGTERM"] {
+            let screen = try makeScreen([try mptopPath(), "demo"], width: 120, height: 30)
+            let text = screen.waitFor(timeout: 20, "the demo") { $0.contains("DEMO") && $0.contains("intact") }
+            let namespace = try XCTUnwrap(text.split(separator: " ").first { $0.hasPrefix("mptop-") && $0.hasSuffix("-cli") }, text)
+            let stem = String(namespace.dropLast(4))
+            XCTAssertTrue(try ShellCommand.check("ip", ["netns", "list"]).contains(stem))
+            if ending == "C-c" {
+                screen.send("C-c")
+            } else {
+                let pane = try TmuxScreen.tmux(["list-panes", "-t", screen.session, "-F", "#{pane_pid}"])
+                let child = try ShellCommand.check("pgrep", ["-P", pane.trimmingCharacters(in: .whitespacesAndNewlines)])
+                kill(pid_t(child.split(separator: "\n")[0])!, SIGTERM)
+            }
+            screen.waitFor(timeout: 20, "the demo's exit on \(ending)") { $0.contains("[mptop exited 0]") }
+            XCTAssertFalse(try ShellCommand.check("ip", ["netns", "list"]).contains(stem), "\(stem) left behind after \(ending)")
+        }
+    }
+
     /// The percentage in an interface row of the dashboard ("cell0  ▓▓▓····  30% TX ...").
     static func share(_ interface: String, _ screen: String) -> Int? {
         for line in screen.split(separator: "\n") where line.hasPrefix(" \(interface) ") {
