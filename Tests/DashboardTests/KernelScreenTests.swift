@@ -50,11 +50,7 @@ final class KernelScreenTests: XCTestCase {
     func testAClosedSubflowTakesTheReasonFromItsEvent() {
         var s = Scenario.state(width: 140, height: 30)
         s.handle(.enter)
-        var specs = Scenario.connections
-        specs[0] = Scenario.ConnectionSpec(token: specs[0].token, cookie: specs[0].cookie, local: specs[0].local,
-                                           localPort: specs[0].localPort, remote: specs[0].remote, remotePort: specs[0].remotePort,
-                                           process: specs[0].process, subflows: [specs[0].subflows[0]])
-        s.apply(Scenario.snapshot(at: 3, connections: specs))
+        s.apply(Scenario.snapshot(at: 3, connections: Scenario.withoutFirstCellSubflow))
         s.note(Self.events())
         let text = DashboardRenderer.render(s, theme: .basic).text
         let row = text.split(separator: "\n").first { $0.contains("└─ cell0") } ?? ""

@@ -90,6 +90,16 @@ enum Scenario {
         return s
     }
 
+    /// The scenario with the first connection's cell0 subflow gone (closed).
+    static var withoutFirstCellSubflow: [ConnectionSpec] {
+        var specs = connections
+        let first = specs[0]
+        specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
+                                  remote: first.remote, remotePort: first.remotePort, process: first.process,
+                                  subflows: [first.subflows[0]])
+        return specs
+    }
+
     /// `count` samples one second apart with rates, as the Sampler would deliver them.
     static func samples(_ count: Int, connections specs: [ConnectionSpec] = connections) -> [Snapshot] {
         var rates = RateTracker()

@@ -218,7 +218,7 @@ final class PathManagerEventTests: XCTestCase {
                 _ = PathManagerEventText.line(e)
             }
         }
-        var rng = SplitMix(seed: 6)
+        var rng = SplitMix64(seed: 6)
         for _ in 0..<3000 {
             var bytes = all
             for _ in 0..<(1 + Int(rng.next() % 8)) {
@@ -231,18 +231,5 @@ final class PathManagerEventTests: XCTestCase {
                 _ = e.closeReason
             }
         }
-    }
-}
-
-/// A small deterministic generator, so a failing corruption can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
