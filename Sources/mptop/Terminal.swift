@@ -142,11 +142,12 @@ final class CursesTerminal: TerminalIO {
     // MARK: output
 
     func draw(_ grid: CellGrid) {
-        let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
-        if full { erase() }
+        // Everything is drawn after a resize or a theme change; otherwise only rows that changed.
+        let before = previous.flatMap { $0.width == grid.width && $0.height == grid.height ? $0 : nil }
+        if before == nil { erase() }
         var run: [wchar_t] = []
         run.reserveCapacity(grid.width)
-        for y in 0..<grid.height where full || grid.rowDiffers(y, from: previous!) {
+        for y in 0..<grid.height where before.map({ grid.rowDiffers(y, from: $0) }) ?? true {
             var x = 0
             while x < grid.width {
                 let style = grid[x, y].style

@@ -99,8 +99,9 @@ extension DashboardLoop {
             for step in 1..<modes.count {
                 config.mode = modes[(current + step) % modes.count]
                 do {
-                    pending = try port.plan(.failover(config), snapshot: snapshot)
-                    state.dialog = dialog(for: pending!)
+                    let replanned = try port.plan(.failover(config), snapshot: snapshot)
+                    pending = replanned
+                    state.dialog = dialog(for: replanned)
                     state.message = refusals.isEmpty ? nil : refusals.joined(separator: "; ")
                     return
                 } catch {

@@ -88,9 +88,9 @@ public final class DashboardLoop {
                 return
             }
             switch KeyMap.action(for: key) {
-            case .closeSubflow?, .toggleBackup?, .failover?:
+            case let action? where action == .closeSubflow || action == .toggleBackup || action == .failover:
                 if inputs.actions != nil, state.header.canAct {
-                    startAction(KeyMap.action(for: key)!)
+                    startAction(action)
                     return
                 }
             case .showDiagnosis? where state.screen != .diagnosis:

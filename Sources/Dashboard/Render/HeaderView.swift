@@ -16,7 +16,7 @@ extension Painter {
         if let events = state.eventsStatus {
             parts.append(events == "events live" ? (events, 2) : ("polling (no events)", nil))
         }
-        let optional = parts.indices.filter { parts[$0].drop != nil }.sorted { parts[$0].drop! < parts[$1].drop! }
+        let optional = parts.indices.compactMap { i in parts[i].drop.map { (i, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
         var dropped = Set<Int>()
         func line() -> String { parts.indices.filter { !dropped.contains($0) }.map { parts[$0].text }.joined(separator: "  ") }
         var k = 0
