@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,8 +77,14 @@ public struct ThemeCatalog: Sendable {
     }
 
     public static func load(path: String) throws -> Theme {
-        guard let text = TextFile.read(path) else {
-            throw ThemeError(path: path, line: nil, message: "cannot read it: \(String(cString: strerror(errno)))")
+        let text: String
+        do {
+            guard let found = try TextFile.read(path) else {
+                throw ThemeError(path: path, line: nil, message: "cannot read it: \(MPTopError.errnoText(ENOENT))")
+            }
+            text = found
+        } catch let e as TextFile.ReadError {
+            throw ThemeError(path: path, line: nil, message: "cannot read it: \(e.reason)")
         }
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return try ThemeParser.parse(text, path: path, fallbackName: file.hasSuffix(".theme") ? String(file.dropLast(6)) : file)
@@ -94,24 +101,5 @@ public struct ThemeCatalog: Sendable {
             if !name.hasPrefix(".") { out.append(name) }
         }
         return out
-    }
-}
-
-/// Small text files without Foundation.
-enum TextFile {
-    /// The whole file as UTF-8 (invalid bytes replaced); nil when it cannot be opened. Capped at
-    /// 1 MiB: a theme is a few hundred bytes, and a wrong path must not eat memory.
-    static func read(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 1 << 20 {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        if ferror(f) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -102,7 +102,7 @@ extension ActionJournal {
             let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard name.hasPrefix("journal-"), name.hasSuffix(".txt") else { continue }
             let path = "\(directory)/\(name)"
-            guard let text = readSmallFile(path), let entry = JournalEntry(path: path, text: text) else { continue }
+            guard let text = (try? TextFile.read(path)) ?? nil, let entry = JournalEntry(path: path, text: text) else { continue }
             // Alive (us included): that run restores its own changes.
             if kill(entry.pid, 0) == 0 || errno == EPERM { continue }
             out.append(entry)
@@ -142,19 +142,5 @@ extension ActionJournal {
             }
         }
         return entries.count
-    }
-
-    static func readSmallFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            bytes += buf[0..<n]
-            if bytes.count > 1 << 20 { return nil }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -67,25 +67,8 @@ public struct MPTCPCounters: Sendable, Equatable {
         return counters
     }
 
-    /// A whole /proc file (their size reads as 0, so read until EOF); nil when it does not exist.
+    /// The file, nil when it does not exist; other failures as one-line `.io` errors.
     static func readFile(_ path: String) throws -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return nil }
-            throw MPTopError.io("cannot read \(path): \(MPTopError.errnoText(errno))")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw MPTopError.io("cannot read \(path): \(MPTopError.errnoText(errno))")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        do { return try TextFile.read(path) } catch let e as TextFile.ReadError { throw MPTopError.io(e.description) }
     }
 }

@@ -16,19 +16,10 @@ public enum Capabilities {
 
     /// The CapEff mask, or nil when it cannot be read.
     public static func effective(status: String? = nil) -> UInt64? {
-        guard let text = status ?? readStatus() else { return nil }
+        guard let text = status ?? ((try? TextFile.read("/proc/self/status")) ?? nil) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
             return UInt64(line.dropFirst(7).drop { $0 == " " || $0 == "\t" }, radix: 16)
         }
         return nil
-    }
-
-    private static func readStatus() -> String? {
-        guard let f = fopen("/proc/self/status", "r") else { return nil }
-        defer { fclose(f) }
-        var out = ""
-        var line = [CChar](repeating: 0, count: 512)
-        while fgets(&line, Int32(line.count), f) != nil { out += String(cChars: line) }
-        return out
     }
 }
