@@ -34,8 +34,8 @@ enum DashboardCommand {
         // Events make the list react at once; without CAP_NET_ADMIN the kernel refuses them and
         // the dashboard polls, saying so.
         var events: PathManagerEventSource?
-        var eventsStatus = "events live"
-        do { events = try PathManagerEventSource() } catch { eventsStatus = "polling only: \(error)" }
+        var eventsMode = DashboardState.EventsMode.live
+        do { events = try PathManagerEventSource() } catch { eventsMode = .polling(reason: "\(error)") }
         let counters = MPTCPCounterMonitor()
         let stop = try StopSignal()
         stop.installSignalHandlers()
@@ -45,9 +45,9 @@ enum DashboardCommand {
                                    interval: o.interval.map { max(0.1, $0) } ?? 1,
                                    glyphs: terminal.utf8 ? .unicode : .ascii, themeIndex: startIndex)
         if !enabled { startNotes.append("MPTCP is disabled here (net.mptcp.enabled = 0)") }
-        if events == nil { startNotes.append(eventsStatus) }
+        if case .polling(let reason) = eventsMode { startNotes.append("polling only: \(reason)") }
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
-        state.eventsStatus = eventsStatus
+        state.events = eventsMode
         state.setRetention(o.keepClosed)
         var inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
                                      now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes, extras: extras)

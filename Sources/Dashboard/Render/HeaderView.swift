@@ -13,8 +13,10 @@ extension Painter {
             ("sched \(h.scheduler ?? "?")", 0), ("every \(IntervalText.format(state.interval))", 4),
             (h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""), nil),
         ]
-        if let events = state.eventsStatus {
-            parts.append(events == "events live" ? (events, 2) : ("polling (no events)", nil))
+        switch state.events {
+        case .live?: parts.append(("events live", 2))
+        case .polling?: parts.append(("polling (no events)", nil))
+        case nil: break
         }
         let optional = parts.indices.compactMap { i in parts[i].drop.map { (i, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
         var dropped = Set<Int>()

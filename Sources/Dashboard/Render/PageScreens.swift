@@ -23,7 +23,9 @@ extension Painter {
             x += w + 2
         }
         if events.isEmpty {
-            put("  " + (state.eventsStatus.map { "no events yet (\($0))" } ?? "no events yet"), x: 0, y: layout.interfaceTitle + 2, .dim)
+            var why = "no events yet"
+            if case .polling(let reason)? = state.events { why += " (polling only: \(reason))" }
+            put("  " + why, x: 0, y: layout.interfaceTitle + 2, .dim)
             return
         }
         let b = body(state, layout, lines: events.count)

@@ -79,8 +79,12 @@ public struct DashboardState: Sendable {
     /// The kernel's side (issue 6): path-manager events, closed sockets kept for a while, counters.
     public internal(set) var eventLog = PathManagerEventLog(capacity: 2000)
     public internal(set) var departures = Departures()
-    /// How events reach the dashboard: "events live", or why not ("polling: ...").
-    public var eventsStatus: String?
+    /// How the dashboard learns of changes: live path-manager events, or polling only (and why).
+    public enum EventsMode: Sendable, Equatable {
+        case live
+        case polling(reason: String)
+    }
+    public var events: EventsMode?
     public internal(set) var counters: [MPTCPCounterChange] = []
     public internal(set) var showZeroCounters = false
     public var diagnosis: Diagnosis?

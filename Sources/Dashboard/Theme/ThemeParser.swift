@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// A theme file that cannot be used, with the file and line to fix.
 public struct ThemeError: Error, CustomStringConvertible, Equatable {
     public let path: String
@@ -108,14 +110,5 @@ public enum ThemeParser {
             return .ansi(UInt8(i + (bright ? 8 : 0)))
         }
         throw ThemeValueError(text: "unknown colour '\(w)' (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }
