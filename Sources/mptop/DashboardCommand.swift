@@ -26,7 +26,9 @@ enum DashboardCommand {
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
-        _ = try sampler.sample()  // fail here, before the screen opens, if the kernel cannot be read
+        // Fail here, before the screen opens, if the kernel cannot be read; the loop starts from
+        // this sample rather than taking another one a moment later (rates over milliseconds).
+        var firstSample: Snapshot? = try sampler.sample()
 
         let header = HeaderInfo(host: hostName(), namespace: o.namespace, pathManager: sysctl.pathManager,
                                 scheduler: sysctl.scheduler, canAct: canAdmin && !o.readOnly,
@@ -49,7 +51,10 @@ enum DashboardCommand {
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
         state.events = eventsMode
         state.setRetention(o.keepClosed)
-        var inputs = DashboardInputs(terminal: terminal, sample: { try sampler.sample() },
+        var inputs = DashboardInputs(terminal: terminal, sample: {
+            defer { firstSample = nil }
+            return try firstSample ?? sampler.sample()
+        },
                                      now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes, extras: extras)
         inputs.events = events
         inputs.counters = { try counters.refresh() }
