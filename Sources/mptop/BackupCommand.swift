@@ -53,7 +53,7 @@ enum BackupCommand {
         }
         try ActionSupport.confirm(plan.description, yes: yes)
         try toggle.apply(plan)
-        Console.out("done: \(plan.description)\n")
+        Console.out("done: \(plan.description.escapedForTerminal)\n")
         return 0
     }
 }

@@ -63,7 +63,7 @@ enum CloseCommand {
         guard let remaining else {
             throw MPTopError.io("the kernel accepted \(method.rawValue) but subflow \(subflow.local) -> \(subflow.remote) is still there")
         }
-        Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(hex(token)) "
+        Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \((subflow.interfaceName ?? "?").escapedForTerminal) of connection \(hex(token)) "
             + "(\(method.rawValue)); \(remaining) subflow(s) left\n")
         return 0
     }

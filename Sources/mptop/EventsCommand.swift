@@ -55,7 +55,7 @@ enum EventsCommand {
         defer { if let saveFile { fclose(saveFile) } }
         let stop = try StopSignal()
         stop.installSignalHandlers()
-        Console.err("mptop events: subscribed in namespace \(namespace ?? "(current)"); Ctrl-C stops\n")
+        Console.err("mptop events: subscribed in namespace \(namespace?.escapedForTerminal ?? "(current)"); Ctrl-C stops\n")
         while !stop.isStopped && !readerGone() {
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {
