@@ -110,7 +110,7 @@ enum DashboardCommand {
         }
         if themes.isEmpty { themes = [.basic] }
         for (line, key) in themes[start].unknownKeys {
-            notes.append("theme \(themes[start].path ?? themes[start].name), line \(line): unknown key '\(key)' ignored")
+            notes.append("theme \(themes[start].path ?? themes[start].name), line \(line): unknown key \(ThemeParser.quoted(key, else: "(not shown)")) ignored")
         }
         return (themes, start, notes)
     }
