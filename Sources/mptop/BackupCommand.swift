@@ -26,7 +26,7 @@ enum BackupCommand {
             case "--on": backup = true
             case "--off": backup = false
             case "--yes", "-y": yes = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop backup")
             }

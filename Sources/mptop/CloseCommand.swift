@@ -27,7 +27,7 @@ enum CloseCommand {
             case "--subflow", "-s": local = try SocketAddressText.parse(try scan.value(for: w))
             case "--yes", "-y": yes = true
             case "--force": force = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop close")
             }

@@ -41,7 +41,7 @@ enum FailoverCommand {
             case "--all": all = true
             case "--json", "-j": json = true
             case "--yes", "-y": yes = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop failover")
             }
