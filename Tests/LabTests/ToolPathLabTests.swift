@@ -45,4 +45,31 @@ final class ToolPathLabTests: XCTestCase {
         let env = try lab.run(in: lab.clientNamespace, "env", [])
         XCTAssertFalse(env.contains(dir), "a tool started by ip netns exec inherits the hostile PATH: \(env)")
     }
+
+    /// The demo runs itself again as the traffic generator: its own file, not `$MPTOP_BINARY`
+    /// and not `.build/debug/mptop` under the working directory (where MptopBinary, the tests'
+    /// search, looks when the binary has another name).
+    func testTheDemoRunsItsOwnFileAsTheTrafficGenerator() throws {
+        try skipUnlessLabAvailable()
+        let (dir, mark) = try fakeToolDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/.build/debug", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir + "/nft", toPath: dir + "/.build/debug/mptop")
+        let renamed = dir + "/mptop-renamed"
+        try FileManager.default.copyItem(atPath: try mptopPath(), toPath: renamed)
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: renamed)
+        demo.arguments = ["demo", "--script", "handover", "--json"]
+        demo.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var environment = ProcessInfo.processInfo.environment
+        environment["MPTOP_BINARY"] = dir + "/nft"
+        demo.environment = environment
+        demo.standardOutput = FileHandle.nullDevice
+        demo.standardError = FileHandle.nullDevice
+        try demo.run()
+        // Long enough for the lab and its traffic to start; SIGTERM then removes the lab.
+        _ = waitUntil(timeout: 4) { FileManager.default.fileExists(atPath: mark) || !demo.isRunning }
+        if demo.isRunning { kill(demo.processIdentifier, SIGTERM) }
+        demo.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: mark), "the demo ran a file it found by environment or working directory")
+    }
 }
