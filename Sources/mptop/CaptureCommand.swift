@@ -35,7 +35,7 @@ enum CaptureCommand {
             guard let f = fopen(path, "wb") else { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
             _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
             fclose(f)
-            print("\(path): \(bytes.count) bytes")
+            print("\(path.escapedForTerminal): \(bytes.count) bytes")
         }
         return 0
     }
