@@ -20,13 +20,16 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(t.style(.good), ThemeRole.good.fallback, "missing keys fall back")
     }
 
+    /// The error parsing `text` as the theme at `path` gives, or "no error".
+    private func parseError(_ text: String, path: String) -> String {
+        do {
+            _ = try ThemeParser.parse(text, path: path, fallbackName: "bad")
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
     func testErrorsNameTheFileAndLine() {
-        func error(_ text: String) -> String {
-            do {
-                _ = try ThemeParser.parse(text, path: "/x/bad.theme", fallbackName: "bad")
-                return "no error"
-            } catch { return "\(error)" }
-        }
+        func error(_ text: String) -> String { parseError(text, path: "/x/bad.theme") }
         XCTAssertEqual(error("text = #12345"), "theme /x/bad.theme, line 1: text: bad colour '#12345' (expected #rrggbb)")
         XCTAssertEqual(error("# ok\n\ntext red"), "theme /x/bad.theme, line 3: expected 'key = value'")
         XCTAssertEqual(error("dim = 300"), "theme /x/bad.theme, line 1: dim: colour 300 is out of range 0-255")
@@ -38,12 +41,7 @@ final class ThemeTests: XCTestCase {
     /// `--theme` reads any path, perhaps through sudo: errors give the line number and at most a
     /// short word of theme vocabulary, never the text of a file that is not a theme.
     func testErrorsDoNotEchoWhatAFileThatIsNotAThemeHolds() {
-        func error(_ text: String) -> String {
-            do {
-                _ = try ThemeParser.parse(text, path: "/etc/shadow", fallbackName: "shadow")
-                return "no error"
-            } catch { return "\(error)" }
-        }
+        func error(_ text: String) -> String { parseError(text, path: "/etc/shadow") }
         XCTAssertEqual(error("root:$y$j9T$Qx8secrethash:19700:0:99999:7:::\n"), "theme /etc/shadow, line 1: expected 'key = value'")
         XCTAssertEqual(error("text = $y$j9T$Qx8secrethash"),
                        "theme /etc/shadow, line 1: text: unknown colour name (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
