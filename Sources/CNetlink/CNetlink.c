@@ -25,7 +25,11 @@ int mptop_netlink_open(int protocol, int rcvbuf) {
     struct sockaddr_nl addr;
     memset(&addr, 0, sizeof addr);
     addr.nl_family = AF_NETLINK;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    // Connected to the kernel (port 0): the kernel then refuses unicast to this socket from
+    // any other port (the sender gets ECONNREFUSED), so no process can queue fake replies.
+    // Multicast is still delivered; mptop_netlink_recv checks its sender.
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0
+        || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
         int err = errno;
         close(fd);
         return -err;
@@ -33,18 +37,32 @@ int mptop_netlink_open(int protocol, int rcvbuf) {
     return fd;
 }
 
-ssize_t mptop_netlink_send(int fd, const void *buf, size_t len) {
-    struct sockaddr_nl kernel;
-    memset(&kernel, 0, sizeof kernel);
-    kernel.nl_family = AF_NETLINK;
+ssize_t mptop_netlink_send_to(int fd, const void *buf, size_t len, unsigned int port, unsigned int groups) {
+    struct sockaddr_nl to;
+    memset(&to, 0, sizeof to);
+    to.nl_family = AF_NETLINK;
+    to.nl_pid = port;
+    to.nl_groups = groups;
     ssize_t n;
     do {
-        n = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof kernel);
+        n = sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof to);
     } while (n < 0 && errno == EINTR);
     return n < 0 ? -errno : n;
 }
 
-ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated) {
+ssize_t mptop_netlink_send(int fd, const void *buf, size_t len) {
+    return mptop_netlink_send_to(fd, buf, len, 0, 0);
+}
+
+long long mptop_netlink_port(int fd) {
+    struct sockaddr_nl addr;
+    socklen_t len = sizeof addr;
+    memset(&addr, 0, sizeof addr);
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return -errno;
+    return addr.nl_pid;
+}
+
+ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated, int *from_kernel) {
     struct sockaddr_nl from;
     struct iovec iov = { .iov_base = buf, .iov_len = len };
     struct msghdr msg;
@@ -57,8 +75,11 @@ ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated) {
     do {
         n = recvmsg(fd, &msg, 0);
     } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
     if (truncated) *truncated = (msg.msg_flags & MSG_TRUNC) ? 1 : 0;
-    return n < 0 ? -errno : n;
+    // The kernel sends from port 0, unicast and multicast alike; any other port is a process.
+    if (from_kernel) *from_kernel = msg.msg_namelen >= sizeof from && from.nl_family == AF_NETLINK && from.nl_pid == 0;
+    return n;
 }
 
 int mptop_netlink_join_group(int fd, unsigned int group) {

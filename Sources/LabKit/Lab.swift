@@ -55,9 +55,7 @@ public final class Lab: @unchecked Sendable {
     /// Starts `executable arguments...` inside `namespace` (via `ip netns exec`), capturing its
     /// output. The lab kills it on `close()` if it is still running.
     public func spawn(in namespace: String, executable: String, arguments: [String]) throws -> LabProcess {
-        guard let ip = ShellCommand.locate("ip") else {
-            throw LabError(.command, "cannot run 'ip': not found in PATH or sbin directories")
-        }
+        let ip = try ShellCommand.executable("ip")
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { throw LabError(.command, "cannot start \(executable): the lab is closed") }
@@ -71,7 +69,8 @@ public final class Lab: @unchecked Sendable {
     /// a one-line error when it fails.
     @discardableResult
     public func run(in namespace: String, _ tool: String, _ arguments: [String]) throws -> String {
-        try ShellCommand.check("ip", ["netns", "exec", namespace, tool] + arguments)
+        // By absolute path: `ip netns exec` would otherwise search a PATH for it.
+        try ShellCommand.check("ip", ["netns", "exec", namespace, try ShellCommand.executable(tool)] + arguments)
     }
 
     /// Kills every process the lab started (and any other process left in its namespaces) and

@@ -16,19 +16,25 @@ public enum ShellCommand {
         public let timedOut: Bool
     }
 
-    /// The absolute path of `tool` (searching `$PATH`, then the sbin directories), or nil.
+    /// The absolute path of `tool` in the system directories (never `$PATH`), or nil.
     /// One search path for the whole project: MPTCPKit's ToolRunner owns it.
     public static func locate(_ tool: String) -> String? {
         ToolRunner.locate(tool)
+    }
+
+    /// The absolute path of `tool`, or a one-line error saying where it was looked for.
+    public static func executable(_ tool: String) throws -> String {
+        guard let path = locate(tool) else {
+            throw LabError(.command, "cannot run '\(tool)': not found in \(ToolRunner.systemDirectories.joined(separator: ", "))")
+        }
+        return path
     }
 
     /// Runs `tool` with `arguments` and returns its output whatever the exit status.
     /// Throws only when the tool cannot be started. A command still running after `timeout`
     /// seconds is killed and reported with `timedOut`.
     public static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> Output {
-        guard let executable = locate(tool) else {
-            throw LabError(.command, "cannot run '\(tool)': not found in PATH or sbin directories")
-        }
+        let executable = try executable(tool)
         let (process, out, err) = try launch(executable, arguments, describedAs: describe(tool, arguments))
         let deadline = Date(timeIntervalSinceNow: timeout)
         var timedOut = false
@@ -76,6 +82,7 @@ public enum ShellCommand {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
+        process.environment = ToolRunner.environment
         do {
             try process.run()
         } catch {

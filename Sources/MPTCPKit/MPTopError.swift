@@ -18,9 +18,9 @@ public enum MPTopError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .usage(let s): return s
         case .noSuchNamespace(let n):
-            return "no network namespace named '\(n)' (see 'ip netns list')"
+            return "no network namespace named \(NetworkNamespaceName.quoted(n)) (see 'ip netns list')"
         case .namespacePermission(let n):
-            return "cannot enter network namespace '\(n)': permission denied (needs root or CAP_SYS_ADMIN)"
+            return "cannot enter network namespace \(NetworkNamespaceName.quoted(n)): permission denied (needs root or CAP_SYS_ADMIN)"
         case .mptcpMissing:
             return "this kernel has no MPTCP (no /proc/sys/net/mptcp; needs CONFIG_MPTCP, Linux 5.6 or later)"
         case .mptcpDiagMissing:

@@ -17,7 +17,7 @@ enum ActionSupport {
 
     /// Restores what killed runs journaled, saying so in one line each.
     static func recoverLeftovers() {
-        ActionJournal.recoverLeftovers { Console.err($0 + "\n") }
+        ActionExecutor.recoverLeftovers { Console.err($0 + "\n") }
     }
 
     /// Asks `question [y/N]` on the terminal unless `yes`. Without a terminal and without
@@ -27,7 +27,7 @@ enum ActionSupport {
         guard isatty(0) != 0 else {
             throw MPTopError.usage("will not \(question) without confirmation: run it on a terminal or add --yes")
         }
-        Console.err("\(question)? [y/N] ")
+        Console.err("\(question.escapedForTerminal)? [y/N] ")
         // read(2), not stdio: no shared C globals for Swift 6 to object to.
         var bytes: [UInt8] = []
         var byte: UInt8 = 0

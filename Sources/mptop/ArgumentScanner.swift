@@ -27,6 +27,11 @@ struct ArgumentScanner {
         return v
     }
 
+    /// The namespace name after `flag` (`--netns`), checked before anything uses or echoes it.
+    mutating func namespace(for flag: String) throws -> String {
+        try NetworkNamespaceName(validating: value(for: flag)).rawValue
+    }
+
     mutating func seconds(for flag: String) throws -> Double {
         let v = try value(for: flag)
         guard let d = Double(v), d.isFinite, d >= 0, d <= 86_400 else {

@@ -12,7 +12,7 @@ enum CaptureCommand {
         var namespace: String?
         while let w = scan.next() {
             switch w {
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h":
                 print("usage: mptop capture DIR [--netns NAME]\n  writes mptcp-ipv4.nl, mptcp-ipv6.nl, tcp-ipv4.nl, tcp-ipv6.nl: the kernel's reply messages, concatenated")
                 return 0
@@ -35,7 +35,7 @@ enum CaptureCommand {
             guard let f = fopen(path, "wb") else { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
             _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
             fclose(f)
-            print("\(path): \(bytes.count) bytes")
+            print("\(path.escapedForTerminal): \(bytes.count) bytes")
         }
         return 0
     }

@@ -40,11 +40,13 @@ extension CommandLine {
                 return try MonitorCommand.run(options)
             }
         } catch let e as MPTopError {
-            Console.err("mptop: \(e)\n")
+            Console.err("mptop: \(e.description.escapedForTerminal)\n")
             if case .usage = e { return 2 }
             return 1
         } catch {
-            Console.err("mptop: \(error)\n")
+            // Errors quote what they were given (names, paths, file and kernel text); an error
+            // is one line, so every control character in it came from such a value.
+            Console.err("mptop: \(String(describing: error).escapedForTerminal)\n")
             return 1
         }
     }

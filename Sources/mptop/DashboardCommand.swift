@@ -110,7 +110,7 @@ enum DashboardCommand {
         }
         if themes.isEmpty { themes = [.basic] }
         for (line, key) in themes[start].unknownKeys {
-            notes.append("theme \(themes[start].path ?? themes[start].name), line \(line): unknown key '\(key)' ignored")
+            notes.append("theme \(themes[start].path ?? themes[start].name), line \(line): unknown key \(ThemeParser.quoted(key, else: "(not shown)")) ignored")
         }
         return (themes, start, notes)
     }
@@ -118,8 +118,9 @@ enum DashboardCommand {
     static func listThemes(_ o: MonitorOptions) {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
         let entries = catalog.available()
-        if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", "))\n") }
-        for e in entries { Console.out(e.name.padded(to: 15) + " " + e.path + "\n") }
+        if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", ").escapedForTerminal)\n") }
+        // File names in a user's theme folder are the user's to choose, escapes included.
+        for e in entries { Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.path.escapedForTerminal + "\n") }
     }
 
     static func hostName() -> String {

@@ -75,9 +75,12 @@ enum DemoCommand {
 
         let stop = try StopSignal()
         stop.installSignalHandlers()
+        // Its own file for the traffic generator, never one found by $MPTOP_BINARY or in the
+        // working directory (MptopBinary's search, for tests): this runs as root.
+        guard let mptop = RunningExecutable.path else { throw MPTopError.io("cannot build the demo lab: /proc/self/exe is unreadable") }
         let demo: DemoLab
         do {
-            demo = try DemoLab(options: LabOptions(wifiRate: wifi, cellRate: cell), mptop: try MptopBinary.path())
+            demo = try DemoLab(options: LabOptions(wifiRate: wifi, cellRate: cell), mptop: mptop)
         } catch { throw MPTopError.io("cannot build the demo lab: \(error)") }
         defer { demo.close() }
         let home = try NetworkNamespace.Saved()

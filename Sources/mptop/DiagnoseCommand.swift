@@ -23,7 +23,7 @@ enum DiagnoseCommand {
         while let w = scan.next() {
             switch w {
             case "--json", "-j": json = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop diagnose")
             }

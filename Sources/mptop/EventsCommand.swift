@@ -31,7 +31,7 @@ enum EventsCommand {
         while let w = scan.next() {
             switch w {
             case "--json", "-j": json = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--save": savePath = try scan.value(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop events")
@@ -55,7 +55,7 @@ enum EventsCommand {
         defer { if let saveFile { fclose(saveFile) } }
         let stop = try StopSignal()
         stop.installSignalHandlers()
-        Console.err("mptop events: subscribed in namespace \(namespace ?? "(current)"); Ctrl-C stops\n")
+        Console.err("mptop events: subscribed in namespace \(namespace?.escapedForTerminal ?? "(current)"); Ctrl-C stops\n")
         while !stop.isStopped && !readerGone() {
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {

@@ -41,7 +41,7 @@ enum FailoverCommand {
             case "--all": all = true
             case "--json", "-j": json = true
             case "--yes", "-y": yes = true
-            case "--netns", "-n": namespace = try scan.value(for: w)
+            case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h": Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop failover")
             }
@@ -62,11 +62,11 @@ enum FailoverCommand {
         let stop = try StopSignal()
         stop.installSignalHandlers()
         let progress: (String) -> Void = json ? { Console.err($0) } : { Console.out($0) }
-        progress("mptop: \(test.description)\n")
+        progress("mptop: \(test.description.escapedForTerminal)\n")
         var deadline = Clock.system.monotonicNanos()
         var printed = 0
         let printEvents = {
-            for e in test.events.dropFirst(printed) { progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text)\n") }
+            for e in test.events.dropFirst(printed) { progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text.escapedForTerminal)\n") }
             printed = test.events.count
         }
         var interrupted = false

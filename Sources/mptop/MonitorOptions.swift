@@ -30,7 +30,7 @@ struct MonitorOptions {
             case "--json", "-j": o.output = .json
             case "--interval", "-i", "-d": o.interval = try scan.seconds(for: w)
             case "--count", "-c": o.count = try scan.count(for: w)
-            case "--netns", "-n": o.namespace = try scan.value(for: w)
+            case "--netns", "-n": o.namespace = try scan.namespace(for: w)
             case "--no-processes": o.processes = false
             case "--theme", "-t": o.theme = try scan.value(for: w)
             case "--themes-dir": o.themesDirectory = try scan.value(for: w)

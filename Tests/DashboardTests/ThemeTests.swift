@@ -20,19 +20,37 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(t.style(.good), ThemeRole.good.fallback, "missing keys fall back")
     }
 
+    /// The error parsing `text` as the theme at `path` gives, or "no error".
+    private func parseError(_ text: String, path: String) -> String {
+        do {
+            _ = try ThemeParser.parse(text, path: path, fallbackName: "bad")
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
     func testErrorsNameTheFileAndLine() {
-        func error(_ text: String) -> String {
-            do {
-                _ = try ThemeParser.parse(text, path: "/x/bad.theme", fallbackName: "bad")
-                return "no error"
-            } catch { return "\(error)" }
-        }
+        func error(_ text: String) -> String { parseError(text, path: "/x/bad.theme") }
         XCTAssertEqual(error("text = #12345"), "theme /x/bad.theme, line 1: text: bad colour '#12345' (expected #rrggbb)")
-        XCTAssertEqual(error("# ok\n\ntext red"), "theme /x/bad.theme, line 3: expected 'key = value', got 'text red'")
+        XCTAssertEqual(error("# ok\n\ntext red"), "theme /x/bad.theme, line 3: expected 'key = value'")
         XCTAssertEqual(error("dim = 300"), "theme /x/bad.theme, line 1: dim: colour 300 is out of range 0-255")
         XCTAssertEqual(error("dim = purple"), "theme /x/bad.theme, line 1: dim: unknown colour 'purple' (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
         XCTAssertEqual(error("dim = red on"), "theme /x/bad.theme, line 1: dim: 'on' needs a background colour")
         XCTAssertEqual(error("dim = red blue"), "theme /x/bad.theme, line 1: dim: unexpected 'blue' (expected 'on COLOUR' or bold, dim, reverse, underline)")
+    }
+
+    /// `--theme` reads any path, perhaps through sudo: errors give the line number and at most a
+    /// short word of theme vocabulary, never the text of a file that is not a theme.
+    func testErrorsDoNotEchoWhatAFileThatIsNotAThemeHolds() {
+        func error(_ text: String) -> String { parseError(text, path: "/etc/shadow") }
+        XCTAssertEqual(error("root:$y$j9T$Qx8secrethash:19700:0:99999:7:::\n"), "theme /etc/shadow, line 1: expected 'key = value'")
+        XCTAssertEqual(error("text = $y$j9T$Qx8secrethash"),
+                       "theme /etc/shadow, line 1: text: unknown colour name (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
+        XCTAssertEqual(error("dim = red AAAAB3NzaC1yc2EAAAADAQABAAABAQC7"),
+                       "theme /etc/shadow, line 1: dim: unexpected word (expected 'on COLOUR' or bold, dim, reverse, underline)")
+        XCTAssertEqual(error("dim = #a1b2c3d4e5f6a7b8c9d0e1f2a3b4"), "theme /etc/shadow, line 1: dim: bad colour value (expected #rrggbb)")
+        XCTAssertEqual(ThemeParser.quoted("sparkle", else: "-"), "'sparkle'")
+        XCTAssertEqual(ThemeParser.quoted("AAAAB3NzaC1yc2E+AAAADAQ", else: "-"), "-")
+        XCTAssertEqual(ThemeParser.quoted("x\u{1b}[2J", else: "-"), "-")
     }
 
     func testUnknownKeysAreReportedNotFatal() throws {

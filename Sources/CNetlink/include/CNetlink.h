@@ -9,14 +9,23 @@
 #include <sys/types.h>
 
 /// Opens and binds a netlink socket of `protocol` (4 = SOCK_DIAG, 0 = ROUTE, 16 = GENERIC)
-/// with a receive buffer of `rcvbuf` bytes. Returns the descriptor, or -errno.
+/// with a receive buffer of `rcvbuf` bytes, connected to the kernel so that no other process
+/// can send it unicast. Returns the descriptor, or -errno.
 int mptop_netlink_open(int protocol, int rcvbuf);
 
 /// Sends one request to the kernel (netlink port 0). Returns bytes sent, or -errno.
 ssize_t mptop_netlink_send(int fd, const void *buf, size_t len);
 
-/// Receives one datagram. Returns bytes received, or -errno. Sets *truncated when MSG_TRUNC.
-ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated);
+/// Sends one datagram to netlink port `port` and multicast `groups` (a bitmask).
+/// Returns bytes sent, or -errno.
+ssize_t mptop_netlink_send_to(int fd, const void *buf, size_t len, unsigned int port, unsigned int groups);
+
+/// The socket's own port id (nl_pid), or -errno.
+long long mptop_netlink_port(int fd);
+
+/// Receives one datagram. Returns bytes received, or -errno. Sets *truncated when MSG_TRUNC,
+/// and *from_kernel when the sender was the kernel (port 0), not a process.
+ssize_t mptop_netlink_recv(int fd, void *buf, size_t len, int *truncated, int *from_kernel);
 
 /// Joins a netlink multicast group. Returns 0 or -errno.
 int mptop_netlink_join_group(int fd, unsigned int group);

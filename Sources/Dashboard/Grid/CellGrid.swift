@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The screen as values: what the dashboard draws, before any terminal is involved.
 ///
 /// Everything but the ncurses driver renders into a grid, so layouts are tested as text (golden
@@ -71,7 +73,7 @@ public struct CellGrid: Equatable, Sendable {
 
     static func printable(_ s: Unicode.Scalar) -> Unicode.Scalar {
         let v = s.value
-        if v < 0x20 || (v >= 0x7f && v < 0xa0) { return "?" }
+        if s.isTerminalControl { return "?" }
         if v < 0x300 { return s }
         // Combining marks and East Asian wide ranges would break the one-scalar-per-cell rule.
         if (0x300...0x36f).contains(v) || (0x1100...0x115f).contains(v) || (0x2e80...0xa4cf).contains(v)

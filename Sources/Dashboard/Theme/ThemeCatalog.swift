@@ -26,7 +26,7 @@ public struct ThemeCatalog: Sendable {
         } else if let home = environment("HOME"), !home.isEmpty {
             dirs.append(home + "/.config/mptop/themes")
         }
-        if let exe = executablePath ?? Self.executablePath() {
+        if let exe = executablePath ?? RunningExecutable.path {
             let bin = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             dirs.append(bin + "/../share/mptop/themes")
         }
@@ -39,13 +39,6 @@ public struct ThemeCatalog: Sendable {
         let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         return parts.dropLast(4).joined(separator: "/") + "/Themes"  // Sources/Dashboard/Theme/ThemeCatalog.swift
     }()
-
-    static func executablePath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 
     /// Every theme found, by file name without `.theme`; an earlier directory hides a later
     /// one's theme of the same name (a user's copy of "default" wins).

@@ -31,7 +31,8 @@ public enum ThemeParser {
             let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
-                throw ThemeError(path: path, line: lineNumber, message: "expected 'key = value', got '\(line)'")
+                // Not quoted: the file may be anything (see `quoted`).
+                throw ThemeError(path: path, line: lineNumber, message: "expected 'key = value'")
             }
             let key = line[..<eq].trimmingWhitespace().lowercased()
             let value = line[line.index(after: eq)...].trimmingWhitespace()
@@ -55,6 +56,16 @@ public enum ThemeParser {
 
     struct ThemeValueError: Error { let text: String }
 
+    /// How a message quotes a word of the file: `'purple'` when it is a short word of the theme
+    /// vocabulary (letters, digits, `# . - _`), else `fallback`. `--theme` reads any file and
+    /// mptop may be run through sudo: an error must not print a line of /etc/shadow.
+    public static func quoted(_ word: some StringProtocol, else fallback: String) -> String {
+        let vocabulary = !word.isEmpty && word.count <= 24 && word.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "#.-_".unicodeScalars.contains($0)
+        }
+        return vocabulary ? "'\(word)'" : fallback
+    }
+
     static func parseStyle(_ value: String) throws -> Style {
         var style = Style()
         let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
@@ -73,7 +84,7 @@ public enum ThemeParser {
                 style.foreground = try color(w)
                 sawForeground = true
             } else {
-                throw ThemeValueError(text: "unexpected '\(w)' (expected 'on COLOUR' or bold, dim, reverse, underline)")
+                throw ThemeValueError(text: "unexpected \(quoted(w, else: "word")) (expected 'on COLOUR' or bold, dim, reverse, underline)")
             }
             i += 1
         }
@@ -97,7 +108,7 @@ public enum ThemeParser {
         if w.hasPrefix("#") {
             let hex = w.dropFirst()
             guard hex.count == 6, let v = UInt32(hex, radix: 16) else {
-                throw ThemeValueError(text: "bad colour '\(w)' (expected #rrggbb)")
+                throw ThemeValueError(text: "bad colour \(quoted(w, else: "value")) (expected #rrggbb)")
             }
             return .rgb(UInt8(v >> 16), UInt8((v >> 8) & 0xff), UInt8(v & 0xff))
         }
@@ -109,6 +120,6 @@ public enum ThemeParser {
         if let i = ansiNames.firstIndex(of: bright ? String(w.dropFirst(7)) : w) {
             return .ansi(UInt8(i + (bright ? 8 : 0)))
         }
-        throw ThemeValueError(text: "unknown colour '\(w)' (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
+        throw ThemeValueError(text: "unknown colour \(quoted(w, else: "name")) (use default, #rrggbb, 0-255, or a name like red, bright-blue)")
     }
 }

@@ -70,11 +70,11 @@ public struct FailoverReport: Sendable {
         for row in throughput {
             t.add([row.interface, Units.rate(row.before), Units.rate(row.during), Units.rate(row.after)])
         }
-        var out = "failover \(mode.rawValue) on \(interface) of \(FailoverTest.name(tokens)) for \(Units.fixed(duration, decimals: 1)) s\n"
+        var out = "failover \(mode.rawValue) on \(interface.escapedForTerminal) of \(FailoverTest.name(tokens)) for \(Units.fixed(duration, decimals: 1)) s\n"
         out += t.render().map { $0 + "\n" }.joined()
         out += "recovery: " + (recoveryMs.map { "\(Int($0.rounded())) ms" } ?? "none (the other paths never carried half the earlier rate)") + "\n"
         out += "survived: \(survived ? "yes" : "no")\nrestored: \(restored ? "yes" : "NO")\n"
-        for n in notes { out += "note: \(n)\n" }
+        for n in notes { out += "note: \(n.escapedForTerminal)\n" }
         return out
     }
 }

@@ -177,7 +177,7 @@ public final class FailoverTest {
             case .blackhole:
                 rulesetBefore = try NftBlackhole.listRuleset()
                 try journal.record(.deleteNftTable(tableName))
-                try NftBlackhole(tableName: tableName, interface: config.interface, subflows: targets.map { ($0.subflow.local, $0.subflow.remote) }).apply()
+                try NftBlackhole(tableName: tableName, interfaceIndex: interfaceIndex, subflows: targets.map { ($0.subflow.local, $0.subflow.remote) }).apply()
                 event(now, "\(config.interface) blackholed (\(targets.count) subflow(s), both directions)")
             case .close:
                 let closer = try SubflowCloser(pathManagerKind: config.pathManager)

@@ -3,12 +3,15 @@
 /// and restoring is deleting that one table. `nft` runs in the calling thread's namespace.
 public struct NftBlackhole: Sendable {
     public let tableName: String
-    public let interface: String
+    /// The interface by index (`iif`/`oif`), not by name (`iifname`): an interface name may hold
+    /// `"`, which no nft string can quote, and `*`, which nft takes as a wildcard. A name like
+    /// `x"}#` would break (or rewrite) the table; a number cannot.
+    public let interfaceIndex: UInt32
     public let subflows: [(local: SocketAddress, remote: SocketAddress)]
 
-    public init(tableName: String, interface: String, subflows: [(local: SocketAddress, remote: SocketAddress)]) {
+    public init(tableName: String, interfaceIndex: UInt32, subflows: [(local: SocketAddress, remote: SocketAddress)]) {
         self.tableName = tableName
-        self.interface = interface
+        self.interfaceIndex = interfaceIndex
         self.subflows = subflows
     }
 
@@ -27,8 +30,8 @@ public struct NftBlackhole: Sendable {
         for s in subflows {
             let l = s.local.address.unmapped, r = s.remote.address.unmapped
             let proto = l.family == .ipv4 ? "ip" : "ip6"
-            input += "    iifname \"\(interface)\" \(proto) saddr \(r) \(proto) daddr \(l) tcp sport \(s.remote.port) tcp dport \(s.local.port) drop\n"
-            output += "    oifname \"\(interface)\" \(proto) saddr \(l) \(proto) daddr \(r) tcp sport \(s.local.port) tcp dport \(s.remote.port) drop\n"
+            input += "    iif \(interfaceIndex) \(proto) saddr \(r) \(proto) daddr \(l) tcp sport \(s.remote.port) tcp dport \(s.local.port) drop\n"
+            output += "    oif \(interfaceIndex) \(proto) saddr \(l) \(proto) daddr \(r) tcp sport \(s.local.port) tcp dport \(s.remote.port) drop\n"
         }
         return """
         table inet \(tableName) {

@@ -24,7 +24,9 @@ extension DiagnosisRules {
             out.append(.init(.warning, "join_errors",
                              "joins failed before leaving this host (\(parts))\(since): an endpoint's address or route is unusable"))
         }
-        let hmac = v("MPJoinSynAckHMacFailure") + v("MPJoinAckHMacFailure")
+        // Saturating: the counters are numbers read from a file, and `+` traps on overflow.
+        let (sum, overflow) = v("MPJoinSynAckHMacFailure").addingReportingOverflow(v("MPJoinAckHMacFailure"))
+        let hmac = overflow ? UInt64.max : sum
         if hmac > 0 {
             out.append(.init(.warning, "join_hmac_failures",
                              "\(hmac) joins failed authentication (MPJoin*HMacFailure)\(since): a middlebox may rewrite MPTCP options"))

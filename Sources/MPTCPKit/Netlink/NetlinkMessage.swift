@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Netlink message constants (include/uapi/linux/netlink.h; stable since long before 5.15).
 public enum NetlinkConstants {
     public static let headerSize = 16
@@ -9,6 +13,16 @@ public enum NetlinkConstants {
     public static let typeError: UInt16 = 2
     public static let typeDone: UInt16 = 3
     public static let typeOverrun: UInt16 = 4
+
+    /// The errno of an NLMSG_ERROR message: 0 for an ACK, else the positive errno. The kernel
+    /// sends `-errno`; anything else (a positive code, INT32_MIN, whose negation traps, or a
+    /// payload too short to hold a code) is not an errno and becomes EIO, never a crash.
+    public static func errno(ofError message: NetlinkMessage) -> Int32 {
+        guard let raw = message.payload.u32(0) else { return EIO }
+        let code = Int32(bitPattern: raw)
+        if code == 0 { return 0 }
+        return code < 0 && code > -4096 ? -code : EIO
+    }
 }
 
 /// One netlink message inside a received datagram.

@@ -7,10 +7,17 @@ import Glibc
 ///
 /// Requests are synchronous: send, then read replies until DONE or an ACK/error. One receive
 /// buffer is reused for the socket's whole life, so a dump allocates nothing per datagram.
+///
+/// Only the kernel is listened to: the socket is connected to port 0, so the kernel refuses
+/// unicast to it from any process, and a datagram from any other port (multicast from a
+/// process with CAP_NET_ADMIN in the namespace) is dropped unread. A root container could
+/// otherwise forge connections, events, an early end of a dump, or errors.
 public final class NetlinkSocket {
     public enum Kind: Int32 { case route = 0, sockDiag = 4, generic = 16 }
 
     public let fd: Int32
+    /// Datagrams dropped because a process, not the kernel, sent them.
+    public private(set) var foreignDatagrams = 0
     private var sequence: UInt32 = 0
     private var buffer: UnsafeMutableRawBufferPointer
 
@@ -37,13 +44,30 @@ public final class NetlinkSocket {
         guard n >= 0 else { throw MPTopError.netlink("netlink send failed", errno: Int32(-n)) }
     }
 
-    /// Receives one datagram and hands it to `body`. The view is valid only inside `body`.
+    /// Sends `bytes` to another socket's `port` and/or multicast `groups` (a bitmask): what a
+    /// process forging kernel messages does, for the tests that show they are ignored.
+    public func send(_ bytes: [UInt8], toPort port: UInt32, groups: UInt32 = 0) throws {
+        let n = bytes.withUnsafeBytes { mptop_netlink_send_to(fd, $0.baseAddress, $0.count, port, groups) }
+        guard n >= 0 else { throw MPTopError.netlink("netlink send failed", errno: Int32(-n)) }
+    }
+
+    /// This socket's port id (`nl_pid`), the address a forger would send to.
+    public var port: UInt32 {
+        let p = mptop_netlink_port(fd)
+        return p >= 0 ? UInt32(truncatingIfNeeded: p) : 0
+    }
+
+    /// Receives one datagram from the kernel and hands it to `body`; datagrams from anyone
+    /// else are dropped and the next one read. The view is valid only inside `body`.
     public func receive<T>(_ body: (ByteView) throws -> T) throws -> T {
-        var truncated: Int32 = 0
-        let n = mptop_netlink_recv(fd, buffer.baseAddress, buffer.count, &truncated)
-        guard n >= 0 else { throw MPTopError.netlink("netlink receive failed", errno: Int32(-n)) }
-        guard truncated == 0 else { throw MPTopError.malformed("datagram larger than \(buffer.count) bytes") }
-        return try body(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<n])))
+        var truncated: Int32 = 0, fromKernel: Int32 = 0
+        while true {
+            let n = mptop_netlink_recv(fd, buffer.baseAddress, buffer.count, &truncated, &fromKernel)
+            guard n >= 0 else { throw MPTopError.netlink("netlink receive failed", errno: Int32(-n)) }
+            guard fromKernel != 0 else { foreignDatagrams += 1; continue }
+            guard truncated == 0 else { throw MPTopError.malformed("datagram larger than \(buffer.count) bytes") }
+            return try body(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<n])))
+        }
     }
 
     /// Sends a dump request and calls `onMessage` for each reply message until NLMSG_DONE.
@@ -65,10 +89,10 @@ public final class NetlinkSocket {
                     case NetlinkConstants.typeDone:
                         return true
                     case NetlinkConstants.typeError:
-                        let code = m.payload.u32(0).map { Int32(bitPattern: $0) } ?? -Int32(EIO)
-                        if code == 0 { return true }
-                        let detail = NetlinkExtendedAck.message(in: m).map { ": \($0)" } ?? ""
-                        throw MPTopError.netlink("kernel refused the request\(detail)", errno: -code)
+                        let e = NetlinkConstants.errno(ofError: m)
+                        if e == 0 { return true }
+                        let detail = NetlinkExtendedAck.message(in: m).map { ": \($0.escapedForTerminal)" } ?? ""
+                        throw MPTopError.netlink("kernel refused the request\(detail)", errno: e)
                     case NetlinkConstants.typeOverrun:
                         throw MPTopError.malformed("netlink overrun")
                     default:

@@ -7,15 +7,16 @@ public enum DiagnosisText {
 
     /// "FINDINGS" and one line per finding, most severe first. The dashboard shows these first.
     public static func findingLines(_ d: Diagnosis) -> [String] {
-        ["FINDINGS"] + d.findings.map { "  \($0.severity.name.uppercased().padded(to: 7))  \($0.message)  [\($0.code)]" }
+        // A message quotes interface names and addresses: escaped like every printed name.
+        ["FINDINGS"] + d.findings.map { "  \($0.severity.name.uppercased().padded(to: 7))  \($0.message.escapedForTerminal)  [\($0.code)]" }
     }
 
     /// What the kernel has: path manager, limits, endpoints, sysctls, counters.
     public static func setupLines(_ d: Diagnosis) -> [String] {
         let s = d.setup
         var lines: [String] = []
-        let ns = s.namespace.map { "namespace '\($0)'" } ?? "this namespace"
-        lines.append("MPTCP path manager in \(ns): \(s.pathManager ?? "unknown")"
+        let ns = s.namespace.map { "namespace '\($0.escapedForTerminal)'" } ?? "this namespace"
+        lines.append("MPTCP path manager in \(ns): \((s.pathManager ?? "unknown").escapedForTerminal)"
                      + (s.mptcpEnabled == false ? " (MPTCP disabled)" : ""))
         if let l = s.limits {
             lines.append("  limits: subflow \(l.subflows), add_addr_accepted \(l.addAddrAccepted)")
@@ -45,7 +46,7 @@ public enum DiagnosisText {
         if !busy.isEmpty {
             lines.append("  counters (non-zero, since the namespace was created):")
             for (group, members) in MPTCPCounterChange.grouped(MPTCPCounterChange.between(nil, MPTCPCounters(entries: busy))) {
-                lines.append("    \(group.title): " + members.map { "\($0.name) \($0.value)" }.joined(separator: ", "))
+                lines.append("    \(group.title): " + members.map { "\($0.name.escapedForTerminal) \($0.value)" }.joined(separator: ", "))
             }
         }
         if let snap = s.snapshot {

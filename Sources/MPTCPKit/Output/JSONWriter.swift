@@ -77,7 +77,7 @@ public struct JSONWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20:
+            case _ where u.isTerminalControl: // C1 too: a JSON stream is often read on a terminal
                 out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
             default: out.unicodeScalars.append(u)
             }

@@ -3,7 +3,7 @@
 public enum SnapshotTable {
     public static func render(_ s: Snapshot) -> String {
         var out: [String] = []
-        let ns = s.namespace.map { "namespace '\($0)'" } ?? "this namespace"
+        let ns = s.namespace.map { "namespace '\($0.escapedForTerminal)'" } ?? "this namespace"
         out.append("MPTCP in \(ns): \(plural(s.connections.count, "connection")), \(plural(s.subflowCount, "subflow")), \(plural(s.listeners.count, "listener"))")
         if s.connections.isEmpty {
             out.append("")

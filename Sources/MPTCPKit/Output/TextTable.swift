@@ -13,7 +13,10 @@ public struct TextTable {
         alignments = columns.map(\.1)
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row. Cells are escaped for the terminal here, before the widths are measured:
+    /// they hold names from users and the kernel (process, interface), and a control character
+    /// in one would move the cursor or forge a line.
+    public mutating func add(_ row: [String]) { rows.append(row.map(\.escapedForTerminal)) }
 
     public func render() -> [String] {
         var widths = headers.map(\.count)

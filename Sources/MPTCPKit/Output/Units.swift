@@ -35,6 +35,8 @@ public enum Units {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let r = (abs(v) * scale).rounded()
+        // Int64() traps past 2^63: a value that large (a corrupt counter) is printed as Swift does.
+        guard r < 9e18 else { return String(v.rounded()) }
         let whole = Int64(r / scale)
         let sign = v < 0 && r != 0 ? "-" : ""
         guard decimals > 0 else { return sign + String(whole) }

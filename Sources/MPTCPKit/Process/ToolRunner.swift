@@ -13,18 +13,36 @@ public enum ToolRunner {
         public let stderr: String
     }
 
-    /// Searched after `$PATH`: `ip`, `tc` and `nft` live in sbin, which many PATHs lack.
-    public static let fallbackDirectories = ["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/bin", "/bin"]
+    /// Where tools are looked for, in order: the system's directories only, never `$PATH`.
+    /// mptop runs as root, and a `$PATH` it inherits may name a user's directory or `.`
+    /// (`PATH=.:/usr/bin` made `./nft` run as root). Packaged tools first, then /usr/local.
+    public static let systemDirectories = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]
 
-    /// The absolute path of `tool`, or nil when it is not installed.
+    /// The absolute path of `tool` in `systemDirectories`, or nil when it is not installed.
+    /// An absolute path is taken as given; a relative one with a '/' (`./nft`) is refused.
     public static func locate(_ tool: String) -> String? {
-        if tool.contains("/") { return access(tool, X_OK) == 0 ? tool : nil }
-        let path = getenv("PATH").map { String(cString: $0) } ?? ""
-        for directory in path.split(separator: ":").map(String.init) + fallbackDirectories where !directory.isEmpty {
+        if tool.hasPrefix("/") { return access(tool, X_OK) == 0 ? tool : nil }
+        guard !tool.isEmpty, !tool.contains("/") else { return nil }
+        for directory in systemDirectories {
             let candidate = directory + "/" + tool
             if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+
+    /// The environment a tool is started with: mptop's own, with `PATH` replaced by the system
+    /// directories, so a tool that runs another by name (`ip netns exec NS nft`) finds the
+    /// same one `locate` would.
+    public static var environment: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let text = String(cString: entry)
+            if let eq = text.firstIndex(of: "=") { out[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+            p += 1
+        }
+        out["PATH"] = systemDirectories.joined(separator: ":")
+        return out
     }
 
     /// Runs `executable` (an absolute path) with `arguments`, feeding `input` on stdin. A run
@@ -54,8 +72,10 @@ public enum ToolRunner {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])

@@ -5,12 +5,15 @@ import Glibc
 
 /// Entering a named network namespace, as `ip -n NAME` does (`/run/netns/NAME`).
 public enum NetworkNamespace {
-    /// Moves the calling thread into namespace `name`. Call it before opening any socket:
-    /// a socket stays in the namespace it was created in.
+    /// Moves the calling thread into namespace `name` (checked by `NetworkNamespaceName`: a
+    /// usage error for one that is not a name). Call it before opening any socket: a socket
+    /// stays in the namespace it was created in.
     public static func enter(_ name: String) throws {
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-            throw MPTopError.usage("invalid namespace name '\(name)'")
-        }
+        try enter(NetworkNamespaceName(validating: name))
+    }
+
+    public static func enter(_ namespace: NetworkNamespaceName) throws {
+        let name = namespace.rawValue
         let path = "/run/netns/\(name)"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -23,7 +26,7 @@ public enum NetworkNamespace {
         let r = mptop_setns_net(fd)
         if r == -EPERM { throw MPTopError.namespacePermission(name) }
         if r == -EINVAL { throw MPTopError.noSuchNamespace(name) } // a file there that is not a netns
-        guard r == 0 else { throw MPTopError.netlink("cannot enter namespace '\(name)'", errno: -r) }
+        guard r == 0 else { throw MPTopError.netlink("cannot enter namespace \(NetworkNamespaceName.quoted(name))", errno: -r) }
     }
 }
 

@@ -5,37 +5,55 @@ import Glibc
 /// Small text files without Foundation: /proc files (whose size reads as 0, so they are read to
 /// end of file), theme files, journals.
 public enum TextFile {
-    /// Why a file could not be read: its errno, or that it is larger than the caller allows.
+    /// Why a file could not be read.
     public struct ReadError: Error, CustomStringConvertible, Equatable {
+        public enum Problem: Equatable, Sendable {
+            case system(errno: Int32)
+            /// Larger than the caller allows.
+            case tooLarge
+            /// A FIFO, device, socket or directory: reading one could block forever or never end.
+            case notRegularFile
+        }
+
         public let path: String
-        /// 0 when the file was too large.
-        public let errno: Int32
+        public let problem: Problem
 
         /// The reason alone ("Permission denied"), for messages that name the file themselves.
-        public var reason: String { errno == 0 ? "larger than expected" : MPTopError.errnoText(errno) }
+        public var reason: String {
+            switch problem {
+            case .system(let e): return MPTopError.errnoText(e)
+            case .tooLarge: return "larger than expected"
+            case .notRegularFile: return "not a regular file"
+            }
+        }
         public var description: String { "cannot read \(path): \(reason)" }
     }
 
     /// The whole file as UTF-8 (invalid bytes replaced); nil when it does not exist. Reading
-    /// stops with an error past `limit` bytes, so a wrong path cannot eat memory.
+    /// stops with an error past `limit` bytes, so a wrong path cannot eat memory. Only regular
+    /// files are read (/proc files are regular): opening is non-blocking, so a path naming a
+    /// FIFO with no writer fails at once instead of hanging mptop in open().
     public static func read(_ path: String, limit: Int = 1 << 20) throws -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
-            throw ReadError(path: path, errno: errno)
+            throw ReadError(path: path, problem: .system(errno: errno))
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ReadError(path: path, problem: .system(errno: errno)) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw ReadError(path: path, problem: .notRegularFile) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ReadError(path: path, errno: errno)
+                throw ReadError(path: path, problem: .system(errno: errno))
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > limit { throw ReadError(path: path, errno: 0) }
+            if bytes.count > limit { throw ReadError(path: path, problem: .tooLarge) }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
