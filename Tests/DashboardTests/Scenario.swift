@@ -15,6 +15,8 @@ enum Scenario {
         let txPerSecond: UInt64, rxPerSecond: UInt64
         let rttMicros: UInt32, cwnd: UInt32, retrans: UInt32
         var backup = false
+        /// Data outstanding and no ACK for this long (ms): a path that died silently.
+        var stalledFor: UInt32?
     }
 
     struct ConnectionSpec {
@@ -75,6 +77,23 @@ enum Scenario {
                 tcp.rttVar = f.rttMicros / 8
                 tcp.sndCwnd = f.cwnd
                 tcp.totalRetrans = f.retrans
+                if let stalled = f.stalledFor {
+                    tcp.unacked = 135
+                    tcp.backoff = 2
+                    tcp.lastAckReceived = stalled
+                    tcp.lastDataSent = stalled / 2
+                } else if f.txPerSecond == 0 && f.rxPerSecond == 0 {
+                    // Nothing to send: quiet for a while.
+                    tcp.unacked = 0
+                    tcp.lastAckReceived = 8000
+                    tcp.lastDataSent = 8000
+                    tcp.lastDataReceived = 8000
+                } else {
+                    tcp.unacked = 20
+                    tcp.lastAckReceived = 0
+                    tcp.lastDataSent = 0
+                    tcp.lastDataReceived = 4
+                }
                 sf.tcp = tcp
                 var ulp = SubflowULPInfo()
                 ulp.name = "mptcp"
@@ -100,6 +119,21 @@ enum Scenario {
         return specs
     }
 
+    /// The scenario with the first connection's wifi0 subflow stalled for 4.2 s (its far end
+    /// died): no bytes since, data outstanding, the retransmission timer backed off.
+    static var withStalledWifi: [ConnectionSpec] {
+        var specs = connections
+        let first = specs[0]
+        var wifi = first.subflows[0]
+        wifi = SubflowSpec(local: wifi.local, localPort: wifi.localPort, remote: wifi.remote, remotePort: wifi.remotePort,
+                           interface: wifi.interface, cookie: wifi.cookie, txPerSecond: 0, rxPerSecond: 0,
+                           rttMicros: wifi.rttMicros, cwnd: 1, retrans: 4, stalledFor: 4200)
+        specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
+                                  remote: first.remote, remotePort: first.remotePort, process: first.process,
+                                  subflows: [wifi, first.subflows[1]])
+        return specs
+    }
+
     /// `count` samples one second apart with rates, as the Sampler would deliver them.
     static func samples(_ count: Int, connections specs: [ConnectionSpec] = connections) -> [Snapshot] {
         var rates = RateTracker()
@@ -111,9 +145,10 @@ enum Scenario {
     }
 
     /// A dashboard state of `width` x `height` that has seen `samples` samples.
-    static func state(width: Int, height: Int, samples: Int = 3, glyphs: Glyphs = .unicode) -> DashboardState {
+    static func state(width: Int, height: Int, samples: Int = 3, glyphs: Glyphs = .unicode,
+                      connections specs: [ConnectionSpec] = connections) -> DashboardState {
         var state = DashboardState(header: header, width: width, height: height, glyphs: glyphs, themeNames: ["basic"])
-        for s in Scenario.samples(samples) { state.apply(s) }
+        for s in Scenario.samples(samples, connections: specs) { state.apply(s) }
         return state
     }
 }

@@ -71,11 +71,9 @@ extension Painter {
                 shareBar(c.interfaceShares.map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
             case .process:
                 if let proc = c.process { put(fitted("\(proc.name)/\(proc.pid)", p.width), x: p.x, y: y, .text) }
-            case .flags:
-                var flags: [String] = []
-                if c.fallback { flags.append("fallback") }
-                if c.subflows.contains(where: { $0.backup && ($0.txRate ?? 0) + ($0.rxRate ?? 0) > 0 }) { flags.append("backup") }
-                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, c.fallback ? .warn : .text)
+            case .status:
+                let (text, role) = connectionStatus(c, width: p.width)
+                put(text, x: p.x, y: y, role, limit: p.width)
             }
         }
     }
@@ -91,9 +89,14 @@ extension Painter {
             case .addresses: put(addresses(s.local, s.remote, width: p.width), x: p.x, y: y, .dim, limit: p.width)
             case .cwnd: putRight(s.tcp?.sndCwnd.map(String.init) ?? "-", x: p.x, y: y, width: p.width, .text)
             case .rtt:
-                let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
-                let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
-                putRight(rtt + (dev.map { glyphs.plusMinus + $0 } ?? ""), x: p.x, y: y, width: p.width, .text)
+                if s.rttIsStale, let age = s.rttAge {
+                    // The last RTT measured is old news on a path that gets no ACKs: say how old.
+                    putRight(glyphs.dash + " " + Units.age(milliseconds: age), x: p.x, y: y, width: p.width, .dim)
+                } else {
+                    let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
+                    let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
+                    putRight(rtt + (dev.map { glyphs.plusMinus + $0 } ?? ""), x: p.x, y: y, width: p.width, .text)
+                }
             case .tx: putRight(Units.rate(s.txRate), x: p.x, y: y, width: p.width, .text)
             case .rx: putRight(Units.rate(s.rxRate), x: p.x, y: y, width: p.width, .text)
             case .bytes: putRight(Units.bytes(s.bytesCarried), x: p.x, y: y, width: p.width, .text)
@@ -112,12 +115,38 @@ extension Painter {
                 }
             case .process:
                 if let cc = s.congestion { put("cc " + cc, x: p.x, y: y, .dim, limit: p.width) }
-            case .flags:
-                var flags: [String] = []
-                if s.backup { flags.append("backup") }
-                if s.state != SocketState.established { flags.append(SocketState.name(s.state)) }
-                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, .text)
+            case .status:
+                let status = s.status
+                var text = status.word
+                if case .stalled(let ms?) = status, text.count + 6 <= p.width { text += " " + Units.age(milliseconds: ms) }
+                if s.backup && status != .backup && text.count + 7 <= p.width { text += ",backup" }
+                put(text, x: p.x, y: y, statusRole(status), limit: p.width)
             }
+        }
+    }
+
+    /// The connection's status cell: the trouble first ("wifi0 stalled 4.2s"), then the
+    /// fallback to TCP, then a backup subflow that carries traffic.
+    private func connectionStatus(_ c: Connection, width: Int) -> (String, ThemeRole) {
+        if let s = c.subflows.first(where: { $0.status.isStalled }) {
+            let age = s.rttAge.map { " " + Units.age(milliseconds: $0) } ?? ""
+            let name = s.interfaceName ?? "?"
+            for text in [name + " stalled" + age, "stalled" + age, "stalled"] where text.count <= width { return (text, .bad) }
+            return ("stalled", .bad)
+        }
+        if c.fallback { return ("fallback", .warn) }
+        if c.subflows.contains(where: { $0.backup && ($0.txRate ?? 0) + ($0.rxRate ?? 0) > 0 }) { return ("backup", .text) }
+        return ("", .text)
+    }
+
+    /// Colour for a status word; the word itself says it without colour.
+    private func statusRole(_ status: SubflowStatus) -> ThemeRole {
+        switch status {
+        case .active: return .good
+        case .idle: return .dim
+        case .backup: return .text
+        case .stalled: return .bad
+        case .opening, .closing: return .warn
         }
     }
 
@@ -142,7 +171,9 @@ extension Painter {
     private func addresses(_ local: SocketAddress, _ remote: SocketAddress, width: Int) -> String {
         let full = local.description + glyphs.arrow + remote.description
         if full.unicodeScalars.count <= width { return full }
-        return fitted(glyphs.arrow.trimmingLeadingSpace + remote.description, width)
+        let arrowed = glyphs.arrow.trimmingLeadingSpace + remote.description
+        if arrowed.unicodeScalars.count <= width { return arrowed }
+        return fitted(remote.description, width)
     }
 }
 

@@ -2,7 +2,7 @@
 /// figures sit under its connection's (its cwnd under the subflow count, its rates under the
 /// connection's rates).
 enum ListColumn: CaseIterable {
-    case id, addresses, cwnd, rtt, tx, rx, bytes, retrans, share, process, flags
+    case id, addresses, cwnd, rtt, tx, rx, bytes, retrans, share, process, status
 
     var heading: String {
         switch self {
@@ -16,7 +16,7 @@ enum ListColumn: CaseIterable {
         case .retrans: return "RETR"
         case .share: return "SHARE BY INTERFACE"
         case .process: return "PROCESS"
-        case .flags: return "FLAGS"
+        case .status: return "STATUS"
         }
     }
 
@@ -39,16 +39,16 @@ enum ListColumn: CaseIterable {
 
     var minimumWidth: Int {
         switch self {
-        case .id: return 12
-        case .addresses: return 18
+        case .id: return 11
+        case .addresses: return 17
         case .cwnd: return 7
-        case .rtt: return 9
-        case .tx, .rx: return 8
+        case .rtt: return 8
+        case .tx, .rx: return 7
         case .bytes: return 8
         case .retrans: return 5
-        case .share: return 10
+        case .share: return 8
         case .process: return 10
-        case .flags: return 8
+        case .status: return 8
         }
     }
 
@@ -58,6 +58,8 @@ enum ListColumn: CaseIterable {
         switch self {
         case .addresses: return 34
         case .share: return 12
+        // Room for "stalled 4.2s".
+        case .status: return 12
         default: return minimumWidth
         }
     }
@@ -67,7 +69,7 @@ enum ListColumn: CaseIterable {
         switch self {
         case .addresses: return 3
         case .share: return 2
-        case .process: return 1
+        case .process, .status: return 1
         default: return 0
         }
     }
@@ -78,6 +80,8 @@ enum ListColumn: CaseIterable {
         case .addresses: return 64
         case .share: return 40
         case .process: return 24
+        // A connection's summary: "wifi0 stalled 4.2s".
+        case .status: return 20
         default: return minimumWidth
         }
     }
@@ -86,9 +90,9 @@ enum ListColumn: CaseIterable {
     var priority: Int {
         switch self {
         case .id, .addresses: return 10
-        case .tx, .rx, .share: return 9
+        // What a subflow is doing is the first thing a person asks.
+        case .tx, .rx, .share, .status: return 9
         case .cwnd, .rtt: return 8
-        case .flags: return 7
         case .process: return 6
         case .bytes: return 5
         case .retrans: return 4
