@@ -15,8 +15,10 @@ enum Scenario {
         let txPerSecond: UInt64, rxPerSecond: UInt64
         let rttMicros: UInt32, cwnd: UInt32, retrans: UInt32
         var backup = false
-        /// Data outstanding and no ACK for this long (ms): a path that died silently.
-        var stalledFor: UInt32?
+        /// From this second on the path is dead silent: its bytes stop growing, data stays
+        /// outstanding, and no ACK comes (for `stalledFor` ms at that second, then counting).
+        var stalledFrom: Int?
+        var stalledFor: UInt32 = 0
     }
 
     struct ConnectionSpec {
@@ -62,8 +64,9 @@ enum Scenario {
             var info = MPTCPInfo()
             info.token = spec.token
             info.flags = spec.fallback ? 1 : 0
-            info.bytesAcked = spec.subflows.reduce(0) { $0 + $1.txPerSecond * t }
-            info.bytesReceived = spec.subflows.reduce(0) { $0 + $1.rxPerSecond * t }
+            let carried = { (f: SubflowSpec) in f.stalledFrom.map { min(t, UInt64($0 + 10)) } ?? t }
+            info.bytesAcked = spec.subflows.reduce(0) { $0 + $1.txPerSecond * carried($1) }
+            info.bytesReceived = spec.subflows.reduce(0) { $0 + $1.rxPerSecond * carried($1) }
             c.info = info
             c.process = spec.process
             c.subflows = spec.subflows.map { f in
@@ -71,13 +74,15 @@ enum Scenario {
                                  state: 1, boundInterfaceIndex: 0, cookie: f.cookie, inode: 0, uid: 0)
                 sf.interfaceIndex = f.interface
                 var tcp = TCPInfo()
-                tcp.bytesAcked = f.txPerSecond * t
-                tcp.bytesReceived = f.rxPerSecond * t
+                let carried = f.stalledFrom.map { min(t, UInt64($0 + 10)) } ?? t
+                tcp.bytesAcked = f.txPerSecond * carried
+                tcp.bytesReceived = f.rxPerSecond * carried
                 tcp.rtt = f.rttMicros
                 tcp.rttVar = f.rttMicros / 8
                 tcp.sndCwnd = f.cwnd
                 tcp.totalRetrans = f.retrans
-                if let stalled = f.stalledFor {
+                if let from = f.stalledFrom, second >= from {
+                    let stalled = f.stalledFor + UInt32(second - from) * 1000
                     tcp.unacked = 135
                     tcp.backoff = 2
                     tcp.lastAckReceived = stalled
@@ -119,15 +124,16 @@ enum Scenario {
         return specs
     }
 
-    /// The scenario with the first connection's wifi0 subflow stalled for 4.2 s (its far end
-    /// died): no bytes since, data outstanding, the retransmission timer backed off.
+    /// The scenario with the first connection's wifi0 subflow stalled from the first sample
+    /// (its far end died 2.2 s before): 4.2 s without an ACK at the third sample, its bytes
+    /// frozen, data outstanding, the retransmission timer backed off.
     static var withStalledWifi: [ConnectionSpec] {
         var specs = connections
         let first = specs[0]
         var wifi = first.subflows[0]
         wifi = SubflowSpec(local: wifi.local, localPort: wifi.localPort, remote: wifi.remote, remotePort: wifi.remotePort,
-                           interface: wifi.interface, cookie: wifi.cookie, txPerSecond: 0, rxPerSecond: 0,
-                           rttMicros: wifi.rttMicros, cwnd: 1, retrans: 4, stalledFor: 4200)
+                           interface: wifi.interface, cookie: wifi.cookie, txPerSecond: wifi.txPerSecond, rxPerSecond: wifi.rxPerSecond,
+                           rttMicros: wifi.rttMicros, cwnd: 1, retrans: 4, stalledFrom: 0, stalledFor: 2200)
         specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
                                   remote: first.remote, remotePort: first.remotePort, process: first.process,
                                   subflows: [wifi, first.subflows[1]])

@@ -46,4 +46,29 @@ final class StatusFrameTests: XCTestCase {
         else { return XCTFail("no stalled subflow row") }
         XCTAssertEqual(grid[x, y].style, theme.style(.bad), "stalled is drawn in the 'bad' role")
     }
+
+    /// After a handover the share of the last seconds and the share since start tell different
+    /// stories; n switches which one the bars show, and the pane's title says which.
+    func testBothShareModes() {
+        var state = Scenario.state(width: 80, height: 24, samples: 6, connections: Scenario.withStalledWifi)
+        state.perform(.activate)
+        let recent = DashboardRenderer.render(state, theme: .basic)
+        assertGoldenFrame(recent, named: "shares-recent-80x24")
+        let lines = recent.text.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[2].contains("last 5 s"), lines[2])
+        let cellNow = lines.first { $0.hasPrefix(" cell0") } ?? ""
+        XCTAssertTrue(cellNow.contains("52% start 28%"), "cell0's share now, beside its share since start: \(cellNow)")
+
+        XCTAssertEqual(state.handle(.character("n")), [])
+        XCTAssertEqual(state.shareMode, .sinceStart)
+        let since = DashboardRenderer.render(state, theme: .basic)
+        assertGoldenFrame(since, named: "shares-since-start-80x24")
+        XCTAssertTrue(since.text.contains("since start"))
+        let wifiNow = state.interfaceShares(.recent)["wifi0"] ?? -1
+        let wifiSince = state.interfaceShares(.sinceStart)["wifi0"] ?? -1
+        XCTAssertLessThan(wifiNow, wifiSince - 0.2, "wifi0 carried much less of the last seconds than since start")
+        let connectionNow = state.shares(of: state.snapshot!.connections[0], .recent)
+        XCTAssertEqual(connectionNow.first?.name, "cell0")
+        XCTAssertEqual(connectionNow.first?.share ?? 0, 1, accuracy: 0.001)
+    }
 }

@@ -68,7 +68,7 @@ extension Painter {
             case .bytes: putRight(Units.bytes(c.bytesCarried), x: p.x, y: y, width: p.width, .text)
             case .retrans: putRight(String(c.retransmissions), x: p.x, y: y, width: p.width, c.retransmissions > 0 ? .warn : .text)
             case .share:
-                shareBar(c.interfaceShares.map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
+                shareBar(state.shares(of: c, state.shareMode).map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
             case .process:
                 if let proc = c.process { put(fitted("\(proc.name)/\(proc.pid)", p.width), x: p.x, y: y, .text) }
             case .status:
@@ -104,8 +104,7 @@ extension Painter {
                 let r = s.tcp?.totalRetrans ?? 0
                 putRight(String(r), x: p.x, y: y, width: p.width, r > 0 ? .warn : .text)
             case .share:
-                let total = c.bytesCarried
-                let share = total > 0 ? Double(s.bytesCarried) / Double(total) : 0
+                let share = state.share(of: s, in: c, state.shareMode)
                 let x = put(Units.percent(share).leftPadded(to: 4) + " ", x: p.x, y: y, .text, limit: p.width)
                 let width = p.x + p.width - x
                 if let series = state.history.subflows[s.cookie] {

@@ -12,6 +12,8 @@ public enum DashboardAction: Hashable, Sendable {
     case togglePause
     case faster, slower
     case nextTheme
+    /// Share bars: the last few seconds or since start.
+    case toggleShareMode
     case toggleHelp
     /// Esc: close an overlay or the detail view, clear the filter.
     case back

@@ -92,6 +92,9 @@ extension DashboardState {
             if !themeNames.isEmpty { themeIndex = (themeIndex + 1) % themeNames.count }
             message = "theme: \(themeName)"
             if themeIndex != before { return [.applyTheme] }
+        case .toggleShareMode:
+            shareMode = shareMode.other
+            message = "share: \(shareMode.label)"
         case .toggleHelp: showHelp.toggle()
         case .back: back()
         case .quit: quit = true

@@ -68,6 +68,8 @@ public struct DashboardState: Sendable {
     public internal(set) var interval: Double
     public static let intervals: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10]
 
+    /// What the share bars show: the last few seconds, or since each socket opened.
+    public internal(set) var shareMode: ShareMode = .recent
     public internal(set) var pane: Pane = .connections
     public internal(set) var screen: Screen = .list
     public internal(set) var showHelp = false

@@ -30,6 +30,7 @@ public enum KeyMap {
                    [(.key(.character("+")), .faster), (.key(.character("=")), .faster),
                     (.key(.character("-")), .slower), (.key(.character("_")), .slower)]),
         KeyBinding(browsing, "next colour theme", [(.key(.character("t")), .nextTheme)]),
+        KeyBinding(browsing, "share bars: of the last 5 s, or since start", [(.key(.character("n")), .toggleShareMode)]),
         KeyBinding(browsing, "this help", [(.key(.character("?")), .toggleHelp), (.key(.character("h")), .toggleHelp)]),
         KeyBinding(browsing, "quit", [(.key(.character("q")), .quit), (.key(.interrupt), .quit)]),
         KeyBinding([.list], "select a row; click it again to expand", [(.click, .click(x: 0, y: 0))]),
