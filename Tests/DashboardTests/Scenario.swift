@@ -140,6 +140,20 @@ enum Scenario {
         return specs
     }
 
+    /// The first connection's wifi0 subflow goes silent at second `from` (its far end died).
+    static func stallingWifi(from: Int) -> [ConnectionSpec] {
+        var specs = connections
+        let first = specs[0]
+        let w = first.subflows[0]
+        let wifi = SubflowSpec(local: w.local, localPort: w.localPort, remote: w.remote, remotePort: w.remotePort,
+                               interface: w.interface, cookie: w.cookie, txPerSecond: w.txPerSecond, rxPerSecond: w.rxPerSecond,
+                               rttMicros: w.rttMicros, cwnd: w.cwnd, retrans: w.retrans, stalledFrom: from, stalledFor: 300)
+        specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
+                                  remote: first.remote, remotePort: first.remotePort, process: first.process,
+                                  subflows: [wifi, first.subflows[1]])
+        return specs
+    }
+
     /// `count` samples one second apart with rates, as the Sampler would deliver them.
     static func samples(_ count: Int, connections specs: [ConnectionSpec] = connections) -> [Snapshot] {
         var rates = RateTracker()

@@ -71,4 +71,35 @@ final class StatusFrameTests: XCTestCase {
         XCTAssertEqual(connectionNow.first?.name, "cell0")
         XCTAssertEqual(connectionNow.first?.share ?? 0, 1, accuracy: 0.001)
     }
+
+    /// The detail view's time axis: "-N s ... now", a mark where wifi0 stalled and where a
+    /// failover test started, and a legend; the same marks are in the event log.
+    func testTheDetailViewTimeline() {
+        var state = DashboardState(header: Scenario.header, width: 100, height: 30, glyphs: .unicode, themeNames: ["basic"])
+        for (second, s) in Scenario.samples(20, connections: Scenario.stallingWifi(from: 12)).enumerated() {
+            state.apply(s)
+            if second == 4 { state.markFailover(started: true, token: 0x5f1c2a3b, interface: "cell0", text: "failover test: blackhole on cell0") }
+            if second == 7 { state.markFailover(started: false, token: 0x5f1c2a3b, interface: "cell0", text: "failover test: cell0 restored") }
+        }
+        state.perform(.activate)
+        state.perform(.activate)
+        let frame = DashboardRenderer.render(state, theme: .basic)
+        assertGoldenFrame(frame, named: "timeline-100x30")
+        let lines = frame.text.split(separator: "\n").map(String.init)
+        let marks = lines.first { $0.hasPrefix(" marks") } ?? ""
+        XCTAssertTrue(marks.contains("S") && marks.contains("F") && marks.contains("f"), marks)
+        XCTAssertTrue(lines.contains { $0.contains("now") && $0.contains("-") && $0.hasPrefix(" time") })
+        XCTAssertTrue(lines.contains { $0.contains("S stalled") && $0.contains("F failover") })
+        XCTAssertEqual(state.timeline.marks.map(\.kind), [.failoverStarted, .failoverEnded, .stalled])
+        // The S sits where wifi0 went silent (0.3 s before sample 12 of 0...19): 7 columns left
+        // of the newest sample's, which is the chart's last (x 16, 83 wide).
+        let sColumn = marks.unicodeScalars.firstIndex(of: "S").map { marks.unicodeScalars.distance(from: marks.unicodeScalars.startIndex, to: $0) }
+        XCTAssertEqual(sColumn, 16 + 83 - 1 - 7)
+
+        state.perform(.back)
+        state.perform(.showEvents)
+        let log = DashboardRenderer.render(state, theme: .basic).text
+        XCTAssertTrue(log.contains("STALLED") && log.contains("wifi0 stalled"), "the event log lists the marks")
+        XCTAssertTrue(log.contains("FAILOVER"))
+    }
 }

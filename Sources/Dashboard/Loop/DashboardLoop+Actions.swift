@@ -112,7 +112,9 @@ extension DashboardLoop {
     }
 
     func observe(_ test: FailoverTest, _ snapshot: Snapshot) {
+        let before = test.phase
         _ = test.observe(snapshot)
+        markPhase(test, from: before)
         guard var panel = state.failover else { return }
         var rates: [String: Double] = [:]
         for c in snapshot.connections where test.tokens.contains(c.token) {
@@ -123,6 +125,18 @@ extension DashboardLoop {
         panel.events = test.events.map { "\(Units.fixed($0.time, decimals: 1)) s  \($0.text)" }
         state.failover = panel
         if test.isFinished { finishFailover(test) }
+    }
+
+    /// The failure and the restore go on the time axis and into the event log.
+    func markPhase(_ test: FailoverTest, from before: FailoverTest.Phase) {
+        let token = test.config.token, interface = test.config.interface
+        if before < .during && test.phase >= .during {
+            state.markFailover(started: true, token: token, interface: interface,
+                               text: "failover test: \(test.config.mode.rawValue) on \(interface)")
+        }
+        if before == .during && test.phase > .during {
+            state.markFailover(started: false, token: token, interface: interface, text: "failover test: \(interface) restored")
+        }
     }
 
     func finishFailover(_ test: FailoverTest) {

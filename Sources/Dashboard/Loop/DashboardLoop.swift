@@ -98,7 +98,9 @@ public final class DashboardLoop {
         case .sampleNow: nextSample = inputs.now()
         case .stopFailover(let reason):
             guard let test = failoverTest, !test.isFinished else { return }
+            let before = test.phase
             test.stop(reason: reason)
+            markPhase(test, from: before)
             finishFailover(test)
         case .saveFailoverReport:
             if let test = failoverTest { state.failover?.savedTo = save(test.report.json) }

@@ -139,7 +139,7 @@ extension Painter {
     }
 
     /// Colour for a status word; the word itself says it without colour.
-    private func statusRole(_ status: SubflowStatus) -> ThemeRole {
+    func statusRole(_ status: SubflowStatus) -> ThemeRole {
         switch status {
         case .active: return .good
         case .idle: return .dim

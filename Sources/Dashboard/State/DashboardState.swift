@@ -81,6 +81,8 @@ public struct DashboardState: Sendable {
     /// The kernel's side (issue 6): path-manager events, closed sockets kept for a while, counters.
     public internal(set) var eventLog = PathManagerEventLog(capacity: 2000)
     public internal(set) var departures = Departures()
+    /// What happened to the paths when: marks for the detail view's time axis and the event log.
+    public internal(set) var timeline = Timeline()
     /// How the dashboard learns of changes: live path-manager events, or polling only (and why).
     public enum EventsMode: Sendable, Equatable {
         case live
@@ -143,6 +145,7 @@ public struct DashboardState: Sendable {
             message = "the connection in the detail view closed"
         }
         history.record(next)
+        timeline.observe(next)
         departures.update(with: next)
         snapshot = next
         samples += 1
