@@ -1,4 +1,5 @@
 @testable import Dashboard
+@testable import MPTCPKit
 import XCTest
 
 /// What a path is doing, on screen: the status word on each subflow row (colour and text), a
@@ -101,5 +102,29 @@ final class StatusFrameTests: XCTestCase {
         let log = DashboardRenderer.render(state, theme: .basic).text
         XCTAssertTrue(log.contains("STALLED") && log.contains("wifi0 stalled"), "the event log lists the marks")
         XCTAssertTrue(log.contains("FAILOVER"))
+    }
+
+    /// The demo narrates from these facts: a stall and who carries the traffic, then the return.
+    func testTheDemoNarrates() {
+        var state = DashboardState(header: Scenario.header, width: 120, height: 30, glyphs: .unicode, themeNames: ["basic"])
+        state.bar = StatusBar(title: "DEMO", items: [.init(key: "1", label: "WiFi back")], status: .init(text: "receiver: 1MiB intact", good: true))
+        for s in Scenario.samples(16, connections: Scenario.stallingWifi(from: 12)) { state.apply(s) }
+        XCTAssertEqual(state.narration?.text, "wifi0 stalled 3.3 s — cell0 carries 100%")
+        let footer = DashboardRenderer.render(state, theme: .basic).text.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(footer.contains("wifi0 stalled 3.3 s — cell0 carries 100%"), footer)
+
+        // wifi0 carries again: the sample after the stall ends.
+        var recovered = state
+        var healthy = Scenario.snapshot(at: 17)
+        healthy.connections[0].subflows[0].tcp?.bytesAcked = Scenario.connections[0].subflows[0].txPerSecond * 27 + 5_000_000
+        var rates = RateTracker()
+        var previous = Scenario.snapshot(at: 16, connections: Scenario.stallingWifi(from: 12))
+        rates.annotate(&previous)
+        rates.annotate(&healthy)
+        recovered.apply(healthy)
+        let text = recovered.narration?.text ?? ""
+        XCTAssertTrue(text.hasPrefix("wifi0 back: carrying ") && text.hasSuffix(" again after 5.3 s"), text)
+        XCTAssertTrue(recovered.narration?.good == true)
+        XCTAssertEqual(recovered.timeline.marks.last?.kind, .recovered)
     }
 }

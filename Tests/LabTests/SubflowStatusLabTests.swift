@@ -26,6 +26,11 @@ final class SubflowStatusLabTests: XCTestCase {
             return byInterface
         }
 
+        let screen = try makeScreen([try mptopPath(), "--netns", lab.clientNamespace, "--interval", "0.5"], width: 160, height: 30)
+        screen.waitFor("the connection") { $0.contains("1 connection ") }
+        screen.send("Enter")
+        screen.waitFor("both subflows active") { $0.contains("├─ wifi0") && $0.components(separatedBy: " active").count >= 3 }
+
         let before = try subflows()
         XCTAssertEqual(before["wifi0"]?.string("status"), "active", log.joined(separator: "\n"))
         XCTAssertEqual(before["cell0"]?.string("status"), "active")
@@ -45,6 +50,12 @@ final class SubflowStatusLabTests: XCTestCase {
             usleep(250_000)
         }
         XCTAssertTrue(stalled, "wifi0 not stalled within 3 s of its far end going down:\n" + log.joined(separator: "\n"))
+        // The dashboard says so too: the word on wifi0's row, the connection's summary, and a
+        // stale RTT shown as stale.
+        let text = screen.waitFor(timeout: 5, "wifi0 stalled on screen") { screen in
+            screen.split(separator: "\n").contains { $0.contains("wifi0") && $0.contains("stalled") && $0.contains("—") }
+        }
+        XCTAssertTrue(text.contains("wifi0 stalled"), "the connection row names the stalled path:\n\(text)")
         // It stays stalled while the path is gone (the retransmission timer keeps backing off).
         for _ in 0..<4 {
             usleep(500_000)
@@ -64,6 +75,9 @@ final class SubflowStatusLabTests: XCTestCase {
             usleep(500_000)
         }
         XCTAssertTrue(active, "wifi0 not active again within 25 s of coming back:\n" + log.joined(separator: "\n"))
+        screen.waitFor(timeout: 5, "wifi0 active again on screen") { screen in
+            screen.split(separator: "\n").contains { $0.contains("├─ wifi0") && $0.contains("active") }
+        }
         print("subflow status sequence:\n" + log.joined(separator: "\n"))
         let result = try session.finish()
         XCTAssertEqual(result.summary.bool("intact"), true)

@@ -9,8 +9,12 @@ extension Painter {
             return
         }
         var x = 1
-        if let message = state.message {
-            x = put(message + "   ", x: x, y: y, .warn) 
+        // With the demo's bar, the dashboard narrates what the paths are doing; that news wins
+        // over the last key's message.
+        if state.bar != nil, let news = state.narration {
+            x = put(news.text + "   ", x: x, y: y, news.good ? .good : .bad)
+        } else if let message = state.message {
+            x = put(message + "   ", x: x, y: y, .warn)
         }
         for (key, what) in keys(for: state) {
             guard x + key.count + what.count + 2 < grid.width else { continue }

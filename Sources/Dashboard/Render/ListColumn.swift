@@ -68,8 +68,8 @@ enum ListColumn: CaseIterable {
     var weight: Int {
         switch self {
         case .addresses: return 3
-        case .share: return 2
-        case .process, .status: return 1
+        case .share, .status: return 2
+        case .process: return 1
         default: return 0
         }
     }

@@ -58,6 +58,8 @@ public struct TimelineMark: Sendable, Equatable {
     public let interface: String?
     /// In words: "wifi0 stalled", "wifi0 recovered after 3.4 s".
     public let text: String
+    /// For a recovery: how long the path was stalled, in seconds.
+    public var after: Double? = nil
 }
 
 /// The marks of the last minutes, bounded, and what it takes to derive the status ones.
@@ -94,9 +96,9 @@ public struct Timeline: Sendable {
                     append(TimelineMark(time: since, kind: .stalled, token: c.token, interface: name, text: "\(name) stalled"))
                 } else if !stalled, let since = now.stalledSince {
                     now.stalledSince = nil
-                    let after = Units.fixed(snapshot.time - since, decimals: 1)
+                    let after = snapshot.time - since
                     append(TimelineMark(time: snapshot.time, kind: .recovered, token: c.token, interface: name,
-                                        text: "\(name) recovered after \(after) s"))
+                                        text: "\(name) recovered after \(Units.fixed(after, decimals: 1)) s", after: after))
                 }
                 next[s.cookie] = now
             }
