@@ -95,7 +95,13 @@ extension Painter {
                 } else {
                     let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
                     let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
-                    putRight(rtt + (dev.map { glyphs.plusMinus + $0 } ?? ""), x: p.x, y: y, width: p.width, .text)
+                    var text = rtt + (dev.map { glyphs.plusMinus + $0 } ?? "")
+                    // Narrow (or ASCII's two-character ±): the variance loses its decimals, then goes.
+                    if text.count > p.width, let v = s.tcp?.rttVar {
+                        text = rtt + glyphs.plusMinus + Units.fixed(Double(v) / 1000, decimals: 0)
+                        if text.count > p.width { text = rtt }
+                    }
+                    putRight(text, x: p.x, y: y, width: p.width, .text)
                 }
             case .tx: putRight(Units.rate(s.txRate), x: p.x, y: y, width: p.width, .text)
             case .rx: putRight(Units.rate(s.rxRate), x: p.x, y: y, width: p.width, .text)
