@@ -60,7 +60,7 @@ final class StatusFrameTests: XCTestCase {
         let cellNow = lines.first { $0.hasPrefix(" cell0") } ?? ""
         XCTAssertTrue(cellNow.contains("52% start 28%"), "cell0's share now, beside its share since start: \(cellNow)")
 
-        XCTAssertEqual(state.handle(.character("n")), [])
+        XCTAssertEqual(state.handle(.character("n")), [.saveSettings])
         XCTAssertEqual(state.shareMode, .sinceStart)
         let since = DashboardRenderer.render(state, theme: .basic)
         assertGoldenFrame(since, named: "shares-since-start-80x24")

@@ -96,6 +96,7 @@ public final class DashboardLoop {
         case .applyTheme: inputs.terminal.use(theme)
         case .reschedule: if let last = lastSample { nextSample = last + state.interval }
         case .sampleNow: nextSample = inputs.now()
+        case .saveSettings: if let problem = inputs.saveSettings?(state.settings) { state.message = problem }
         case .stopFailover(let reason):
             guard let test = failoverTest, !test.isFinished else { return }
             let before = test.phase

@@ -15,7 +15,7 @@ extension Painter {
         if !state.filter.isEmpty { heading += "  filter \"\(state.filter)\"" }
         title(heading, y: layout.connectionTitle, active: active)
 
-        let columns = ListColumn.fit(width: grid.width)
+        let columns = ListColumn.fit(width: grid.width, columns: state.columns)
         for c in columns {
             if c.column.rightAligned {
                 putRight(c.column.heading, x: c.x, y: layout.columnHeader, width: c.width, .column)

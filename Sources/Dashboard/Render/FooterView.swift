@@ -43,7 +43,8 @@ extension Painter {
     /// is what gets left out (? lists all). Each key's name comes from the key table, so the
     /// footer can only offer keys that work in this mode.
     private func keys(for state: DashboardState) -> [(String, String)] {
-        if state.dialog != nil || state.failover != nil { return [] }  // they show their own keys
+        // They show their own keys.
+        if state.dialog != nil || state.failover != nil || state.columnChooser != nil { return [] }
         let mode = state.browsingMode
         var out: [(String, String)] = []
         func hint(_ action: DashboardAction, _ what: String) {

@@ -1,8 +1,53 @@
 /// The columns of the connection list. Connection and subflow rows share them, so a subflow's
 /// figures sit under its connection's (its cwnd under the subflow count, its rates under the
-/// connection's rates).
-enum ListColumn: CaseIterable {
+/// connection's rates). Which are shown, and in what order, is the person's (the column chooser).
+public enum ListColumn: CaseIterable, Sendable {
     case id, addresses, cwnd, rtt, tx, rx, bytes, retrans, share, process, status
+
+    /// The name in the settings file and the column chooser.
+    public var name: String {
+        switch self {
+        case .id: return "token"
+        case .addresses: return "addresses"
+        case .cwnd: return "cwnd"
+        case .rtt: return "rtt"
+        case .tx: return "tx"
+        case .rx: return "rx"
+        case .bytes: return "bytes"
+        case .retrans: return "retrans"
+        case .share: return "share"
+        case .process: return "process"
+        case .status: return "status"
+        }
+    }
+
+    public init?(name: String) {
+        guard let c = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = c
+    }
+
+    /// What the chooser says of it.
+    var about: String {
+        switch self {
+        case .id: return "token; interface of a subflow (always shown)"
+        case .addresses: return "local and remote address"
+        case .cwnd: return "subflows of a connection; cwnd of a subflow"
+        case .rtt: return "smoothed RTT and its variance"
+        case .tx: return "send rate"
+        case .rx: return "receive rate"
+        case .bytes: return "bytes carried"
+        case .retrans: return "retransmitted segments"
+        case .share: return "share of the bytes by interface"
+        case .process: return "owning process; congestion control"
+        case .status: return "what a path is doing"
+        }
+    }
+
+    /// The token column first (the rows hang from it), each column once.
+    static func normalized(_ columns: [ListColumn]) -> [ListColumn] {
+        var seen: Set<ListColumn> = [.id]
+        return [.id] + columns.filter { seen.insert($0).inserted }
+    }
 
     var heading: String {
         switch self {
@@ -108,8 +153,8 @@ enum ListColumn: CaseIterable {
     /// The columns that fit in `width`, with their positions: drop the least important until the
     /// important ones get their desired width (then, on very narrow screens, their minimum), then
     /// share the rest among the flexible ones.
-    static func fit(width: Int) -> [Placed] {
-        var chosen = allCases
+    static func fit(width: Int, columns: [ListColumn] = allCases) -> [Placed] {
+        var chosen = columns
         func needed(_ cs: [ListColumn], _ w: (ListColumn) -> Int) -> Int { cs.reduce(0) { $0 + w($1) } + cs.count - 1 }
         while needed(chosen, \.desiredWidth) > width,
               let drop = chosen.filter({ $0.priority < 8 }).min(by: { $0.priority < $1.priority }) {

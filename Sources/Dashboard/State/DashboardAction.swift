@@ -31,6 +31,8 @@ public enum DashboardAction: Hashable, Sendable {
     case keepFilter, clearFilter, deleteFilterCharacter
     /// The help overlay: any key closes it.
     case closeHelp
+    /// The column chooser: open it; show or hide a column; move it earlier or later; close it.
+    case chooseColumns, toggleColumn, columnEarlier, columnLater, closeColumnChooser
     /// A confirmation dialog's answers.
     case confirm, cancel, nextMode
     /// The failover panel: stop the running test (and, with q, quit); close the report or save it.

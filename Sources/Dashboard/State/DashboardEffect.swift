@@ -16,6 +16,9 @@ public enum DashboardEffect: Equatable, Sendable {
     case reschedule
     /// Sampling resumed: take a sample now.
     case sampleNow
+    /// A setting the person expects to find again changed (sort, interval, theme, columns,
+    /// share mode): save the settings.
+    case saveSettings
     /// Stop the running failover test (it restores what it changed).
     case stopFailover(reason: String)
     /// Save the finished failover test's report.

@@ -53,6 +53,9 @@ extension DashboardState {
             showHelp = false
             return effects
         }
+        if columnChooser != nil {
+            return effects + (KeyMap.action(for: key, in: .columns).map { perform($0) } ?? [])
+        }
         guard let action = KeyMap.action(for: key, in: browsingMode) else { return effects }
         return effects + perform(action)
     }
@@ -70,11 +73,16 @@ extension DashboardState {
         case .activate: activate()
         case .switchPane:
             if screen == .list { pane = pane == .connections ? .interfaces : .connections }
-        case .nextSortColumn: stepSort(1)
-        case .previousSortColumn: stepSort(-1)
+        case .nextSortColumn:
+            stepSort(1)
+            return [.saveSettings]
+        case .previousSortColumn:
+            stepSort(-1)
+            return [.saveSettings]
         case .reverseSort:
             sortReversed.toggle()
             rebuildRows()
+            return [.saveSettings]
         case .startFilter:
             // The event log filters its events; everywhere else the filter is the list's.
             if screen != .events { screen = .list }
@@ -86,15 +94,26 @@ extension DashboardState {
         case .faster, .slower:
             let before = interval
             stepInterval(action == .faster ? -1 : 1)
-            if interval != before { return [.reschedule] }
+            if interval != before { return [.reschedule, .saveSettings] }
         case .nextTheme:
             let before = themeIndex
             if !themeNames.isEmpty { themeIndex = (themeIndex + 1) % themeNames.count }
             message = "theme: \(themeName)"
-            if themeIndex != before { return [.applyTheme] }
+            if themeIndex != before { return [.applyTheme, .saveSettings] }
         case .toggleShareMode:
             shareMode = shareMode.other
             message = "share: \(shareMode.label)"
+            return [.saveSettings]
+        case .chooseColumns:
+            columnChooser = ColumnChooser(shown: columns)
+        case .toggleColumn, .columnEarlier, .columnLater:
+            guard var chooser = columnChooser else { break }
+            let changed = action == .toggleColumn ? chooser.toggle() : chooser.shift(by: action == .columnEarlier ? -1 : 1)
+            columnChooser = chooser
+            if changed { columns = chooser.columns }
+        case .closeColumnChooser:
+            columnChooser = nil
+            return [.saveSettings]
         case .toggleHelp: showHelp.toggle()
         case .back: back()
         case .quit: quit = true
@@ -133,6 +152,11 @@ extension DashboardState {
     }
 
     private mutating func move(by delta: Int) {
+        if var chooser = columnChooser {
+            chooser.move(by: delta)
+            columnChooser = chooser
+            return
+        }
         switch screen {
         case .events, .counters, .diagnosis:
             scrollPage(by: delta)

@@ -68,6 +68,10 @@ public struct DashboardState: Sendable {
     public internal(set) var interval: Double
     public static let intervals: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10]
 
+    /// The list's columns, in order, as the column chooser left them.
+    public internal(set) var columns: [ListColumn] = ListColumn.allCases
+    /// The column chooser, while it is open.
+    public internal(set) var columnChooser: ColumnChooser?
     /// What the share bars show: the last few seconds, or since each socket opened.
     public internal(set) var shareMode: ShareMode = .recent
     public internal(set) var pane: Pane = .connections
@@ -120,7 +124,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Whether a plain key is a command now (not text for the filter, not closing the help).
-    public var acceptsCommandKeys: Bool { !editingFilter && !showHelp }
+    public var acceptsCommandKeys: Bool { !editingFilter && !showHelp && columnChooser == nil }
 
     public var themeName: String { themeNames.isEmpty ? "basic" : themeNames[themeIndex] }
 

@@ -8,6 +8,8 @@ public enum KeyMode: Sendable, Hashable, CaseIterable {
     case page
     /// The help overlay.
     case help
+    /// The column chooser.
+    case columns
     /// Typing the filter.
     case filter
     /// A confirmation dialog.

@@ -25,18 +25,26 @@ public enum KeyMap {
         KeyBinding(browsing, "close the selected subflow (asks first)", [(.key(.character("x")), .closeSubflow)]),
         KeyBinding(browsing, "toggle backup on a subflow or an interface", [(.key(.character("b")), .toggleBackup)]),
         KeyBinding(browsing, "failover test on a connection or interface", [(.key(.character("f")), .failover)]),
-        KeyBinding(browsing, "pause or resume sampling", [(.key(.character("p")), .togglePause)]),
-        KeyBinding(browsing, "refresh faster or slower",
-                   [(.key(.character("+")), .faster), (.key(.character("=")), .faster),
+        KeyBinding(browsing, "pause or resume sampling; refresh faster or slower",
+                   [(.key(.character("p")), .togglePause), (.key(.character("+")), .faster), (.key(.character("=")), .faster),
                     (.key(.character("-")), .slower), (.key(.character("_")), .slower)]),
         KeyBinding(browsing, "next colour theme", [(.key(.character("t")), .nextTheme)]),
         KeyBinding(browsing, "share bars: of the last 5 s, or since start", [(.key(.character("n")), .toggleShareMode)]),
+        KeyBinding(browsing, "choose the list's columns and their order", [(.key(.character("o")), .chooseColumns)]),
         KeyBinding(browsing, "this help", [(.key(.character("?")), .toggleHelp), (.key(.character("h")), .toggleHelp)]),
         KeyBinding(browsing, "quit", [(.key(.character("q")), .quit), (.key(.interrupt), .quit)]),
         KeyBinding([.list], "select a row; click it again to expand", [(.click, .click(x: 0, y: 0))]),
 
         KeyBinding([.help], "close the help (q and Ctrl-C also quit)",
                    [(.key(.character("q")), .quit), (.key(.interrupt), .quit), (.any, .closeHelp)]),
+
+        KeyBinding([.columns], "move the cursor",
+                   [(.key(.up), .moveUp), (.key(.down), .moveDown), (.key(.character("k")), .moveUp), (.key(.character("j")), .moveDown)]),
+        KeyBinding([.columns], "show or hide the column", [(.key(.character(" ")), .toggleColumn), (.key(.character("x")), .toggleColumn)]),
+        KeyBinding([.columns], "move the column earlier or later", [(.key(.character("[")), .columnEarlier), (.key(.character("]")), .columnLater)]),
+        KeyBinding([.columns], "done (the choice is saved)",
+                   [(.key(.escape), .closeColumnChooser), (.key(.enter), .closeColumnChooser), (.key(.character("o")), .closeColumnChooser),
+                    (.key(.character("q")), .closeColumnChooser)]),
 
         KeyBinding([.filter], "keep the filter typed so far", [(.key(.enter), .keepFilter)]),
         KeyBinding([.filter], "clear the filter", [(.key(.escape), .clearFilter)]),
@@ -76,9 +84,10 @@ public enum KeyMap {
         return nil
     }
 
-    /// The lines of the help overlay: the keys a person browsing can press.
+    /// The lines of the help overlay: the keys a person browsing can press (the mouse is in
+    /// the README's table).
     public static var helpLines: [(keys: String, help: String)] {
-        table.filter { !$0.modes.isDisjoint(with: browsing) }.map { ($0.label, $0.help) }
+        table.filter { !$0.modes.isDisjoint(with: browsing) && !$0.keys.contains { $0.pattern == .click } }.map { ($0.label, $0.help) }
     }
 
     /// The README's key table (a test checks that the README carries exactly this).
@@ -105,6 +114,7 @@ extension KeyMode {
         case .detail: return "detail view"
         case .page: return "event log, counters, diagnosis"
         case .help: return "help"
+        case .columns: return "column chooser"
         case .filter: return "typing a filter"
         case .dialog: return "confirmation dialog"
         case .failoverRunning: return "failover test running"
