@@ -14,6 +14,14 @@ extension Lab {
         }
     }
 
+    /// Takes only the server's end of `path` down or up: the client's interface stays up but
+    /// loses its carrier, as when the access point dies. Its subflows see no FIN and no RST,
+    /// just silence: the case a dashboard must not show as healthy.
+    public func setFarEnd(_ path: LabPath, up: Bool) throws {
+        try ip(["-n", serverNamespace, "link", "set", path.interface, up ? "up" : "down"])
+        if up { try addAddresses(path) }
+    }
+
     /// Adds a path that the lab was not built with (`.wired`, "eth0"), with addresses, routes,
     /// a `subflow` endpoint (so every connection, also the running ones, opens a subflow on it)
     /// and optional shaping.

@@ -15,6 +15,10 @@ enum Scenario {
         let txPerSecond: UInt64, rxPerSecond: UInt64
         let rttMicros: UInt32, cwnd: UInt32, retrans: UInt32
         var backup = false
+        /// From this second on the path is dead silent: its bytes stop growing, data stays
+        /// outstanding, and no ACK comes (for `stalledFor` ms at that second, then counting).
+        var stalledFrom: Int?
+        var stalledFor: UInt32 = 0
     }
 
     struct ConnectionSpec {
@@ -60,8 +64,9 @@ enum Scenario {
             var info = MPTCPInfo()
             info.token = spec.token
             info.flags = spec.fallback ? 1 : 0
-            info.bytesAcked = spec.subflows.reduce(0) { $0 + $1.txPerSecond * t }
-            info.bytesReceived = spec.subflows.reduce(0) { $0 + $1.rxPerSecond * t }
+            let carried = { (f: SubflowSpec) in f.stalledFrom.map { min(t, UInt64($0 + 10)) } ?? t }
+            info.bytesAcked = spec.subflows.reduce(0) { $0 + $1.txPerSecond * carried($1) }
+            info.bytesReceived = spec.subflows.reduce(0) { $0 + $1.rxPerSecond * carried($1) }
             c.info = info
             c.process = spec.process
             c.subflows = spec.subflows.map { f in
@@ -69,12 +74,31 @@ enum Scenario {
                                  state: 1, boundInterfaceIndex: 0, cookie: f.cookie, inode: 0, uid: 0)
                 sf.interfaceIndex = f.interface
                 var tcp = TCPInfo()
-                tcp.bytesAcked = f.txPerSecond * t
-                tcp.bytesReceived = f.rxPerSecond * t
+                let carried = f.stalledFrom.map { min(t, UInt64($0 + 10)) } ?? t
+                tcp.bytesAcked = f.txPerSecond * carried
+                tcp.bytesReceived = f.rxPerSecond * carried
                 tcp.rtt = f.rttMicros
                 tcp.rttVar = f.rttMicros / 8
                 tcp.sndCwnd = f.cwnd
                 tcp.totalRetrans = f.retrans
+                if let from = f.stalledFrom, second >= from {
+                    let stalled = f.stalledFor + UInt32(second - from) * 1000
+                    tcp.unacked = 135
+                    tcp.backoff = 2
+                    tcp.lastAckReceived = stalled
+                    tcp.lastDataSent = stalled / 2
+                } else if f.txPerSecond == 0 && f.rxPerSecond == 0 {
+                    // Nothing to send: quiet for a while.
+                    tcp.unacked = 0
+                    tcp.lastAckReceived = 8000
+                    tcp.lastDataSent = 8000
+                    tcp.lastDataReceived = 8000
+                } else {
+                    tcp.unacked = 20
+                    tcp.lastAckReceived = 0
+                    tcp.lastDataSent = 0
+                    tcp.lastDataReceived = 4
+                }
                 sf.tcp = tcp
                 var ulp = SubflowULPInfo()
                 ulp.name = "mptcp"
@@ -100,6 +124,36 @@ enum Scenario {
         return specs
     }
 
+    /// The scenario with the first connection's wifi0 subflow stalled from the first sample
+    /// (its far end died 2.2 s before): 4.2 s without an ACK at the third sample, its bytes
+    /// frozen, data outstanding, the retransmission timer backed off.
+    static var withStalledWifi: [ConnectionSpec] {
+        var specs = connections
+        let first = specs[0]
+        var wifi = first.subflows[0]
+        wifi = SubflowSpec(local: wifi.local, localPort: wifi.localPort, remote: wifi.remote, remotePort: wifi.remotePort,
+                           interface: wifi.interface, cookie: wifi.cookie, txPerSecond: wifi.txPerSecond, rxPerSecond: wifi.rxPerSecond,
+                           rttMicros: wifi.rttMicros, cwnd: 1, retrans: 4, stalledFrom: 0, stalledFor: 2200)
+        specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
+                                  remote: first.remote, remotePort: first.remotePort, process: first.process,
+                                  subflows: [wifi, first.subflows[1]])
+        return specs
+    }
+
+    /// The first connection's wifi0 subflow goes silent at second `from` (its far end died).
+    static func stallingWifi(from: Int) -> [ConnectionSpec] {
+        var specs = connections
+        let first = specs[0]
+        let w = first.subflows[0]
+        let wifi = SubflowSpec(local: w.local, localPort: w.localPort, remote: w.remote, remotePort: w.remotePort,
+                               interface: w.interface, cookie: w.cookie, txPerSecond: w.txPerSecond, rxPerSecond: w.rxPerSecond,
+                               rttMicros: w.rttMicros, cwnd: w.cwnd, retrans: w.retrans, stalledFrom: from, stalledFor: 300)
+        specs[0] = ConnectionSpec(token: first.token, cookie: first.cookie, local: first.local, localPort: first.localPort,
+                                  remote: first.remote, remotePort: first.remotePort, process: first.process,
+                                  subflows: [wifi, first.subflows[1]])
+        return specs
+    }
+
     /// `count` samples one second apart with rates, as the Sampler would deliver them.
     static func samples(_ count: Int, connections specs: [ConnectionSpec] = connections) -> [Snapshot] {
         var rates = RateTracker()
@@ -111,9 +165,10 @@ enum Scenario {
     }
 
     /// A dashboard state of `width` x `height` that has seen `samples` samples.
-    static func state(width: Int, height: Int, samples: Int = 3, glyphs: Glyphs = .unicode) -> DashboardState {
+    static func state(width: Int, height: Int, samples: Int = 3, glyphs: Glyphs = .unicode,
+                      connections specs: [ConnectionSpec] = connections) -> DashboardState {
         var state = DashboardState(header: header, width: width, height: height, glyphs: glyphs, themeNames: ["basic"])
-        for s in Scenario.samples(samples) { state.apply(s) }
+        for s in Scenario.samples(samples, connections: specs) { state.apply(s) }
         return state
     }
 }

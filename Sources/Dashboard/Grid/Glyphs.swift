@@ -13,19 +13,21 @@ public struct Glyphs: Sendable, Equatable {
     public let collapsed: Unicode.Scalar
     public let arrow: String
     public let plusMinus: String
+    /// Stands for a figure that is not current (a stale RTT).
+    public let dash: String
     public let up: Unicode.Scalar
     public let down: Unicode.Scalar
 
     public static let unicode = Glyphs(
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         shareFills: ["█", "▓", "▒", "░", "▚", "▞"], barEmpty: "·", horizontal: "─",
-        treeMiddle: "├─", treeLast: "└─", expanded: "▾", collapsed: "▸", arrow: " → ", plusMinus: "±",
+        treeMiddle: "├─", treeLast: "└─", expanded: "▾", collapsed: "▸", arrow: " → ", plusMinus: "±", dash: "—",
         up: "▲", down: "▼")
 
     public static let ascii = Glyphs(
         levels: [" ", ".", ".", ":", ":", "-", "=", "+", "#"],
         shareFills: ["#", "=", "+", "%", "@", "&"], barEmpty: ".", horizontal: "-",
-        treeMiddle: "|-", treeLast: "`-", expanded: "v", collapsed: ">", arrow: " > ", plusMinus: "+-",
+        treeMiddle: "|-", treeLast: "`-", expanded: "v", collapsed: ">", arrow: " > ", plusMinus: "+-", dash: "-",
         up: "^", down: "v")
 
     /// The level glyph for `value` in 0...1.

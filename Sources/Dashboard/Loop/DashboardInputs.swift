@@ -20,6 +20,9 @@ public struct DashboardInputs {
     public var diagnose: ((Snapshot?, [PathManagerEvent]) -> Diagnosis)?
     /// Closes subflows, toggles backup, runs failover tests (nil: read-only).
     public var actions: ActionPort?
+    /// Saves the settings a person changed (sort, interval, theme, columns, share mode);
+    /// returns why it could not, for the footer. Nil: settings are not kept.
+    public var saveSettings: ((DashboardSettings) -> String?)?
 
     public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme],
                 extras: DashboardExtras? = nil) {

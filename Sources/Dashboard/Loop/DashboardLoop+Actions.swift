@@ -10,7 +10,7 @@ extension DashboardLoop {
     /// The failover test's settings when started from the dashboard.
     static let failoverDuration = 5.0
 
-    func startAction(_ key: DashboardAction) {
+    func startAction(_ key: ActionRequest) {
         guard let port = inputs.actions, let snapshot = state.snapshot else { return }
         let action: MPTCPAction
         switch (key, state.pane) {
@@ -49,59 +49,38 @@ extension DashboardLoop {
 
     private func plan(_ action: MPTCPAction, port: ActionPort, snapshot: Snapshot) {
         do {
-            let planned = try port.plan(action, snapshot: snapshot)
-            pending = planned
-            confirmations = 0
-            state.dialog = dialog(for: planned)
+            flow = ActionFlow(try port.plan(action, snapshot: snapshot))
         } catch {
             state.message = "\(error)"
         }
     }
 
-    private func dialog(for planned: PlannedAction) -> Dialog {
-        switch planned.action {
-        case .closeSubflow:
-            return Dialog(title: "Close this subflow?", text: planned.description,
-                          answers: [.init(key: "y", label: "close it"), .init(key: "n", label: "cancel (Esc)")])
-        case .toggleSubflowBackup, .toggleInterfaceBackup:
-            return Dialog(title: "Change the backup flag?", text: planned.description,
-                          answers: [.init(key: "y", label: "change it"), .init(key: "n", label: "cancel (Esc)")])
-        case .failover(let config):
-            return Dialog(title: "Run a failover test?", text: planned.description,
-                          answers: [.init(key: "y", label: "start"), .init(key: "m", label: "mode: \(config.mode.rawValue)"),
-                                    .init(key: "n", label: "cancel (Esc)")])
-        }
-    }
-
-    func answerDialog(_ key: Key) {
-        guard let planned = pending else {
+    /// Carries out what the dialog's flow makes of an answer.
+    func answerDialog(_ answer: DialogAnswer) {
+        guard var current = flow else {
             state.dialog = nil
             return
         }
-        switch key {
-        case .character("y"), .character("Y"), .enter:
-            if let why = planned.secondConfirmation, confirmations == 0 {
-                // Closing the last subflow strands the connection: ask again, louder.
-                confirmations = 1
-                state.dialog = Dialog(title: "Really close the LAST subflow?", text: planned.description, warning: why,
-                                      answers: [.init(key: "y", label: "yes, close it anyway"), .init(key: "n", label: "cancel (Esc)")])
-                return
-            }
-            state.dialog = nil
-            pending = nil
-            execute(planned, confirmedTwice: confirmations > 0)
-        case .character("m"):
-            guard case .failover(var config) = planned.action, let port = inputs.actions, let snapshot = state.snapshot else { return }
+        switch current.answer(answer) {
+        case .asking:
+            flow = current
+        case .execute(let planned, let confirmedTwice):
+            flow = nil
+            execute(planned, confirmedTwice: confirmedTwice)
+        case .cancelled:
+            flow = nil
+            state.message = "cancelled: nothing was changed"
+        case .nextMode:
+            guard case .failover(var config) = current.plan.action, let port = inputs.actions, let snapshot = state.snapshot else { return }
             // The next mode that can run here (e.g. `close` cannot take a connection's only path).
             let modes = FailoverMode.allCases
-            let current = modes.firstIndex(of: config.mode) ?? 0
+            let start = modes.firstIndex(of: config.mode) ?? 0
             var refusals: [String] = []
             for step in 1..<modes.count {
-                config.mode = modes[(current + step) % modes.count]
+                config.mode = modes[(start + step) % modes.count]
                 do {
-                    let replanned = try port.plan(.failover(config), snapshot: snapshot)
-                    pending = replanned
-                    state.dialog = dialog(for: replanned)
+                    current.replace(try port.plan(.failover(config), snapshot: snapshot))
+                    flow = current
                     state.message = refusals.isEmpty ? nil : refusals.joined(separator: "; ")
                     return
                 } catch {
@@ -109,12 +88,6 @@ extension DashboardLoop {
                 }
             }
             state.message = "no other mode can run here (" + refusals.joined(separator: "; ") + ")"
-        case .character("n"), .character("N"), .escape, .character("q"), .interrupt:
-            state.dialog = nil
-            pending = nil
-            state.message = "cancelled: nothing was changed"
-        default:
-            break
         }
     }
 
@@ -138,39 +111,10 @@ extension DashboardLoop {
         }
     }
 
-    /// Keys while the failover panel is up. Returns whether the key was used.
-    func handleFailoverKey(_ key: Key) -> Bool {
-        guard var panel = state.failover else { return false }
-        if let test = failoverTest, !test.isFinished {
-            switch key {
-            case .escape:
-                test.stop(reason: "stopped from the dashboard")
-                finishFailover(test)
-                return true
-            case .character("q"), .interrupt:
-                test.stop(reason: "the dashboard was closed")
-                finishFailover(test)
-                state.handle(key)
-                return true
-            default:
-                return false
-            }
-        }
-        switch key {
-        case .escape:
-            state.failover = nil
-            return true
-        case .character("w"):
-            if let test = failoverTest { panel.savedTo = save(test.report.json) }
-            state.failover = panel
-            return true
-        default:
-            return false
-        }
-    }
-
     func observe(_ test: FailoverTest, _ snapshot: Snapshot) {
+        let before = test.phase
         _ = test.observe(snapshot)
+        markPhase(test, from: before)
         guard var panel = state.failover else { return }
         var rates: [String: Double] = [:]
         for c in snapshot.connections where test.tokens.contains(c.token) {
@@ -183,7 +127,19 @@ extension DashboardLoop {
         if test.isFinished { finishFailover(test) }
     }
 
-    private func finishFailover(_ test: FailoverTest) {
+    /// The failure and the restore go on the time axis and into the event log.
+    func markPhase(_ test: FailoverTest, from before: FailoverTest.Phase) {
+        let token = test.config.token, interface = test.config.interface
+        if before < .during && test.phase >= .during {
+            state.markFailover(started: true, token: token, interface: interface,
+                               text: "failover test: \(test.config.mode.rawValue) on \(interface)")
+        }
+        if before == .during && test.phase > .during {
+            state.markFailover(started: false, token: token, interface: interface, text: "failover test: \(interface) restored")
+        }
+    }
+
+    func finishFailover(_ test: FailoverTest) {
         guard var panel = state.failover else { return }
         panel.phase = "finished"
         panel.report = test.report.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -192,7 +148,7 @@ extension DashboardLoop {
 
     /// Writes the report as JSON into the current directory (or /tmp when that is not
     /// writable) and returns the path, or an error text.
-    private func save(_ json: String) -> String {
+    func save(_ json: String) -> String {
         let name = "mptop-failover-\(Int(inputs.now() * 1000)).json"
         for dir in [".", "/tmp"] {
             let path = dir + "/" + name

@@ -11,9 +11,10 @@ public final class DashboardLoop {
     private var lastSample: Double?
     /// Frames drawn, for the drawing-cost benchmark and tests.
     public private(set) var frames = 0
-    /// The planned action the open dialog asks about, and how far the confirmation got.
-    var pending: PlannedAction?
-    var confirmations = 0
+    /// The confirmation of the planned action the open dialog asks about; `state.dialog` shows it.
+    var flow: ActionFlow<PlannedAction>? {
+        didSet { state.dialog = flow?.dialog }
+    }
     /// The failover test being driven by the samples, if one runs.
     var failoverTest: FailoverTest?
     /// While a failover test runs, samples come this often: its recovery time is only as
@@ -76,34 +77,35 @@ public final class DashboardLoop {
         return i < inputs.themes.count ? inputs.themes[i] : inputs.themes[0]
     }
 
+    /// The state handles the key; the loop carries out what it asks for.
     private func handle(_ key: Key) {
-        if state.dialog != nil {
-            answerDialog(key)
-            return
-        }
-        if state.failover != nil, handleFailoverKey(key) { return }
-        if state.acceptsCommandKeys, case .character(let c) = key {
-            if let extras = inputs.extras, extras.items().contains(where: { $0.key == c }) {
-                state.message = extras.perform(c)
-                return
+        for effect in state.handle(key) { perform(effect) }
+    }
+
+    private func perform(_ effect: DashboardEffect) {
+        switch effect {
+        case .startAction(let request):
+            if inputs.actions == nil {
+                state.message = "no actions in this view"
+            } else {
+                startAction(request)
             }
-            switch KeyMap.action(for: key) {
-            case let action? where action == .closeSubflow || action == .toggleBackup || action == .failover:
-                if inputs.actions != nil, state.header.canAct {
-                    startAction(action)
-                    return
-                }
-            case .showDiagnosis? where state.screen != .diagnosis:
-                state.diagnosis = inputs.diagnose?(state.snapshot, state.eventLog.events)
-            default:
-                break
-            }
+        case .answerDialog(let answer): answerDialog(answer)
+        case .runExtra(let c): state.message = inputs.extras?.perform(c)
+        case .loadDiagnosis: state.diagnosis = inputs.diagnose?(state.snapshot, state.eventLog.events)
+        case .applyTheme: inputs.terminal.use(theme)
+        case .reschedule: if let last = lastSample { nextSample = last + state.interval }
+        case .sampleNow: nextSample = inputs.now()
+        case .saveSettings: if let problem = inputs.saveSettings?(state.settings) { state.message = problem }
+        case .stopFailover(let reason):
+            guard let test = failoverTest, !test.isFinished else { return }
+            let before = test.phase
+            test.stop(reason: reason)
+            markPhase(test, from: before)
+            finishFailover(test)
+        case .saveFailoverReport:
+            if let test = failoverTest { state.failover?.savedTo = save(test.report.json) }
         }
-        let before = (state.themeIndex, state.interval, state.paused)
-        state.handle(key)
-        if state.themeIndex != before.0 { inputs.terminal.use(theme) }
-        if state.interval != before.1, let last = lastSample { nextSample = last + state.interval }
-        if before.2 && !state.paused { nextSample = inputs.now() }
     }
 
     func takeSample() {

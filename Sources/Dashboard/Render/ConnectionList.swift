@@ -15,7 +15,7 @@ extension Painter {
         if !state.filter.isEmpty { heading += "  filter \"\(state.filter)\"" }
         title(heading, y: layout.connectionTitle, active: active)
 
-        let columns = ListColumn.fit(width: grid.width)
+        let columns = ListColumn.fit(width: grid.width, columns: state.columns)
         for c in columns {
             if c.column.rightAligned {
                 putRight(c.column.heading, x: c.x, y: layout.columnHeader, width: c.width, .column)
@@ -68,14 +68,12 @@ extension Painter {
             case .bytes: putRight(Units.bytes(c.bytesCarried), x: p.x, y: y, width: p.width, .text)
             case .retrans: putRight(String(c.retransmissions), x: p.x, y: y, width: p.width, c.retransmissions > 0 ? .warn : .text)
             case .share:
-                shareBar(c.interfaceShares.map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
+                shareBar(state.shares(of: c, state.shareMode).map { (state.interfaceSlots[$0.name] ?? 0, $0.share) }, x: p.x, y: y, width: p.width)
             case .process:
                 if let proc = c.process { put(fitted("\(proc.name)/\(proc.pid)", p.width), x: p.x, y: y, .text) }
-            case .flags:
-                var flags: [String] = []
-                if c.fallback { flags.append("fallback") }
-                if c.subflows.contains(where: { $0.backup && ($0.txRate ?? 0) + ($0.rxRate ?? 0) > 0 }) { flags.append("backup") }
-                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, c.fallback ? .warn : .text)
+            case .status:
+                let (text, role) = connectionStatus(c, width: p.width)
+                put(text, x: p.x, y: y, role, limit: p.width)
             }
         }
     }
@@ -91,9 +89,20 @@ extension Painter {
             case .addresses: put(addresses(s.local, s.remote, width: p.width), x: p.x, y: y, .dim, limit: p.width)
             case .cwnd: putRight(s.tcp?.sndCwnd.map(String.init) ?? "-", x: p.x, y: y, width: p.width, .text)
             case .rtt:
-                let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
-                let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
-                putRight(rtt + (dev.map { glyphs.plusMinus + $0 } ?? ""), x: p.x, y: y, width: p.width, .text)
+                if s.rttIsStale, let age = s.rttAge {
+                    // The last RTT measured is old news on a path that gets no ACKs: say how old.
+                    putRight(glyphs.dash + " " + Units.age(milliseconds: age), x: p.x, y: y, width: p.width, .dim)
+                } else {
+                    let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
+                    let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
+                    var text = rtt + (dev.map { glyphs.plusMinus + $0 } ?? "")
+                    // Narrow (or ASCII's two-character ±): the variance loses its decimals, then goes.
+                    if text.count > p.width, let v = s.tcp?.rttVar {
+                        text = rtt + glyphs.plusMinus + Units.fixed(Double(v) / 1000, decimals: 0)
+                        if text.count > p.width { text = rtt }
+                    }
+                    putRight(text, x: p.x, y: y, width: p.width, .text)
+                }
             case .tx: putRight(Units.rate(s.txRate), x: p.x, y: y, width: p.width, .text)
             case .rx: putRight(Units.rate(s.rxRate), x: p.x, y: y, width: p.width, .text)
             case .bytes: putRight(Units.bytes(s.bytesCarried), x: p.x, y: y, width: p.width, .text)
@@ -101,8 +110,7 @@ extension Painter {
                 let r = s.tcp?.totalRetrans ?? 0
                 putRight(String(r), x: p.x, y: y, width: p.width, r > 0 ? .warn : .text)
             case .share:
-                let total = c.bytesCarried
-                let share = total > 0 ? Double(s.bytesCarried) / Double(total) : 0
+                let share = state.share(of: s, in: c, state.shareMode)
                 let x = put(Units.percent(share).leftPadded(to: 4) + " ", x: p.x, y: y, .text, limit: p.width)
                 let width = p.x + p.width - x
                 if let series = state.history.subflows[s.cookie] {
@@ -112,12 +120,38 @@ extension Painter {
                 }
             case .process:
                 if let cc = s.congestion { put("cc " + cc, x: p.x, y: y, .dim, limit: p.width) }
-            case .flags:
-                var flags: [String] = []
-                if s.backup { flags.append("backup") }
-                if s.state != SocketState.established { flags.append(SocketState.name(s.state)) }
-                put(fitted(flags.joined(separator: ","), p.width), x: p.x, y: y, .text)
+            case .status:
+                let status = s.status
+                var text = status.word
+                if case .stalled(let ms?) = status, text.count + 6 <= p.width { text += " " + Units.age(milliseconds: ms) }
+                if s.backup && status != .backup && text.count + 7 <= p.width { text += ",backup" }
+                put(text, x: p.x, y: y, statusRole(status), limit: p.width)
             }
+        }
+    }
+
+    /// The connection's status cell: the trouble first ("wifi0 stalled 4.2s"), then the
+    /// fallback to TCP, then a backup subflow that carries traffic.
+    private func connectionStatus(_ c: Connection, width: Int) -> (String, ThemeRole) {
+        if let s = c.subflows.first(where: { $0.status.isStalled }) {
+            let age = s.rttAge.map { " " + Units.age(milliseconds: $0) } ?? ""
+            let name = s.interfaceName ?? "?"
+            for text in [name + " stalled" + age, "stalled" + age, "stalled"] where text.count <= width { return (text, .bad) }
+            return ("stalled", .bad)
+        }
+        if c.fallback { return ("fallback", .warn) }
+        if c.subflows.contains(where: { $0.backup && ($0.txRate ?? 0) + ($0.rxRate ?? 0) > 0 }) { return ("backup", .text) }
+        return ("", .text)
+    }
+
+    /// Colour for a status word; the word itself says it without colour.
+    func statusRole(_ status: SubflowStatus) -> ThemeRole {
+        switch status {
+        case .active: return .good
+        case .idle: return .dim
+        case .backup: return .text
+        case .stalled: return .bad
+        case .opening, .closing: return .warn
         }
     }
 
@@ -142,7 +176,9 @@ extension Painter {
     private func addresses(_ local: SocketAddress, _ remote: SocketAddress, width: Int) -> String {
         let full = local.description + glyphs.arrow + remote.description
         if full.unicodeScalars.count <= width { return full }
-        return fitted(glyphs.arrow.trimmingLeadingSpace + remote.description, width)
+        let arrowed = glyphs.arrow.trimmingLeadingSpace + remote.description
+        if arrowed.unicodeScalars.count <= width { return arrowed }
+        return fitted(remote.description, width)
     }
 }
 

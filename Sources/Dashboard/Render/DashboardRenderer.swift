@@ -27,6 +27,7 @@ public enum DashboardRenderer {
         if let bar = state.bar, let y = layout.bar { p.statusBar(bar, y: y) }
         p.footer(state, y: layout.footer)
         if let dialog = state.dialog { p.dialog(dialog) }
+        if let chooser = state.columnChooser { p.columnChooser(chooser) }
         if state.showHelp { p.helpOverlay() }
         return p.grid
     }

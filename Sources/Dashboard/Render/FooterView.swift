@@ -9,8 +9,12 @@ extension Painter {
             return
         }
         var x = 1
-        if let message = state.message {
-            x = put(message + "   ", x: x, y: y, .warn) 
+        // With the demo's bar, the dashboard narrates what the paths are doing; that news wins
+        // over the last key's message.
+        if state.bar != nil, let news = state.narration {
+            x = put(news.text + "   ", x: x, y: y, news.good ? .good : .bad)
+        } else if let message = state.message {
+            x = put(message + "   ", x: x, y: y, .warn)
         }
         for (key, what) in keys(for: state) {
             guard x + key.count + what.count + 2 < grid.width else { continue }
@@ -35,44 +39,73 @@ extension Painter {
         put(status, x: start, y: y, bar.status.good ? .good : .bad)
     }
 
+    /// The keys that apply to what is selected, most wanted first: on a narrow terminal the tail
+    /// is what gets left out (? lists all). Each key's name comes from the key table, so the
+    /// footer can only offer keys that work in this mode.
     private func keys(for state: DashboardState) -> [(String, String)] {
-        let move = glyphs == .unicode ? "↑↓" : "Up/Dn"
+        // They show their own keys.
+        if state.dialog != nil || state.failover != nil || state.columnChooser != nil { return [] }
+        let mode = state.browsingMode
         var out: [(String, String)] = []
-        if state.dialog != nil || state.failover != nil { return [] }  // they show their own keys
+        func hint(_ action: DashboardAction, _ what: String) {
+            if let key = KeyMap.keyLabel(for: action, in: mode) { out.append((key, what)) }
+        }
+        func moveHint(_ what: String) {
+            if KeyMap.keyLabel(for: .moveUp, in: mode) != nil { out.append((glyphs == .unicode ? "↑↓" : "Up/Dn", what)) }
+        }
         switch state.screen {
         case .detail:
-            out = [("Esc", "back")]
+            hint(.back, "back")
         case .events:
-            out = [(move, "scroll"), ("Esc", "back"), ("/", "filter events")]
+            moveHint("scroll")
+            hint(.back, "back")
+            hint(.startFilter, "filter events")
         case .counters:
-            out = [(move, "scroll"), ("Esc", "back"), ("z", state.showZeroCounters ? "hide zeros" : "show zeros")]
+            moveHint("scroll")
+            hint(.back, "back")
+            hint(.toggleZeroCounters, state.showZeroCounters ? "hide zeros" : "show zeros")
         case .diagnosis:
-            out = [(move, "scroll"), ("Esc", "back")]
+            moveHint("scroll")
+            hint(.back, "back")
         case .list where state.pane == .interfaces:
-            out = [(move, "interface"), ("Enter", "its connections"), ("Tab", "connections")]
+            moveHint("interface")
+            hint(.activate, "its connections")
+            hint(.switchPane, "connections")
         case .list:
-            out = [(move, "select")]
+            moveHint("select")
             switch state.rows.isEmpty ? nil : state.selection {
             case .connection(let cookie)?:
-                out.append(("Enter", state.expanded.contains(cookie) ? "details" : "subflows"))
-                if state.header.canAct && state.selectedConnection != nil { out.append(("f", "failover test")) }
+                hint(.activate, state.expanded.contains(cookie) ? "details" : "subflows")
+                if state.header.canAct && state.selectedConnection != nil { hint(.failover, "failover test") }
             case .subflow?:
-                if state.header.canAct && state.selectedSubflow != nil { out += [("x", "close subflow"), ("b", "backup")] }
-                out.append(("Space", "collapse"))
+                if state.header.canAct && state.selectedSubflow != nil {
+                    hint(.closeSubflow, "close subflow")
+                    hint(.toggleBackup, "backup")
+                }
+                hint(.toggleExpand, "collapse")
             case nil:
                 break
             }
         }
         if state.screen == .list && state.pane == .interfaces && state.header.canAct {
-            out += [("f", "failover test"), ("b", "backup")]
+            hint(.failover, "failover test")
+            hint(.toggleBackup, "backup")
         }
-        // Most wanted first: on a narrow terminal the tail is what gets left out (? lists all).
-        out += [("?", "help"), ("q", "quit")]
-        if state.screen != .events { out.append(("/", "filter")) }
-        if state.screen == .list { out += [("e", "events"), ("c", "counters"), ("d", "diagnose")] }
-        out += [("s", "sort"), ("p", state.paused ? "resume" : "pause")]
-        if state.screen == .list && state.pane == .connections { out.append(("Tab", "interfaces")) }
-        out += [("+-", "speed"), ("t", "theme")]
+        hint(.toggleHelp, "help")
+        hint(.quit, "quit")
+        if state.screen != .events { hint(.startFilter, "filter") }
+        if state.screen == .list {
+            hint(.showEvents, "events")
+            hint(.showCounters, "counters")
+            hint(.showDiagnosis, "diagnose")
+        }
+        hint(.nextSortColumn, "sort")
+        hint(.togglePause, state.paused ? "resume" : "pause")
+        if state.screen == .list && state.pane == .connections { hint(.switchPane, "interfaces") }
+        if let faster = KeyMap.keyLabel(for: .faster, in: mode), let slower = KeyMap.keyLabel(for: .slower, in: mode) {
+            out.append((faster + slower, "speed"))
+        }
+        hint(.nextTheme, "theme")
         return out
     }
 }

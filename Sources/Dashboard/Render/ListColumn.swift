@@ -1,8 +1,53 @@
 /// The columns of the connection list. Connection and subflow rows share them, so a subflow's
 /// figures sit under its connection's (its cwnd under the subflow count, its rates under the
-/// connection's rates).
-enum ListColumn: CaseIterable {
-    case id, addresses, cwnd, rtt, tx, rx, bytes, retrans, share, process, flags
+/// connection's rates). Which are shown, and in what order, is the person's (the column chooser).
+public enum ListColumn: CaseIterable, Sendable {
+    case id, addresses, cwnd, rtt, tx, rx, bytes, retrans, share, process, status
+
+    /// The name in the settings file and the column chooser.
+    public var name: String {
+        switch self {
+        case .id: return "token"
+        case .addresses: return "addresses"
+        case .cwnd: return "cwnd"
+        case .rtt: return "rtt"
+        case .tx: return "tx"
+        case .rx: return "rx"
+        case .bytes: return "bytes"
+        case .retrans: return "retrans"
+        case .share: return "share"
+        case .process: return "process"
+        case .status: return "status"
+        }
+    }
+
+    public init?(name: String) {
+        guard let c = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = c
+    }
+
+    /// What the chooser says of it.
+    var about: String {
+        switch self {
+        case .id: return "token; interface of a subflow (always shown)"
+        case .addresses: return "local and remote address"
+        case .cwnd: return "subflows of a connection; cwnd of a subflow"
+        case .rtt: return "smoothed RTT and its variance"
+        case .tx: return "send rate"
+        case .rx: return "receive rate"
+        case .bytes: return "bytes carried"
+        case .retrans: return "retransmitted segments"
+        case .share: return "share of the bytes by interface"
+        case .process: return "owning process; congestion control"
+        case .status: return "what a path is doing"
+        }
+    }
+
+    /// The token column first (the rows hang from it), each column once.
+    static func normalized(_ columns: [ListColumn]) -> [ListColumn] {
+        var seen: Set<ListColumn> = [.id]
+        return [.id] + columns.filter { seen.insert($0).inserted }
+    }
 
     var heading: String {
         switch self {
@@ -16,7 +61,7 @@ enum ListColumn: CaseIterable {
         case .retrans: return "RETR"
         case .share: return "SHARE BY INTERFACE"
         case .process: return "PROCESS"
-        case .flags: return "FLAGS"
+        case .status: return "STATUS"
         }
     }
 
@@ -39,16 +84,16 @@ enum ListColumn: CaseIterable {
 
     var minimumWidth: Int {
         switch self {
-        case .id: return 12
-        case .addresses: return 18
+        case .id: return 11
+        case .addresses: return 17
         case .cwnd: return 7
-        case .rtt: return 9
-        case .tx, .rx: return 8
+        case .rtt: return 8
+        case .tx, .rx: return 7
         case .bytes: return 8
         case .retrans: return 5
-        case .share: return 10
+        case .share: return 8
         case .process: return 10
-        case .flags: return 8
+        case .status: return 8
         }
     }
 
@@ -58,6 +103,8 @@ enum ListColumn: CaseIterable {
         switch self {
         case .addresses: return 34
         case .share: return 12
+        // Room for "stalled 4.2s".
+        case .status: return 12
         default: return minimumWidth
         }
     }
@@ -66,7 +113,7 @@ enum ListColumn: CaseIterable {
     var weight: Int {
         switch self {
         case .addresses: return 3
-        case .share: return 2
+        case .share, .status: return 2
         case .process: return 1
         default: return 0
         }
@@ -78,6 +125,8 @@ enum ListColumn: CaseIterable {
         case .addresses: return 64
         case .share: return 40
         case .process: return 24
+        // A connection's summary: "wifi0 stalled 4.2s".
+        case .status: return 20
         default: return minimumWidth
         }
     }
@@ -86,9 +135,9 @@ enum ListColumn: CaseIterable {
     var priority: Int {
         switch self {
         case .id, .addresses: return 10
-        case .tx, .rx, .share: return 9
+        // What a subflow is doing is the first thing a person asks.
+        case .tx, .rx, .share, .status: return 9
         case .cwnd, .rtt: return 8
-        case .flags: return 7
         case .process: return 6
         case .bytes: return 5
         case .retrans: return 4
@@ -104,8 +153,8 @@ enum ListColumn: CaseIterable {
     /// The columns that fit in `width`, with their positions: drop the least important until the
     /// important ones get their desired width (then, on very narrow screens, their minimum), then
     /// share the rest among the flexible ones.
-    static func fit(width: Int) -> [Placed] {
-        var chosen = allCases
+    static func fit(width: Int, columns: [ListColumn] = allCases) -> [Placed] {
+        var chosen = columns
         func needed(_ cs: [ListColumn], _ w: (ListColumn) -> Int) -> Int { cs.reduce(0) { $0 + w($1) } + cs.count - 1 }
         while needed(chosen, \.desiredWidth) > width,
               let drop = chosen.filter({ $0.priority < 8 }).min(by: { $0.priority < $1.priority }) {

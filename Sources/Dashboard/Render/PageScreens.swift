@@ -10,7 +10,7 @@ extension Painter {
     }
 
     mutating func eventLog(_ state: DashboardState, _ layout: DashboardLayout) {
-        let events = state.visibleEvents
+        let events = state.visibleLog
         var heading = "Path-manager events \(events.count)"
         if !state.filter.isEmpty { heading += " of \(state.eventLog.events.count)  filter \"\(state.filter)\"" }
         if state.eventLog.overruns > 0 { heading += "  (\(state.eventLog.overruns) overruns: some events were lost)" }
@@ -31,9 +31,9 @@ extension Painter {
         let b = body(state, layout, lines: events.count)
         for i in 0..<b.count {
             let e = events[b.first + i]
-            let c = PathManagerEventText.columns(e)
+            let c = e.columns
             let y = b.top + i
-            let role: ThemeRole = e.kind == .subflowClosed || e.kind == .closed ? .warn : .text
+            let role: ThemeRole = e.isTrouble ? .warn : .text
             var x = 1
             for (text, w) in zip([c.time, c.type, c.token, c.addresses, c.interface], widths) {
                 put(fitted(text, w), x: x, y: y, text == c.type ? role : .text)

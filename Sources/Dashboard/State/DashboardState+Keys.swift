@@ -1,22 +1,67 @@
 /// Keys and actions: everything a person can do to the view.
 extension DashboardState {
-    /// Handles one key: the filter line takes typing while it is open, the help overlay closes on
-    /// any key, everything else goes through the key table.
-    public mutating func handle(_ key: Key) {
+    /// The mode whose bindings a plain key goes to while browsing.
+    public var browsingMode: KeyMode {
+        switch screen {
+        case .list: return .list
+        case .detail: return .detail
+        case .events, .counters, .diagnosis: return .page
+        }
+    }
+
+    /// Handles one key through the key table of the mode that has the keyboard, and returns what
+    /// the loop has to do outside the view model. In order: an open dialog takes every key; the
+    /// failover panel takes its own keys and lets the others through; the command's extra keys
+    /// and the action keys go to the loop; then the filter line, the help overlay or the view.
+    @discardableResult
+    public mutating func handle(_ key: Key) -> [DashboardEffect] {
+        if dialog != nil {
+            switch KeyMap.action(for: key, in: .dialog) {
+            case .confirm?: return [.answerDialog(.confirm)]
+            case .cancel?: return [.answerDialog(.cancel)]
+            case .nextMode?: return [.answerDialog(.nextMode)]
+            default: return []
+            }
+        }
+        var effects: [DashboardEffect] = []
+        if let panel = failover {
+            switch KeyMap.action(for: key, in: panel.isFinished ? .failoverReport : .failoverRunning) {
+            case .stopFailover?: return [.stopFailover(reason: "stopped from the dashboard")]
+            case .stopFailoverAndQuit?: effects.append(.stopFailover(reason: "the dashboard was closed"))  // then quit, below
+            case .closeFailoverPanel?:
+                failover = nil
+                return []
+            case .saveFailoverReport?: return [.saveFailoverReport]
+            default: break
+            }
+        }
+        if acceptsCommandKeys {
+            if case .character(let c) = key, bar?.items.contains(where: { $0.key == c }) == true {
+                return effects + [.runExtra(c)]
+            }
+            if header.canAct, let request = KeyMap.action(for: key, in: browsingMode).flatMap(ActionRequest.init) {
+                return effects + [.startAction(request)]
+            }
+        }
         message = nil
         if editingFilter {
             editFilter(key)
-            return
+            return effects
         }
         if showHelp {
-            if KeyMap.action(for: key) == .quit { quit = true }
+            if KeyMap.action(for: key, in: .help) == .quit { quit = true }
             showHelp = false
-            return
+            return effects
         }
-        if let action = KeyMap.action(for: key) { perform(action) }
+        if columnChooser != nil {
+            return effects + (KeyMap.action(for: key, in: .columns).map { perform($0) } ?? [])
+        }
+        guard let action = KeyMap.action(for: key, in: browsingMode) else { return effects }
+        return effects + perform(action)
     }
 
-    public mutating func perform(_ action: DashboardAction) {
+    @discardableResult
+    public mutating func perform(_ action: DashboardAction) -> [DashboardEffect] {
         switch action {
         case .moveUp: move(by: -1)
         case .moveDown: move(by: 1)
@@ -28,36 +73,71 @@ extension DashboardState {
         case .activate: activate()
         case .switchPane:
             if screen == .list { pane = pane == .connections ? .interfaces : .connections }
-        case .nextSortColumn: stepSort(1)
-        case .previousSortColumn: stepSort(-1)
+        case .nextSortColumn:
+            stepSort(1)
+            return [.saveSettings]
+        case .previousSortColumn:
+            stepSort(-1)
+            return [.saveSettings]
         case .reverseSort:
             sortReversed.toggle()
             rebuildRows()
+            return [.saveSettings]
         case .startFilter:
             // The event log filters its events; everywhere else the filter is the list's.
             if screen != .events { screen = .list }
             pane = .connections
             editingFilter = true
-        case .togglePause: paused.toggle()
-        case .faster: stepInterval(-1)
-        case .slower: stepInterval(1)
+        case .togglePause:
+            paused.toggle()
+            if !paused { return [.sampleNow] }
+        case .faster, .slower:
+            let before = interval
+            stepInterval(action == .faster ? -1 : 1)
+            if interval != before { return [.reschedule, .saveSettings] }
         case .nextTheme:
+            let before = themeIndex
             if !themeNames.isEmpty { themeIndex = (themeIndex + 1) % themeNames.count }
             message = "theme: \(themeName)"
+            if themeIndex != before { return [.applyTheme, .saveSettings] }
+        case .toggleShareMode:
+            shareMode = shareMode.other
+            message = "share: \(shareMode.label)"
+            return [.saveSettings]
+        case .chooseColumns:
+            columnChooser = ColumnChooser(shown: columns)
+        case .toggleColumn, .columnEarlier, .columnLater:
+            guard var chooser = columnChooser else { break }
+            let changed = action == .toggleColumn ? chooser.toggle() : chooser.shift(by: action == .columnEarlier ? -1 : 1)
+            columnChooser = chooser
+            if changed { columns = chooser.columns }
+        case .closeColumnChooser:
+            columnChooser = nil
+            return [.saveSettings]
         case .toggleHelp: showHelp.toggle()
         case .back: back()
         case .quit: quit = true
         case .click(let x, let y): click(x: x, y: y)
         case .showEvents: open(.events)
         case .showCounters: open(.counters)
-        case .showDiagnosis: open(.diagnosis)
+        case .showDiagnosis:
+            open(.diagnosis)
+            if screen == .diagnosis { return [.loadDiagnosis] }
         case .toggleZeroCounters:
             if screen == .counters { showZeroCounters.toggle() }
         case .closeSubflow, .toggleBackup, .failover:
-            // The loop owns the executor and handles these before they get here; without one
-            // (tests, read-only builds) they only explain themselves.
+            // With CAP_NET_ADMIN these become `.startAction` in `handle`; here (read-only, or
+            // called directly) they only explain themselves.
             message = header.canAct ? "no actions in this view" : "read-only: \(header.readOnlyReason ?? "actions are off")"
+        case .keepFilter, .clearFilter, .deleteFilterCharacter:
+            editFilter(action)
+            rebuildRows()
+        case .closeHelp:
+            showHelp = false
+        case .confirm, .cancel, .nextMode, .stopFailover, .stopFailoverAndQuit, .closeFailoverPanel, .saveFailoverReport:
+            break  // answered by `handle` in the dialog and failover-panel modes
         }
+        return []
     }
 
     /// Opens a full-height screen, or goes back to the list when it is already open.
@@ -72,6 +152,11 @@ extension DashboardState {
     }
 
     private mutating func move(by delta: Int) {
+        if var chooser = columnChooser {
+            chooser.move(by: delta)
+            columnChooser = chooser
+            return
+        }
         switch screen {
         case .events, .counters, .diagnosis:
             scrollPage(by: delta)
@@ -163,23 +248,34 @@ extension DashboardState {
         }
     }
 
+    /// Typing the filter: printable characters are text (so `q` is a letter here); the rest
+    /// goes through the filter mode's bindings.
     private mutating func editFilter(_ key: Key) {
-        switch key {
-        case .character(let c) where c.value >= 0x20 && c.value != 0x7f:
+        if case .character(let c) = key, c.value >= 0x20 && c.value != 0x7f {
             filter.unicodeScalars.append(c)
-        case .backspace:
-            if !filter.isEmpty { filter.removeLast() }
-        case .enter:
-            editingFilter = false
-        case .escape:
-            filter = ""
-            editingFilter = false
-        case .interrupt:
-            quit = true
-        default:
+            rebuildRows()
             return
         }
+        switch KeyMap.action(for: key, in: .filter) {
+        case .quit?: quit = true
+        case let action?: editFilter(action)
+        case nil: return
+        }
         rebuildRows()
+    }
+
+    private mutating func editFilter(_ action: DashboardAction) {
+        switch action {
+        case .deleteFilterCharacter:
+            if !filter.isEmpty { filter.removeLast() }
+        case .keepFilter:
+            editingFilter = false
+        case .clearFilter:
+            filter = ""
+            editingFilter = false
+        default:
+            break
+        }
     }
 
     private mutating func click(x: Int, y: Int) {

@@ -68,6 +68,12 @@ public struct DashboardState: Sendable {
     public internal(set) var interval: Double
     public static let intervals: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10]
 
+    /// The list's columns, in order, as the column chooser left them.
+    public internal(set) var columns: [ListColumn] = ListColumn.allCases
+    /// The column chooser, while it is open.
+    public internal(set) var columnChooser: ColumnChooser?
+    /// What the share bars show: the last few seconds, or since each socket opened.
+    public internal(set) var shareMode: ShareMode = .recent
     public internal(set) var pane: Pane = .connections
     public internal(set) var screen: Screen = .list
     public internal(set) var showHelp = false
@@ -79,6 +85,8 @@ public struct DashboardState: Sendable {
     /// The kernel's side (issue 6): path-manager events, closed sockets kept for a while, counters.
     public internal(set) var eventLog = PathManagerEventLog(capacity: 2000)
     public internal(set) var departures = Departures()
+    /// What happened to the paths when: marks for the detail view's time axis and the event log.
+    public internal(set) var timeline = Timeline()
     /// How the dashboard learns of changes: live path-manager events, or polling only (and why).
     public enum EventsMode: Sendable, Equatable {
         case live
@@ -116,7 +124,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Whether a plain key is a command now (not text for the filter, not closing the help).
-    public var acceptsCommandKeys: Bool { !editingFilter && !showHelp }
+    public var acceptsCommandKeys: Bool { !editingFilter && !showHelp && columnChooser == nil }
 
     public var themeName: String { themeNames.isEmpty ? "basic" : themeNames[themeIndex] }
 
@@ -141,6 +149,7 @@ public struct DashboardState: Sendable {
             message = "the connection in the detail view closed"
         }
         history.record(next)
+        timeline.observe(next)
         departures.update(with: next)
         snapshot = next
         samples += 1

@@ -15,6 +15,9 @@ public struct History: Sendable {
         var lastSeen = 0
     }
 
+    /// The wall-clock time of each sample, newest last: every series ends at the newest sample,
+    /// so the k-th value from the end of any series is from `times`' k-th from the end.
+    public private(set) var times = RingBuffer(capacity: History.capacity)
     public private(set) var interfaces: [String: Series] = [:]
     public private(set) var connections: [UInt64: Series] = [:]
     public private(set) var subflows: [UInt64: Series] = [:]
@@ -25,6 +28,7 @@ public struct History: Sendable {
     /// Adds one sample's figures. Rates are TX + RX: what the path carried in either direction.
     public mutating func record(_ snapshot: Snapshot) {
         generation += 1
+        times.append(snapshot.time)
         for i in snapshot.interfaces {
             Self.feed(&interfaces[i.name, default: Series()], rate: total(i.txRate, i.rxRate), rtt: nil, generation)
         }

@@ -5,6 +5,10 @@
 public struct TCPInfo: Equatable, Sendable {
     public var state: UInt8?
     public var caState: UInt8?
+    /// How often the retransmission (or zero-window probe) timer has backed off without an ACK.
+    public var backoff: UInt8?
+    /// The retransmission timeout, microseconds.
+    public var rto: UInt32?
     public var sndMss: UInt32?
     public var unacked: UInt32?
     public var lost: UInt32?
@@ -12,6 +16,9 @@ public struct TCPInfo: Equatable, Sendable {
     public var retransInFlight: UInt32?
     public var lastDataSent: UInt32?
     public var lastDataReceived: UInt32?
+    /// Milliseconds since the last ACK arrived; every RTT sample comes from one, so this is
+    /// also the age of `rtt`.
+    public var lastAckReceived: UInt32?
     public var pmtu: UInt32?
     /// Smoothed RTT in microseconds.
     public var rtt: UInt32?
@@ -45,12 +52,15 @@ public struct TCPInfo: Equatable, Sendable {
         length = v.count
         state = v.u8(0)
         caState = v.u8(1)
+        backoff = v.u8(4)
+        rto = v.u32(8)
         sndMss = v.u32(16)
         unacked = v.u32(24)
         lost = v.u32(32)
         retransInFlight = v.u32(36)
         lastDataSent = v.u32(44)
         lastDataReceived = v.u32(52)
+        lastAckReceived = v.u32(56)
         pmtu = v.u32(60)
         rtt = v.u32(68)
         rttVar = v.u32(72)

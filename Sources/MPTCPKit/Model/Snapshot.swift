@@ -51,6 +51,11 @@ public struct Subflow: Sendable {
 public struct InterfaceShare: Sendable, Equatable {
     public let name: String
     public let share: Double
+
+    public init(name: String, share: Double) {
+        self.name = name
+        self.share = share
+    }
 }
 
 /// One MPTCP connection (an msk) and its subflows.

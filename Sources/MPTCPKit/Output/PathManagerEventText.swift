@@ -15,6 +15,15 @@ public enum PathManagerEventText {
         public var interface: String
         /// Everything else: ids, backup, side, reason, raw attributes.
         public var details: String
+
+        public init(time: String, type: String, token: String, addresses: String, interface: String, details: String) {
+            self.time = time
+            self.type = type
+            self.token = token
+            self.addresses = addresses
+            self.interface = interface
+            self.details = details
+        }
     }
 
     public static func columns(_ e: PathManagerEvent) -> Columns {

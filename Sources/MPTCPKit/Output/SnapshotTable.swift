@@ -20,13 +20,13 @@ public enum SnapshotTable {
                     c.process.map { "\($0.name)[\($0.pid)]" } ?? "-"])
             out += ct.render()
             guard !c.subflows.isEmpty else { continue }
-            var st = TextTable([("IFACE", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("CWND", .right),
+            var st = TextTable([("IFACE", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("STATUS", .left), ("CWND", .right),
                                 ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
                                 ("TX", .right), ("RX", .right), ("FLAGS", .left)])
             st.indent = 4
             for sf in c.subflows {
                 let t = sf.tcp
-                st.add([sf.interfaceName ?? "?", sf.local.description, sf.remote.description, SocketState.name(sf.state),
+                st.add([sf.interfaceName ?? "?", sf.local.description, sf.remote.description, SocketState.name(sf.state), statusText(sf.status),
                         t?.sndCwnd.map(String.init) ?? "-", Units.milliseconds(micros: t?.rtt), Units.milliseconds(micros: t?.rttVar),
                         Units.bytes(t?.bytesAcked), Units.bytes(t?.bytesReceived), t?.totalRetrans.map(String.init) ?? "-",
                         Units.rate(sf.txRate), Units.rate(sf.rxRate), flags(sf)])
@@ -60,6 +60,12 @@ public enum SnapshotTable {
         if let id = sf.ulp?.localID, id != 0 { f.append("id \(id)") }
         if sf.backup { f.append("backup") }
         return f.joined(separator: ",")
+    }
+
+    /// "active", "stalled 4.2s" (since the last ACK).
+    static func statusText(_ status: SubflowStatus) -> String {
+        if case .stalled(let ms?) = status { return "stalled " + Units.age(milliseconds: ms) }
+        return status.word
     }
 
     static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

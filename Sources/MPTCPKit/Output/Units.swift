@@ -18,6 +18,15 @@ public enum Units {
         return fixed(Double(m) / 1000, decimals: Double(m) >= 100_000 ? 0 : 1) + "ms"
     }
 
+    /// How long ago, from milliseconds: "850ms", "4.2s", "75s", "12m".
+    public static func age(milliseconds ms: UInt32) -> String {
+        if ms < 1000 { return "\(ms)ms" }
+        let seconds = Double(ms) / 1000
+        if seconds < 10 { return fixed(seconds, decimals: 1) + "s" }
+        if seconds < 600 { return fixed(seconds, decimals: 0) + "s" }
+        return fixed(seconds / 60, decimals: 0) + "m"
+    }
+
     public static func percent(_ share: Double) -> String {
         fixed(share * 100, decimals: 0) + "%"
     }

@@ -1,0 +1,48 @@
+/// What handling a key asks of the world outside the view model. `DashboardState.handle` changes
+/// the view and returns these; the loop only carries them out (htop's reactions), so the loop
+/// never has to guess from before/after comparisons what a key did.
+public enum DashboardEffect: Equatable, Sendable {
+    /// Plan an action on the selection (it opens a confirmation dialog; nothing changes yet).
+    case startAction(ActionRequest)
+    /// An answer to the open confirmation dialog, for its `ActionFlow`.
+    case answerDialog(DialogAnswer)
+    /// A key the command added (the demo's keys).
+    case runExtra(Unicode.Scalar)
+    /// The diagnosis screen opened: run the diagnosis on the current sample.
+    case loadDiagnosis
+    /// The theme changed: give the terminal its colours.
+    case applyTheme
+    /// The refresh interval changed: schedule the next sample by it.
+    case reschedule
+    /// Sampling resumed: take a sample now.
+    case sampleNow
+    /// A setting the person expects to find again changed (sort, interval, theme, columns,
+    /// share mode): save the settings.
+    case saveSettings
+    /// Stop the running failover test (it restores what it changed).
+    case stopFailover(reason: String)
+    /// Save the finished failover test's report.
+    case saveFailoverReport
+}
+
+/// The action keys: what they ask for on the selected row.
+public enum ActionRequest: Equatable, Sendable {
+    case closeSubflow, toggleBackup, failover
+}
+
+/// A confirmation dialog's answers.
+public enum DialogAnswer: Equatable, Sendable {
+    case confirm, cancel, nextMode
+}
+
+extension ActionRequest {
+    /// The action keys' requests; nil for every other action.
+    init?(_ action: DashboardAction) {
+        switch action {
+        case .closeSubflow: self = .closeSubflow
+        case .toggleBackup: self = .toggleBackup
+        case .failover: self = .failover
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import MPTCPKit
+
+/// Something that happened to a path, at a time: what the detail view marks on its time axis
+/// and the event log lists beside the kernel's events. Subflows opening and closing and backup
+/// changes come from the kernel's events; stalls and recoveries from the subflow status the
+/// samples show (the kernel sends no event for them); failover tests from the dashboard itself.
+public struct TimelineMark: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable, CaseIterable {
+        case established, closed, stalled, recovered, backupChanged, failoverStarted, failoverEnded
+
+        /// The character on the time axis; the legend explains it.
+        public var letter: Character {
+            switch self {
+            case .established: return "E"
+            case .closed: return "C"
+            case .stalled: return "S"
+            case .recovered: return "R"
+            case .backupChanged: return "B"
+            case .failoverStarted: return "F"
+            case .failoverEnded: return "f"
+            }
+        }
+
+        public var legend: String {
+            switch self {
+            case .established: return "established"
+            case .closed: return "closed"
+            case .stalled: return "stalled"
+            case .recovered: return "recovered"
+            case .backupChanged: return "backup"
+            case .failoverStarted: return "failover"
+            case .failoverEnded: return "restored"
+            }
+        }
+
+        /// The event log's TYPE column for marks that are not kernel events.
+        var logType: String {
+            switch self {
+            case .stalled: return "STALLED"
+            case .recovered: return "RECOVERED"
+            case .failoverStarted: return "FAILOVER"
+            case .failoverEnded: return "FAILOVER_END"
+            case .established: return "SUB_ESTABLISHED"
+            case .closed: return "SUB_CLOSED"
+            case .backupChanged: return "SUB_PRIORITY"
+            }
+        }
+
+        /// Whether the kernel's event log already has it (then the log does not list it twice).
+        var fromKernel: Bool { self == .established || self == .closed || self == .backupChanged }
+    }
+
+    /// Wall-clock seconds.
+    public let time: Double
+    public let kind: Kind
+    /// The connection (nil: all connections on an interface, e.g. a failover test with --all).
+    public let token: UInt32?
+    public let interface: String?
+    /// In words: "wifi0 stalled", "wifi0 recovered after 3.4 s".
+    public let text: String
+    /// For a recovery: how long the path was stalled, in seconds.
+    public var after: Double? = nil
+}
+
+/// The marks of the last minutes, bounded, and what it takes to derive the status ones.
+public struct Timeline: Sendable {
+    public static let capacity = 1000
+    public private(set) var marks: [TimelineMark] = []
+
+    /// Per subflow (by cookie): whether it was stalled at the last sample, since when, and its backup flag.
+    private struct Seen: Sendable {
+        var stalledSince: Double?
+    }
+    private var seen: [UInt64: Seen] = [:]
+
+    public init() {}
+
+    public mutating func append(_ mark: TimelineMark) {
+        marks.append(mark)
+        if marks.count > Self.capacity { marks.removeFirst(marks.count - Self.capacity) }
+    }
+
+    /// Status transitions between the last sample and this one.
+    mutating func observe(_ snapshot: Snapshot) {
+        var next: [UInt64: Seen] = [:]
+        next.reserveCapacity(seen.count)
+        for c in snapshot.connections {
+            for s in c.subflows {
+                let name = s.interfaceName ?? "?"
+                var now = seen[s.cookie] ?? Seen()
+                let stalled = s.status.isStalled
+                if stalled, now.stalledSince == nil {
+                    // The path went silent when the last ACK came, not when this sample saw it.
+                    let since = snapshot.time - Double(s.rttAge ?? 0) / 1000
+                    now.stalledSince = since
+                    append(TimelineMark(time: since, kind: .stalled, token: c.token, interface: name, text: "\(name) stalled"))
+                } else if !stalled, let since = now.stalledSince {
+                    now.stalledSince = nil
+                    let after = snapshot.time - since
+                    append(TimelineMark(time: snapshot.time, kind: .recovered, token: c.token, interface: name,
+                                        text: "\(name) recovered after \(Units.fixed(after, decimals: 1)) s", after: after))
+                }
+                next[s.cookie] = now
+            }
+        }
+        seen = next
+    }
+
+    /// The kernel's subflow events, as marks.
+    mutating func note(_ events: [PathManagerEvent]) {
+        for e in events {
+            let name = e.interfaceName ?? "?"
+            switch e.kind {
+            case .subflowEstablished:
+                append(TimelineMark(time: e.time, kind: .established, token: e.token, interface: name, text: "\(name) subflow established"))
+            case .subflowClosed:
+                append(TimelineMark(time: e.time, kind: .closed, token: e.token, interface: name,
+                                    text: "\(name) subflow closed" + (e.closeReason.map { ": \($0)" } ?? "")))
+            case .subflowPriority:
+                append(TimelineMark(time: e.time, kind: .backupChanged, token: e.token, interface: name,
+                                    text: "\(name) backup \(e.backup == true ? "on" : "off")"))
+            default:
+                break
+            }
+        }
+    }
+
+    /// The marks of one connection (and those for every connection), oldest first.
+    public func marks(token: UInt32) -> [TimelineMark] {
+        marks.filter { $0.token == token || $0.token == nil }
+    }
+}

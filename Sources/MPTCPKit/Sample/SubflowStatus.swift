@@ -1,0 +1,83 @@
+/// What a subflow is doing now, in one word, derived from what the kernel says of it
+/// (`tcp_info`, the subflow's backup flag, its TCP state). The rules are documented in the
+/// README ("Subflow status") and in docs/kernel.md ("What a subflow is doing").
+///
+/// The point is the case the raw figures hide: a path that died without a FIN or RST keeps its
+/// last cwnd and RTT, which read as "healthy, fast". What tells it apart is data outstanding
+/// with no ACK coming back, and the retransmission timer backing off.
+public enum SubflowStatus: Equatable, Sendable {
+    /// Still being set up (SYN sent or received).
+    case opening
+    /// Carrying data, or able to: established, nothing wrong.
+    case active
+    /// Established, but nothing sent or received for a while, and nothing outstanding.
+    case idle
+    /// A backup subflow that is not in use.
+    case backup
+    /// Data outstanding and no ACK for a while, or the retransmission timer backed off.
+    /// `sinceAck` is how long ago the last ACK came (ms), when the kernel says.
+    case stalled(sinceAck: UInt32?)
+    /// Shutting down (FIN sent or received, or closed).
+    case closing
+
+    /// The word the dashboard, the table and the JSON use.
+    public var word: String {
+        switch self {
+        case .opening: return "opening"
+        case .active: return "active"
+        case .idle: return "idle"
+        case .backup: return "backup"
+        case .stalled: return "stalled"
+        case .closing: return "closing"
+        }
+    }
+
+    public var isStalled: Bool {
+        if case .stalled = self { return true }
+        return false
+    }
+
+    /// No ACK for this long while data is outstanding makes a subflow stalled. It is well above
+    /// any RTT the paths mptop is used on have, and an RTO this long has backed off anyway.
+    public static let stallAfterMilliseconds: UInt32 = 1000
+    /// Nothing sent or received for this long (and nothing outstanding) makes a subflow idle.
+    public static let idleAfterMilliseconds: UInt32 = 1000
+
+    public init(_ subflow: Subflow) {
+        switch subflow.state {
+        case SocketState.established: break
+        case 2, 3, 12: self = .opening; return  // SYN-SENT, SYN-RECV, NEW-SYN-RECV
+        default: self = .closing; return
+        }
+        guard let t = subflow.tcp else {
+            // No tcp_info: nothing says it is in trouble.
+            self = .active
+            return
+        }
+        let unacked = t.unacked ?? 0
+        // An ACK overdue by more than a few RTTs; the RTT itself counts for slow paths.
+        let overdue = max(Self.stallAfterMilliseconds, 4 * (t.rtt ?? 0) / 1000)
+        if (t.backoff ?? 0) > 0 || (unacked > 0 && (t.lastAckReceived ?? 0) >= overdue) {
+            self = .stalled(sinceAck: t.lastAckReceived)
+            return
+        }
+        let quiet = unacked == 0 && (t.lastDataSent ?? 0) >= Self.idleAfterMilliseconds
+            && (t.lastDataReceived ?? 0) >= Self.idleAfterMilliseconds
+        if quiet {
+            self = subflow.backup ? .backup : .idle
+        } else {
+            self = .active
+        }
+    }
+}
+
+extension Subflow {
+    public var status: SubflowStatus { SubflowStatus(self) }
+
+    /// The RTT was last measured this long ago (ms) — every RTT sample comes with an ACK.
+    public var rttAge: UInt32? { tcp?.lastAckReceived }
+
+    /// Whether the RTT shown is old news: no ACK for a second or more (a stalled path, or one
+    /// that only receives), so it says nothing about the path now.
+    public var rttIsStale: Bool { (rttAge ?? 0) >= SubflowStatus.stallAfterMilliseconds }
+}
