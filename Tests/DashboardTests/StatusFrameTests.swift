@@ -92,6 +92,9 @@ final class StatusFrameTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("now") && $0.contains("-") && $0.hasPrefix(" time") })
         XCTAssertTrue(lines.contains { $0.contains("S stalled") && $0.contains("F failover") })
         XCTAssertEqual(state.timeline.marks.map(\.kind), [.failoverStarted, .failoverEnded, .stalled])
+        var demo = state
+        demo.bar = StatusBar(title: "DEMO", items: [], status: .init(text: "receiver: 1MiB intact", good: true))
+        XCTAssertTrue(DashboardRenderer.render(demo, theme: .basic).text.contains("S stalled"), "the demo's bar leaves the legend in view")
         // The S sits where wifi0 went silent (0.3 s before sample 12 of 0...19): 7 columns left
         // of the newest sample's, which is the chart's last (x 16, 83 wide).
         let sColumn = marks.unicodeScalars.firstIndex(of: "S").map { marks.unicodeScalars.distance(from: marks.unicodeScalars.startIndex, to: $0) }

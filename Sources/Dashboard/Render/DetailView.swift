@@ -17,9 +17,11 @@ extension Painter {
 
         let labelWidth = 16
         let chartWidth = grid.width - labelWidth - 1
-        // The time axis, its marks and their legend take the last three rows, when there is room.
-        let axis = layout.footer - top - 3 >= 3 + 3 ? 3 : 0
-        let bottom = layout.footer - axis
+        // The time axis, its marks and their legend take the last three rows above the bars,
+        // when there is room.
+        let end = layout.bar ?? layout.footer
+        let axis = end - top - 3 >= 3 + 3 ? 3 : 0
+        let bottom = end - axis
         let perSubflow = max(3, (bottom - top - 3) / max(1, c.subflows.count))
         let chartHeight = max(1, min(6, (perSubflow - 1) / 2))
         var y = top + 3
