@@ -10,9 +10,23 @@ enum DashboardCommand {
     /// `extras` adds keys and a bar (the demo's). With `enterNamespace` false the caller has
     /// already entered `o.namespace`.
     static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true) throws -> Int32 {
+        var o = o
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
-        // Themes are read before anything else, so a broken file is an error on a normal screen.
-        let (themes, startIndex, notes) = try loadThemes(o)
+        // Settings and themes are read before anything else, so a broken file is an error on a
+        // normal screen. Flags win over the saved settings.
+        let settingsPath = SettingsFile.standardPath()
+        var (saved, notes) = try settingsPath.map { try SettingsFile.load(path: $0) } ?? (DashboardSettings(), [])
+        let flags = DashboardSettings(theme: o.theme, interval: o.interval.map { max(0.1, $0) }, keepClosed: o.keepClosed)
+        if o.theme == nil, let name = saved.theme {
+            // A saved theme that is gone is news, not a reason not to start.
+            if (try? ThemeCatalog.standard(themesDirectory: o.themesDirectory).load(name)) != nil { o.theme = name } else {
+                notes.append("the saved theme '\(name)' is not there any more; using the default")
+                saved.theme = nil
+            }
+        }
+        let settings = saved.overridden(by: flags)
+        let (themes, startIndex, themeNotes) = try loadThemes(o)
+        notes += themeNotes
         if o.listThemes {
             listThemes(o)
             return 0
@@ -44,13 +58,14 @@ enum DashboardCommand {
         let terminal = CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
         defer { terminal.close() }
         var state = DashboardState(header: header, width: terminal.width, height: terminal.height,
-                                   interval: o.interval.map { max(0.1, $0) } ?? 1,
+                                   interval: settings.interval ?? 1,
                                    glyphs: terminal.utf8 ? .unicode : .ascii, themeIndex: startIndex)
         if !enabled { startNotes.append("MPTCP is disabled here (net.mptcp.enabled = 0)") }
         if case .polling(let reason) = eventsMode { startNotes.append("polling only: \(reason)") }
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
         state.events = eventsMode
-        state.setRetention(o.keepClosed)
+        state.apply(settings)
+        state.setRetention(settings.keepClosed ?? 30)
         var inputs = DashboardInputs(terminal: terminal, sample: {
             defer { firstSample = nil }
             return try firstSample ?? sampler.sample()
@@ -60,6 +75,12 @@ enum DashboardCommand {
         inputs.counters = { try counters.refresh() }
         inputs.diagnose = { snapshot, events in Diagnosis.run(namespace: o.namespace, snapshot: snapshot, events: events) }
         if header.canAct { inputs.actions = ExecutorPort(namespace: o.namespace, sampler: sampler) }
+        if let path = settingsPath {
+            inputs.saveSettings = { settings in
+                do { try SettingsFile.save(settings, path: path) } catch { return "\(error)" }
+                return nil
+            }
+        }
         DashboardLoop(state: state, inputs: inputs).run()
         return 0
     }

@@ -17,8 +17,8 @@ struct MonitorOptions {
     var listThemes = false
     var noColor = false
     var readOnly = false
-    /// Seconds closed connections and subflows stay on screen, dimmed.
-    var keepClosed = 30.0
+    /// Seconds closed connections and subflows stay on screen, dimmed (nil: the saved setting, else 30).
+    var keepClosed: Double?
     var version = false
 
     static func parse(_ args: [String]) throws -> MonitorOptions {

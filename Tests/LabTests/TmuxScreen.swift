@@ -7,6 +7,8 @@ import XCTest
 /// the screen with capture-pane and types with send-keys, as a person would.
 final class TmuxScreen {
     let session: String
+    /// $XDG_CONFIG_HOME for the dashboard in this screen.
+    let settings: String
 
     /// Starts `command` (argv) in a new session of `width` x `height`, with a UTF-8 locale and a
     /// 256-colour terminal type.
@@ -15,7 +17,10 @@ final class TmuxScreen {
         session = "mptop-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // The shell keeps the pane after mptop exits, so a crash's last words can still be read.
-        let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \(quoted); echo \"[mptop exited $?]\"; sleep 30"
+        // A settings folder of its own: what one test changes in the dashboard (sort, columns)
+        // is saved, and must not become the next test's start, nor the developer's.
+        settings = NSTemporaryDirectory() + session
+        let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME='\(settings)' \(quoted); echo \"[mptop exited $?]\"; sleep 30"
         _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
     }
 
@@ -54,6 +59,7 @@ final class TmuxScreen {
 
     func close() {
         _ = try? Self.tmux(["kill-session", "-t", session])
+        try? FileManager.default.removeItem(atPath: settings)
     }
 
     /// Runs a tmux command. Not through Foundation's Process: when this starts the tmux server

@@ -128,12 +128,15 @@ public enum SettingsFile {
         func fail(_ what: String) -> ParseError { ParseError(path: path, line: nil, message: what) }
         if !dir.isEmpty {
             let parent = String(dir[..<(dir.lastIndex(of: "/") ?? dir.startIndex)])
-            var st = stat()
-            if stat(dir, &st) != 0 {
-                if !parent.isEmpty, stat(parent, &st) == 0, st.st_uid != geteuid() { throw fail("\(parent) is not yours; settings not saved") }
-                if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw fail("cannot create \(dir): \(MPTopError.errnoText(errno))") }
-            } else if st.st_uid != geteuid() {
-                throw fail("\(dir) is not yours; settings not saved")
+            // The config home ($XDG_CONFIG_HOME or ~/.config), then mptop's folder in it: each
+            // made 0700 when missing, and used only when it is ours.
+            for folder in [parent, dir] where !folder.isEmpty {
+                var st = stat()
+                if stat(folder, &st) != 0 {
+                    if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw fail("cannot create \(folder): \(MPTopError.errnoText(errno))") }
+                } else if st.st_uid != geteuid() {
+                    throw fail("\(folder) is not yours; settings not saved")
+                }
             }
         }
         let temporary = path + ".new-\(getpid())"
