@@ -130,4 +130,20 @@ final class StatusFrameTests: XCTestCase {
         XCTAssertTrue(recovered.narration?.good == true)
         XCTAssertEqual(recovered.timeline.marks.last?.kind, .recovered)
     }
+
+    /// The share modes and the timeline at the two sizes people use most.
+    func testShareModesAndTimelineAt80x24And200x50() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            var state = DashboardState(header: Scenario.header, width: w, height: h, glyphs: .unicode, themeNames: ["basic"])
+            for s in Scenario.samples(20, connections: Scenario.stallingWifi(from: 12)) { state.apply(s) }
+            state.perform(.activate)
+            if w == 200 { assertGoldenFrame(DashboardRenderer.render(state, theme: .basic), named: "shares-recent-200x50") }
+            state.perform(.toggleShareMode)
+            if w == 200 { assertGoldenFrame(DashboardRenderer.render(state, theme: .basic), named: "shares-since-start-200x50") }
+            state.perform(.activate)
+            let frame = DashboardRenderer.render(state, theme: .basic)
+            assertGoldenFrame(frame, named: "timeline-\(w)x\(h)")
+            XCTAssertTrue(frame.text.contains(" marks") && frame.text.contains("now"), "the time axis at \(w)x\(h)")
+        }
+    }
 }

@@ -102,16 +102,22 @@ extension Painter {
         grid.fill(glyphs.horizontal, x: x, y: y + 1, count: width, style: style(.dim))
         put(" time", x: 0, y: y + 1, .dim, limit: x - 1)
         putRight("now", x: x, y: y + 1, width: width, .dim)
-        for quarter in [3, 2, 1] {
-            let k = width * quarter / 4
-            guard k < times.count else { continue }
-            let ago = newest - times[times.count - 1 - k]
-            let label = "-" + Units.fixed(ago, decimals: 0) + " s"
-            put(label, x: x + width - 1 - k - label.count / 2, y: y + 1, .dim)
+        // Labels with a space either side, never on top of one another.
+        var taken = [(x + width - 4)..<(x + width)]
+        func label(_ ago: Double, at start: Int) {
+            let text = "-" + Units.fixed(ago, decimals: 0) + " s"
+            let span = (start - 1)..<(start + text.count + 1)
+            guard start >= x, start + text.count <= x + width, !taken.contains(where: { $0.overlaps(span) }) else { return }
+            taken.append(span)
+            put(text, x: start, y: y + 1, .dim)
         }
         if times.count < width, let oldest = times.first, newest - oldest >= 1 {
-            let label = "-" + Units.fixed(newest - oldest, decimals: 0) + " s"
-            put(label, x: x + width - times.count, y: y + 1, .dim)
+            label(newest - oldest, at: x + width - times.count)
+        }
+        for quarter in [1, 2, 3] {
+            let k = width * quarter / 4
+            guard k < times.count else { continue }
+            label(newest - times[times.count - 1 - k], at: x + width - 1 - k - 2)
         }
         let legend = shown.isEmpty ? "no marks yet (subflow opened or closed, stall, recovery, failover test)"
             : shown.map { "\($0.letter) \($0.legend)" }.joined(separator: "  ")
