@@ -21,7 +21,7 @@ enum DashboardCommand {
         let canAdmin = Capabilities.hasNetAdmin()
         var startNotes = notes
         // What a killed failover test left behind is put back before anything else happens.
-        if canAdmin && !o.readOnly { ActionExecutor.recoverLeftovers { startNotes.append($0) } }
+        try JournalRecovery.atStart(readOnly: o.readOnly) { startNotes.append($0) }
         if enterNamespace, let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }

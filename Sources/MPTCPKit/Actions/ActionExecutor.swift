@@ -63,12 +63,4 @@ public final class ActionExecutor {
             return .failover(test)
         }
     }
-
-    /// Undoes what killed runs left (see `ActionJournal`); call once at startup when actions
-    /// are allowed. Each restore is reported in one line through `report`.
-    @discardableResult
-    public static func recoverLeftovers(report: (String) -> Void) -> Int {
-        guard Privileges.hasNetAdmin() else { return 0 }
-        return ActionJournal.recoverLeftovers(report: report)
-    }
 }

@@ -19,3 +19,11 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+extension StringProtocol {
+    /// Whether the text is one or more ASCII digits and nothing else (no sign, no spaces), as
+    /// /proc names and the numbers in mptop's own files are.
+    public var isDecimalNumber: Bool {
+        !isEmpty && unicodeScalars.allSatisfy { $0 >= "0" && $0 <= "9" }
+    }
+}
