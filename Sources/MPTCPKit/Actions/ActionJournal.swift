@@ -19,7 +19,7 @@ public final class ActionJournal {
     /// by root, mode 0700, no symlink; each journal a root-owned 0600 file), so it can only point
     /// mptop at a directory root itself made private, never at files someone else wrote.
     public static var defaultDirectory: String {
-        getenv("MPTOP_JOURNAL_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/run/mptop"
+        getenv("MPTOP_JOURNAL_DIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? PrivateDirectory.runDirectory
     }
 
     public let run: ActionRunID

@@ -34,8 +34,15 @@ public struct NamespaceIdentity: Hashable, Sendable, CustomStringConvertible {
     /// The calling thread's namespace (/proc/thread-self: setns moves one thread, not the process).
     public static func current(_ kind: Kind = .net) throws -> NamespaceIdentity {
         let path = "/proc/thread-self/ns/\(kind.rawValue)"
+        guard let identity = of(path: path) else { throw MPTopError.netlink("cannot read \(path)", errno: errno) }
+        return identity
+    }
+
+    /// The identity of a namespace file such as /proc/PID/ns/net (followed: it is a magic
+    /// link); nil with errno set when it cannot be read.
+    public static func of(path: String) -> NamespaceIdentity? {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw MPTopError.netlink("cannot read \(path)", errno: errno) }
+        guard stat(path, &st) == 0 else { return nil }
         return NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
@@ -87,19 +94,33 @@ public final class NetworkNamespaceHandle {
     /// run of mptop could enter it either.
     public static func find(_ identity: NamespaceIdentity, uninspected: inout Int) -> NetworkNamespaceHandle? {
         if let named = named(identity) { return named }
-        uninspected = 0
-        for entry in DirectoryEntries.names("/proc") ?? [] where entry.isDecimalNumber {
-            let fd = open("/proc/\(entry)/ns/net", O_RDONLY | O_CLOEXEC)
-            if fd < 0 {
-                if errno == EACCES || errno == EPERM { uninspected += 1 }
-                continue // or gone meanwhile
-            }
+        let members = processes(in: identity)
+        uninspected = members.uninspected
+        for pid in members.pids {
+            let fd = open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue } // gone meanwhile
+            // Checked again on the descriptor: the process may have moved or been replaced.
             if NamespaceIdentity.of(descriptor: fd) == identity {
                 return NetworkNamespaceHandle(fd: fd, identity: identity, name: nil)
             }
             close(fd)
         }
         return nil
+    }
+
+    /// The processes whose network namespace is `identity` (/proc/PID/ns/net), and how many
+    /// processes could not be inspected (another user's, or a more privileged one).
+    public static func processes(in identity: NamespaceIdentity) -> (pids: [Int32], uninspected: Int) {
+        var pids: [Int32] = [], uninspected = 0
+        for entry in DirectoryEntries.names("/proc") ?? [] where entry.isDecimalNumber {
+            guard let pid = Int32(entry) else { continue }
+            guard let ns = NamespaceIdentity.of(path: "/proc/\(entry)/ns/net") else {
+                if errno == EACCES || errno == EPERM { uninspected += 1 }
+                continue // or gone meanwhile
+            }
+            if ns == identity { pids.append(pid) }
+        }
+        return (pids, uninspected)
     }
 
     /// The namespace `identity` if it has a name under /run/netns.

@@ -9,6 +9,9 @@ import Glibc
 /// O_EXCL|O_NOFOLLOW 0600 file renamed into place) and read only when they are regular files of
 /// that user with mode 0600 or tighter and one link: a file nobody but root could have written.
 public final class PrivateDirectory {
+    /// mptop's own: journals, and lab markers below it.
+    public static let runDirectory = "/run/mptop"
+
     public let path: String
     private let fd: Int32
 

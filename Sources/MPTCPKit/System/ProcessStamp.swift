@@ -46,9 +46,7 @@ public struct ProcessStamp: Equatable, Sendable {
             // "no process is in that pid namespace" mean that the namespace, and the run, are gone.
             guard ours.inode == Self.initialPidNamespaceInode else { return .unknown("written in another pid namespace") }
             let held = (DirectoryEntries.names("/proc") ?? []).contains { entry in
-                var st = stat()
-                return entry.isDecimalNumber && stat("/proc/\(entry)/ns/pid", &st) == 0
-                    && NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) == pidNamespace
+                entry.isDecimalNumber && NamespaceIdentity.of(path: "/proc/\(entry)/ns/pid") == pidNamespace
             }
             return held ? .unknown("written in another pid namespace, which still has processes") : .dead
         }
