@@ -18,9 +18,13 @@ extension Lab {
         for marker in markers where marker.owner.liveness == .dead {
             for ns in marker.namespaces where NetworkNamespaceHandle.identity(named: ns.name) == ns.identity {
                 destroy(ns)
-                deleted.append(ns.name)
+                if NetworkNamespaceHandle.identity(named: ns.name) != ns.identity { deleted.append(ns.name) }
             }
-            dir.remove(marker.fileName)
+            // Kept while a namespace it proves to be the dead run's is still there (a delete
+            // that failed is retried by the next cleanup).
+            if marker.namespaces.allSatisfy({ NetworkNamespaceHandle.identity(named: $0.name) != $0.identity }) {
+                dir.remove(marker.fileName)
+            }
         }
         return deleted
     }

@@ -40,7 +40,7 @@ final class JournalTests: XCTestCase {
 
     func testUndoStepsParseOnlyWhatMptopWrites() {
         for bad in ["nft-table filter;flush\truleset", "nft-table filter", "nft-table mptop_failover_1", "nft-table mptop_failover_1_1F",
-                    "nft-table mptop_failover_+1_1f", "nft-table mptop_failover_1_1234567", "endpoint-flags 0 6", "endpoint-flags 1 64",
+                    "nft-table mptop_failover_+1_1f", "nft-table mptop_failover_1_1234567", "endpoint-flags 0 6", "endpoint-flags 1 -4",
                     "endpoint-flags +1 6", "endpoint-flags 01 6", "subflow-backup abc 198.18.2.1:4000 198.18.0.1:5201 2",
                     "subflow-backup 0abc 198.18.2.1:4000 198.18.0.1:5201 1", "create-subflow abc 198.18.2.1 -1 198.18.0.1:5201",
                     "create-subflow abc 198.018.2.1 3 198.18.0.1:5201", "endpoint-flags  1 6"] {

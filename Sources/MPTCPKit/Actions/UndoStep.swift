@@ -44,12 +44,12 @@ public enum UndoStep: Sendable, Equatable {
     }
 
     /// Whether every value is one mptop can have recorded: the table is one of mptop's own
-    /// failover tables, the endpoint id is 1-255 with only known flags, the interface index is
-    /// not negative.
+    /// failover tables, the endpoint id is 1-255, the interface index is not negative. (Flags
+    /// are the kernel's own bits, given back as they were: a newer kernel may have more.)
     public var isValid: Bool {
         switch self {
         case .deleteNftTable(let t): return NftBlackhole.run(ofTable: t) != nil
-        case .endpointFlags(let id, let flags): return id != 0 && flags & ~PathManagerEndpoint.Flags.known.rawValue == 0
+        case .endpointFlags(let id, _): return id != 0
         case .subflowBackup: return true
         case .createSubflow(_, _, let i, _): return i >= 0
         }

@@ -10,15 +10,13 @@ public struct PathManagerEndpoint: Equatable, Sendable {
         public static let fullmesh = Flags(rawValue: 1 << 3)
         public static let implicit = Flags(rawValue: 1 << 4)
         public static let laminar = Flags(rawValue: 1 << 5)
-        /// Every flag above.
-        public static let known: Flags = [.signal, .subflow, .backup, .fullmesh, .implicit, .laminar]
 
         /// Names as `ip mptcp endpoint` prints them; unknown bits as hex.
         public var names: [String] {
             let known: [(Flags, String)] = [(.signal, "signal"), (.subflow, "subflow"), (.backup, "backup"),
                                             (.fullmesh, "fullmesh"), (.implicit, "implicit"), (.laminar, "laminar")]
             var out = known.filter { contains($0.0) }.map(\.1)
-            let unknown = rawValue & ~Flags.known.rawValue
+            let unknown = rawValue & ~0x3f
             if unknown != 0 { out.append("0x" + String(unknown, radix: 16)) }
             return out
         }
