@@ -39,8 +39,8 @@ public struct JournalEntry: Sendable {
             throw bad("no valid pid/started/pidns/boot lines for pid \(run.pid)")
         }
         func value(_ i: Int, _ key: String) throws -> String {
-            guard lines[i].hasPrefix(key + " ") else { throw bad("line \(i + 1) is not '\(key) ...'") }
-            return String(lines[i].dropFirst(key.count + 1))
+            guard let v = lines[i].value(forKey: key) else { throw bad("line \(i + 1) is not '\(key) ...'") }
+            return v
         }
         guard let netns = NamespaceIdentity(try value(5, "netns")) else { throw bad("no valid netns line") }
         let cookieText = try value(6, "netns-cookie")
@@ -50,7 +50,7 @@ public struct JournalEntry: Sendable {
         let what = try value(8, "what")
         var steps: [UndoStep] = []
         for (i, line) in lines.enumerated().dropFirst(9) {
-            guard line.hasPrefix("undo "), let step = UndoStep(line: String(line.dropFirst(5))) else {
+            guard let step = line.value(forKey: "undo").flatMap(UndoStep.init(line:)) else {
                 throw bad("line \(i + 1) is not an undo step mptop writes")
             }
             // A table name carries its run: a journal may only delete its own run's table.

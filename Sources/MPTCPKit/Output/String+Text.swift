@@ -26,4 +26,9 @@ extension StringProtocol {
     public var isDecimalNumber: Bool {
         !isEmpty && unicodeScalars.allSatisfy { $0 >= "0" && $0 <= "9" }
     }
+
+    /// The rest of a `KEY VALUE` line (mptop's journals and markers), nil when it is another key.
+    public func value(forKey key: String) -> String? {
+        hasPrefix(key + " ") ? String(dropFirst(key.count + 1)) : nil
+    }
 }

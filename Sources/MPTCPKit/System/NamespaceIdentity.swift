@@ -126,7 +126,7 @@ public final class NetworkNamespaceHandle {
     /// The namespace `identity` if it has a name under /run/netns.
     public static func named(_ identity: NamespaceIdentity) -> NetworkNamespaceHandle? {
         for name in DirectoryEntries.names(namedDirectory) ?? [] {
-            let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) // never blocks on a FIFO
             guard fd >= 0 else { continue }
             if NamespaceIdentity.of(descriptor: fd) == identity {
                 return NetworkNamespaceHandle(fd: fd, identity: identity, name: name)
@@ -139,7 +139,7 @@ public final class NetworkNamespaceHandle {
     /// The identity of the namespace named `name` now, nil when there is none by that name.
     public static func identity(named name: String) -> NamespaceIdentity? {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else { return nil }
-        let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) // never blocks on a FIFO
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         return NamespaceIdentity.of(descriptor: fd)

@@ -83,9 +83,7 @@ extension ProcessStamp {
     public init?(lines: ArraySlice<String>) {
         let values = Array(lines)
         guard values.count == 4 else { return nil }
-        func value(_ i: Int, _ key: String) -> String? {
-            values[i].hasPrefix(key + " ") ? String(values[i].dropFirst(key.count + 1)) : nil
-        }
+        func value(_ i: Int, _ key: String) -> String? { values[i].value(forKey: key) }
         guard let p = value(0, "pid"), p.isDecimalNumber, let pid = Int32(p), pid > 0,
               let s = value(1, "started"), s.isDecimalNumber, let start = UInt64(s),
               let ns = value(2, "pidns").flatMap(NamespaceIdentity.init),
