@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MPTCPKit
 import XCTest
 
 /// A killed failover's journal against real namespaces and a real nftables blackhole: restored
@@ -88,6 +89,55 @@ final class JournalNamespaceTests: XCTestCase {
         XCTAssertEqual(try lab.run(in: b, "nft", ["list", "ruleset"]), rulesetB)
     }
 
+    /// The header of a journal left by a run that is dead (pid 99999999 is above the kernel's
+    /// limit) in this boot and pid namespace, for a change in namespace `ns`, as the shell sees it.
+    private func deadRunJournalHeader(netns ns: String) throws -> String {
+        func output(_ tool: String, _ arguments: [String]) throws -> String {
+            try ShellCommand.check(tool, arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let boot = try output("cat", ["/proc/sys/kernel/random/boot_id"])
+        let pidns = try output("stat", ["-L", "-c", "%d:%i", "/proc/self/ns/pid"])
+        let netns = try output("ip", ["netns", "exec", ns, "stat", "-L", "-c", "%d:%i", "/proc/self/ns/net"])
+        return "mptop-journal 2\npid 99999999\nstarted 1\npidns \(pidns)\nboot \(boot)\nnetns \(netns)\n"
+            + "netns-cookie -\nnamespace -\nwhat failover blackhole on wifi0 of connection 00000abc\n"
+    }
+
+    private func writeJournal(_ text: String, named name: String, in directory: String) throws {
+        try text.write(toFile: directory + "/" + name, atomically: false, encoding: .utf8)
+        XCTAssertEqual(chmod(directory + "/" + name, 0o600), 0)
+    }
+
+    /// A namespace without a name, held only by a process: found through /proc/PID/ns/net,
+    /// entered, and only there the run's own table is deleted.
+    func testAJournalIsRestoredInANamespaceOnlyAProcessHolds() throws {
+        try skipUnlessLabAvailable()
+        try skipUnlessNftables()
+        let ns = try makeNamespace()
+        let table = "mptop_failover_99999999_1f"
+        try ShellCommand.check("ip", ["netns", "exec", ns, "nft", "add", "table", "inet", table])
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: try XCTUnwrap(ShellCommand.locate("ip")))
+        holder.arguments = ["netns", "exec", ns, "sleep", "60"]
+        try holder.run()
+        addTeardownBlock { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        let inside = "/proc/\(holder.processIdentifier)/ns/net"
+        XCTAssertTrue(waitUntil(timeout: 5) { NamespaceIdentity.of(path: inside) == NetworkNamespaceHandle.identity(named: ns) })
+        let journals = try makeJournalDirectory()
+        try writeJournal(try deadRunJournalHeader(netns: ns) + "undo nft-table \(table)\n", named: "journal-99999999_1f.txt", in: journals)
+        try ShellCommand.check("ip", ["netns", "delete", ns]) // no name now; the sleep holds it
+        let hostRules = try ShellCommand.check("nft", ["list", "ruleset"])
+
+        let out = try ShellCommand.run("env", ["MPTOP_JOURNAL_DIR=\(journals)", try mptopPath(), "--once", "--interval", "0"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let identity = try XCTUnwrap(NamespaceIdentity.of(path: inside))
+        XCTAssertEqual(oneLineError(out), "mptop: restored what a killed run (pid 99999999) changed in network namespace \(identity): "
+            + "failover blackhole on wifi0 of connection 00000abc")
+        let left = try ShellCommand.check("nsenter", ["--net=\(inside)", "nft", "list", "ruleset"])
+        XCTAssertFalse(left.contains(table), left)
+        XCTAssertEqual(try ShellCommand.check("nft", ["list", "ruleset"]), hostRules, "the host's ruleset is not touched")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: journals), [])
+    }
+
     /// The journal line from the hardening report, in every form a journal can take: nothing
     /// but a table of mptop's own run is ever deleted.
     func testAJournalCannotRunOtherNftCommands() throws {
@@ -98,19 +148,11 @@ final class JournalNamespaceTests: XCTestCase {
         let before = try ShellCommand.check("ip", ["netns", "exec", ns, "nft", "list", "ruleset"])
         let journals = try makeJournalDirectory()
         let evil = "undo nft-table filter;flush\truleset\n"
-        let stamp = try ShellCommand.check("sh", ["-c", "read -r b < /proc/sys/kernel/random/boot_id; echo $b"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let pidns = try ShellCommand.check("stat", ["-L", "-c", "%d:%i", "/proc/self/ns/pid"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let netns = try ShellCommand.check("ip", ["netns", "exec", ns, "stat", "-L", "-c", "%d:%i", "/proc/self/ns/net"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
         let files = [
             "journal-host-99999999.txt": "mptop-journal 1\npid 99999999\nnamespace -\nwhat x\n" + evil,
-            "journal-99999999_1f.txt": "mptop-journal 2\npid 99999999\nstarted 1\npidns \(pidns)\nboot \(stamp)\nnetns \(netns)\n"
-                + "netns-cookie -\nnamespace -\nwhat x\n" + evil,
+            "journal-99999999_1f.txt": try deadRunJournalHeader(netns: ns) + evil,
         ]
-        for (name, text) in files {
-            try text.write(toFile: journals + "/" + name, atomically: false, encoding: .utf8)
-            chmod(journals + "/" + name, 0o600)
-        }
+        for (name, text) in files { try writeJournal(text, named: name, in: journals) }
         let out = try mptopInside(ns, journals: journals, ["--once", "--interval", "0"])
         XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertEqual(try ShellCommand.check("ip", ["netns", "exec", ns, "nft", "list", "ruleset"]), before, out.stderr)
