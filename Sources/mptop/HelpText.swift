@@ -47,7 +47,8 @@ enum HelpText {
       t  next theme   e  event log   c  counters   d  diagnose   x  close subflow   b  backup
       f  failover test   q or Ctrl-C  quit
           --readonly        never change anything (close, backup, failover and the
-                            dashboard's action keys refuse).
+                            dashboard's action keys refuse; a killed run's undo journal
+                            is named, not restored).
       -h, --help            show this help.
       -V, --version         show the version.
 
