@@ -6,11 +6,12 @@ import XCTest
 /// `mptop demo --cleanup` and `Lab.cleanupStale()`: only labs that a marker proves to be a dead
 /// run's of this host are removed, and no process outside their namespaces is ever killed.
 final class LabCleanupTests: XCTestCase {
-    /// A namespace named like a lab of the dead pid 99999999, with a process in it (a shell
-    /// someone opened there), deleted and killed at teardown.
+    /// A namespace named like a lab of this test process (whose pid is alive, so no older
+    /// mptop's pattern-based cleanup running in parallel takes it), with a process in it (a
+    /// shell someone opened there), deleted and killed at teardown.
     private func labLikeNamespace() throws -> (name: String, process: Process) {
         let hex = String(UInt16.random(in: 0x1000...0xffff), radix: 16)
-        let name = "mptop-99999999-\(hex)-cli"
+        let name = "mptop-\(getpid())-\(hex)-cli"
         try ShellCommand.check("ip", ["netns", "add", name])
         addTeardownBlock { _ = try? ShellCommand.run("ip", ["netns", "delete", name]) }
         let shell = Process()
@@ -37,61 +38,84 @@ final class LabCleanupTests: XCTestCase {
         return ProcessStamp(pid: pid, startTicks: 1, pidNamespace: pidNamespace ?? me.pidNamespace, boot: me.boot)
     }
 
+    /// The report's case: a namespace named like a lab of a dead pid, with a shell in it and no
+    /// marker. Run in a mount namespace of its own (its own /run/netns and /run/mptop), so that
+    /// no other lab run on this machine can see the namespace, or be seen.
     func testCleanupLeavesANamespaceThatIsOnlyNamedLikeALabAndTheProcessInIt() throws {
         try skipUnlessLabAvailable()
-        let (name, shell) = try labLikeNamespace()
-        let out = try runMptop(["demo", "--cleanup"])
+        guard let unshare = ShellCommand.locate("unshare") else { throw XCTSkip("unshare (util-linux) is not installed") }
+        let name = "mptop-99999999-\(String(UInt16.random(in: 0x1000...0xffff), radix: 16))-cli"
+        let script = """
+        set -e
+        mount -t tmpfs -o mode=0755 none /run/netns
+        mount -t tmpfs -o mode=0700 none /run/mptop
+        ip netns add \(name)
+        ip netns exec \(name) sleep 60 &
+        shell=$!
+        sleep 0.5
+        "$0" demo --cleanup
+        test -e /run/netns/\(name) && echo "namespace kept"
+        kill -0 $shell && echo "shell alive"
+        kill $shell
+        ip netns delete \(name)
+        """
+        let out = try ShellCommand.run(unshare, ["--mount", "--propagation", "private", "sh", "-c", script, try mptopPath()])
         XCTAssertEqual(out.status, 0, out.stderr)
         XCTAssertFalse(out.stdout.contains(name), out.stdout)
-        XCTAssertNotNil(NetworkNamespaceHandle.identity(named: name), "an unmarked namespace was deleted")
-        XCTAssertTrue(shell.isRunning, "a process in an unmarked namespace was killed")
+        XCTAssertTrue(out.stdout.contains("namespace kept"), "an unmarked namespace was deleted: \(out.stdout) \(out.stderr)")
+        XCTAssertTrue(out.stdout.contains("shell alive"), "a process in an unmarked namespace was killed: \(out.stdout) \(out.stderr)")
+    }
+
+    func testCleanupStaleLeavesUnmarkedLabNamespacesOfThisHost() throws {
+        try skipUnlessLabAvailable()
+        let (name, shell) = try labLikeNamespace()
         Lab.cleanupStale()
         XCTAssertNotNil(NetworkNamespaceHandle.identity(named: name))
         XCTAssertTrue(shell.isRunning)
     }
 
+    /// A real demo, SIGKILLed: its lab processes outlive it, and `demo --cleanup` removes its
+    /// namespaces and kills them, and nothing else. In a mount namespace of its own, like the
+    /// test above, so that no cleanup of another run on this machine can get there first.
     func testAKilledDemoIsCleanedUpAndNothingOutsideItsNamespacesIsKilled() throws {
         try skipUnlessLabAvailable()
-        let bystander = Process() // on the host, a child of this test: must survive
-        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        bystander.arguments = ["60"]
-        try bystander.run()
-        addTeardownBlock { if bystander.isRunning { kill(bystander.processIdentifier, SIGKILL) } }
-        let demo = Process()
-        demo.executableURL = URL(fileURLWithPath: try mptopPath())
-        demo.arguments = ["demo", "--json", "--interval", "0.5"]
-        demo.standardOutput = FileHandle.nullDevice
-        demo.standardError = FileHandle.nullDevice
-        demo.standardInput = FileHandle.nullDevice
-        try demo.run()
-        let stem = "mptop-\(demo.processIdentifier)-"
-        var names: [String] = []
-        addTeardownBlock {
-            if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
-            for n in names { _ = try? ShellCommand.run("ip", ["netns", "delete", n]) }
-        }
-        // The demo is up once its phone runs a sender (a process of the lab's own).
-        var members: [Int32] = []
-        let up = try waitUntil(timeout: 15) {
-            names = try ShellCommand.check("ip", ["netns", "list"]).split(separator: "\n")
-                .compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasPrefix(stem) }
-            members = names.compactMap(NetworkNamespaceHandle.identity(named:)).flatMap { NetworkNamespaceHandle.processes(in: $0).pids }
-            return names.count == 2 && members.count >= 2
-        }
-        XCTAssertTrue(up, "the demo built no lab with processes: \(names)")
-        kill(demo.processIdentifier, SIGKILL)
-        demo.waitUntilExit()
-        XCTAssertTrue(members.contains { kill($0, 0) == 0 }, "the killed demo's lab processes outlive it")
-
-        let out = try runMptop(["demo", "--cleanup"])
+        guard let unshare = ShellCommand.locate("unshare") else { throw XCTSkip("unshare (util-linux) is not installed") }
+        let script = """
+        set -e
+        mount -t tmpfs -o mode=0755 none /run/netns
+        mount -t tmpfs -o mode=0700 none /run/mptop
+        sleep 60 & bystander=$!
+        "$0" demo --json --interval 0.5 >/dev/null 2>&1 & demo=$!
+        members=""
+        for i in $(seq 150); do
+            members=$(for n in $(ls /run/netns); do ip netns pids $n; done)
+            [ $(ls /run/netns | wc -l) -eq 2 ] && [ $(echo $members | wc -w) -ge 2 ] && break
+            sleep 0.1
+        done
+        echo "names: $(ls /run/netns | tr '\n' ' ')"
+        kill -9 $demo; wait $demo || true
+        for p in $members; do kill -0 $p 2>/dev/null && echo "outlives $p"; done
+        "$0" demo --cleanup
+        echo "left: $(ls /run/netns | tr '\n' ' ')"
+        sleep 0.5
+        for p in $members; do  # a zombie (state Z, not yet reaped by init) is dead
+            state=$(sed 's/.*) //' /proc/$p/stat 2>/dev/null | cut -c1)
+            [ -n "$state" ] && [ "$state" != Z ] && echo "alive $p $state"
+        done
+        kill -0 $bystander && echo "bystander alive"
+        kill $bystander
+        """
+        let out = try ShellCommand.run(unshare, ["--mount", "--propagation", "private", "sh", "-c", script, try mptopPath()], timeout: 40)
         XCTAssertEqual(out.status, 0, out.stderr)
-        for n in names {
-            XCTAssertTrue(out.stdout.contains(n), out.stdout)
-            XCTAssertNil(NetworkNamespaceHandle.identity(named: n), "\(n) is left")
-        }
-        let gone = waitUntil(timeout: 2) { members.allSatisfy { kill($0, 0) != 0 } }
-        XCTAssertTrue(gone, "processes of the dead lab are left")
-        XCTAssertTrue(bystander.isRunning, "a process outside the lab was killed")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        let names = (lines.first { $0.hasPrefix("names: ") } ?? "").dropFirst(7).split(separator: " ").map(String.init)
+        XCTAssertEqual(names.count, 2, out.stdout)
+        XCTAssertGreaterThanOrEqual(lines.filter { $0.hasPrefix("outlives ") }.count, 2, "the killed demo's lab processes outlive it: \(out.stdout)")
+        let cleanup = lines.first { $0.hasPrefix("removed the namespaces") } ?? ""
+        for n in names { XCTAssertTrue(cleanup.contains(n), out.stdout) }
+        XCTAssertTrue(lines.contains("left: "), "namespaces left: \(out.stdout)")
+        XCTAssertFalse(lines.contains { $0.hasPrefix("alive ") }, "processes of the dead lab are left: \(out.stdout)")
+        XCTAssertTrue(lines.contains("bystander alive"), "a process outside the lab was killed: \(out.stdout)")
     }
 
     func testCleanupStaleRemovesADeadRunsMarkedNamespaceOnlyWhileItIsTheOneRecorded() throws {
