@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 
@@ -94,4 +95,13 @@ int mptop_setns_net(int fd) {
 int mptop_mptcp_socket(int family) {
     int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 262);
     return fd < 0 ? -errno : fd;
+}
+
+int mptop_pidfd_open(pid_t pid) {
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int mptop_pidfd_send_signal(int pidfd, int sig) {
+    return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
 }

@@ -1,10 +1,14 @@
+import MPTCPKit
+
 /// The steps that build a lab, in order. Each step is one `ip`/`tc` command, so a failure names
 /// exactly what the kernel refused.
 extension Lab {
     func build() throws {
         let cli = clientNamespace, srv = serverNamespace
-        try ip(["netns", "add", cli])
-        try ip(["netns", "add", srv])
+        for ns in [cli, srv] {
+            try ip(["netns", "add", ns])
+            try mark(ns)
+        }
         for ns in [cli, srv] {
             try ip(["-n", ns, "link", "set", "lo", "up"])
         }
@@ -40,6 +44,16 @@ extension Lab {
                 try setRate(path, bitsPerSecond: rate)
             }
         }
+    }
+
+    /// Records namespace `name` (just made) in the lab's marker, so that `cleanupStale` of a
+    /// later run can prove it was this run's if this one dies without `close`.
+    func mark(_ name: String) throws {
+        guard let identity = NetworkNamespaceHandle.identity(named: name) else {
+            throw LabError(.command, "namespace \(name) vanished right after 'ip netns add'")
+        }
+        marker.namespaces.append(LabMarker.Namespace(name: name, identity: identity))
+        do { try marker.write() } catch { throw LabError(.system, "cannot write the lab marker: \(error)") }
     }
 
     /// The path's IPv4 and IPv6 addresses on both ends. `replace`, so it also puts back the IPv6

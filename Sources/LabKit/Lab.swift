@@ -1,4 +1,5 @@
 import Foundation
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,8 @@ public final class Lab: @unchecked Sendable {
     private let lock = NSLock()
     private var processes: [LabProcess] = []
     private var closed = false
+    /// What proves to a later run that these namespaces are this run's (written as they are made).
+    var marker: LabMarker
 
     /// Builds the lab. On any failure, whatever was already created is removed before the error
     /// (one line, naming the failing command and its stderr) is thrown.
@@ -35,6 +38,7 @@ public final class Lab: @unchecked Sendable {
         clientNamespace = stem + "-cli"
         serverNamespace = stem + "-srv"
         self.options = options
+        marker = LabMarker(stem: stem, owner: try ProcessStamp.current())
         do {
             try build()
         } catch {
@@ -73,8 +77,8 @@ public final class Lab: @unchecked Sendable {
         try ShellCommand.check("ip", ["netns", "exec", namespace, try ShellCommand.executable(tool)] + arguments)
     }
 
-    /// Kills every process the lab started (and any other process left in its namespaces) and
-    /// deletes both namespaces. Safe to call more than once.
+    /// Kills every process the lab started (and any other process left in its namespaces, and
+    /// none outside them) and deletes both namespaces. Safe to call more than once.
     public func close() {
         lock.lock()
         let wasClosed = closed
@@ -91,34 +95,15 @@ public final class Lab: @unchecked Sendable {
             process.waitForExit(timeout: 1)
         }
         for namespace in [clientNamespace, serverNamespace] {
-            Lab.destroyNamespace(namespace)
+            // Ours (we made it and are alive); by the identity recorded when it was made, so a
+            // namespace someone gave the same name since is not touched.
+            let recorded = marker.namespaces.first { $0.name == namespace }?.identity
+            guard let now = NetworkNamespaceHandle.identity(named: namespace), recorded == nil || recorded == now else { continue }
+            Lab.destroy(LabMarker.Namespace(name: namespace, identity: now))
         }
+        marker.remove()
     }
 
-    /// Deletes lab namespaces (`mptop-<pid>-*`) left behind by processes that no longer exist,
-    /// e.g. a test run that crashed before its teardown. Namespaces of live processes are kept.
-    public static func cleanupStale() {
-        for name in LabNamespaceName.listNamespaces() {
-            guard let pid = LabNamespaceName.ownerPID(of: name), !LabNamespaceName.isAlive(pid) else { continue }
-            destroyNamespace(name)
-        }
-    }
-
-    /// Kills every process in `namespace`, then deletes it. Errors are ignored: teardown must
-    /// get as far as it can.
-    static func destroyNamespace(_ namespace: String) {
-        for _ in 0..<20 {
-            let pids = (try? ShellCommand.check("ip", ["netns", "pids", namespace]))?
-                .split(whereSeparator: \.isWhitespace).compactMap { Int32($0) } ?? []
-            if pids.isEmpty { break }
-            // Never ourselves: a process that entered the lab (demo, benchmark) is listed too.
-            let others = pids.filter { $0 != getpid() }
-            if others.isEmpty { break }
-            for pid in others { kill(pid, SIGKILL) }
-            usleep(50_000)
-        }
-        _ = try? ShellCommand.run("ip", ["netns", "delete", namespace])
-    }
 }
 
 /// Which end of the lab.

@@ -3,11 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// Lab namespace names: `mptop-<pid>-<4 hex>-<role>`. The pid says which process owns the
-/// namespace, so a later run can delete namespaces whose owner died without cleaning up; the
-/// random part keeps two labs of one process (or parallel runs) apart.
+/// Lab namespace names: `mptop-<pid>-<4 hex>-<role>`. The pid and the random part keep two labs
+/// of one process (or parallel runs) apart. A name proves nothing about who owns a namespace:
+/// that is what the lab's `LabMarker` is for.
 enum LabNamespaceName {
     static let prefix = "mptop-"
+    static let roles = ["cli", "srv", "probe"]
 
     /// A fresh stem `mptop-<pid>-<hex4>`; append "-cli", "-srv" or "-probe".
     static func makeStem() -> String {
@@ -16,26 +17,17 @@ enum LabNamespaceName {
         return "\(prefix)\(getpid())-\(String(repeating: "0", count: 4 - hex.count))\(hex)"
     }
 
-    /// The owning pid of a lab namespace name, or nil when `name` is not one of ours.
-    static func ownerPID(of name: String) -> Int32? {
-        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "mptop",
-              let pid = Int32(parts[1]), pid > 0,
-              parts[2].count == 4, parts[2].allSatisfy({ $0.isHexDigit }),
-              ["cli", "srv", "probe"].contains(String(parts[3])) else { return nil }
-        return pid
+    /// Whether `stem` is exactly what `makeStem` makes.
+    static func isStem(_ stem: String) -> Bool {
+        let parts = stem.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "mptop" && parts[1].isDecimalNumber && !parts[1].hasPrefix("0")
+            && parts[2].count == 4 && parts[2].allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
-    /// Whether a process with `pid` exists (EPERM still means it exists).
-    static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    /// The names `ip netns list` reports, without the "(id: N)" suffix.
-    static func listNamespaces() -> [String] {
-        guard let output = try? ShellCommand.check("ip", ["netns", "list"]) else { return [] }
-        return output.split(separator: "\n").compactMap { line in
-            line.split(separator: " ").first.map(String.init)
-        }
+    /// The stem of a lab namespace name, nil when `name` is not one.
+    static func stem(of name: String) -> String? {
+        guard let dash = name.lastIndex(of: "-"), roles.contains(String(name[name.index(after: dash)...])) else { return nil }
+        let stem = String(name[..<dash])
+        return isStem(stem) ? stem : nil
     }
 }

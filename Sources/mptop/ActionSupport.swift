@@ -9,15 +9,10 @@ import Glibc
 enum ActionSupport {
     static func prepare(action: String, readOnly: Bool, namespace: String?) throws -> Sampler {
         try Privileges.requireNetAdmin(for: action, readOnly: readOnly)
-        recoverLeftovers()
+        try JournalRecovery.atStart(readOnly: readOnly) { Console.err($0 + "\n") }
         if let namespace { try NetworkNamespace.enter(namespace) }
         guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
         return try Sampler(options: .init(processes: false, namespace: namespace))
-    }
-
-    /// Restores what killed runs journaled, saying so in one line each.
-    static func recoverLeftovers() {
-        ActionExecutor.recoverLeftovers { Console.err($0 + "\n") }
     }
 
     /// Asks `question [y/N]` on the terminal unless `yes`. Without a terminal and without

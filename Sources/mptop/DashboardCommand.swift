@@ -34,8 +34,9 @@ enum DashboardCommand {
         try requireTerminal()
         let canAdmin = Capabilities.hasNetAdmin()
         var startNotes = notes
-        // What a killed failover test left behind is put back before anything else happens.
-        if canAdmin && !o.readOnly { ActionExecutor.recoverLeftovers { startNotes.append($0) } }
+        // What a killed failover test left behind is put back (named, with --readonly) before
+        // anything else happens.
+        try JournalRecovery.atStart(readOnly: o.readOnly) { startNotes.append($0) }
         if enterNamespace, let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }

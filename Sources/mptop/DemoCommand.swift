@@ -33,7 +33,9 @@ enum DemoCommand {
                         every half second and what happened when; --json prints one object with
                         "timeline" ([{"t": seconds, "interfaces": {"wifi0": bits/s, ...}}]),
                         "events" and "intact". Exit status 1 if any byte arrived damaged.
-    --cleanup           remove namespaces left by demo and test runs that were killed.
+    --cleanup           remove namespaces left by demo and test runs of this host that were
+                        killed (those their run's marker in /run/mptop/labs proves to be its
+                        own); kills no process outside them.
     """
 
     static func run(_ args: [String]) throws -> Int32 {
@@ -46,8 +48,9 @@ enum DemoCommand {
             case "--help", "-h": Console.out(usage + "\n"); return 0
             case "--cleanup":
                 try requireRoot()
-                Lab.cleanupStale()
-                Console.out("removed the namespaces of demo and test runs that are no longer running\n")
+                let removed = Lab.cleanupStale()
+                Console.out(removed.isEmpty ? "no namespaces of dead demo or test runs to remove\n"
+                    : "removed the namespaces of demo and test runs that are no longer running: \(removed.joined(separator: ", "))\n")
                 return 0
             case "--script":
                 let name = try scan.value(for: w)

@@ -47,7 +47,8 @@ enum HelpText {
       t  next theme   e  event log   c  counters   d  diagnose   x  close subflow   b  backup
       f  failover test   q or Ctrl-C  quit
           --readonly        never change anything (close, backup, failover and the
-                            dashboard's action keys refuse).
+                            dashboard's action keys refuse; a killed run's undo journal
+                            is named, not restored).
       -h, --help            show this help.
       -V, --version         show the version.
 
@@ -61,7 +62,8 @@ enum HelpText {
     PERMISSIONS
       close, backup and failover need CAP_NET_ADMIN (root) and ask for confirmation unless
       --yes. Every change a failover test makes is undone at its end, on Ctrl-C and SIGTERM;
-      a run killed hard leaves a journal in /run/mptop that the next mptop restores.
+      a run killed hard leaves a journal in /run/mptop that the next mptop (not --readonly)
+      restores in the namespace where the change was made.
       Any user can read MPTCP connections of their namespace. Entering another namespace
       needs root. Kernels before 6.15 hide subflow tokens and ids from users without
       CAP_NET_ADMIN; subflows are then matched to connections by socket inode.

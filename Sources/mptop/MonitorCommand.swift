@@ -7,8 +7,8 @@ import Glibc
 enum MonitorCommand {
     /// `shouldStop` is polled between samples (the demo stops on Ctrl-C and cleans up).
     static func run(_ o: MonitorOptions, shouldStop: () -> Bool = { false }) throws -> Int32 {
-        // Like every start of mptop that may change things: undo what a killed run left.
-        ActionExecutor.recoverLeftovers { Console.err($0 + "\n") }
+        // Like every start of mptop: what a killed run left is undone (or, --readonly, named).
+        try JournalRecovery.atStart(readOnly: o.readOnly) { Console.err($0 + "\n") }
         if let ns = o.namespace { try NetworkNamespace.enter(ns) }
         let sysctl = MPTCPSysctl.read()
         guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }

@@ -34,6 +34,15 @@ extension XCTestCase {
         ]
     }
 
+    /// A journal directory of the test's own, which mptop (as root) uses only because it is
+    /// root-owned with mode 0700, like /run/mptop; passed to mptop as `MPTOP_JOURNAL_DIR`.
+    func makeJournalDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "mptop-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
     /// Skips when nftables is missing (blackhole mode needs it).
     func skipUnlessNftables() throws {
         if ShellCommand.locate("nft") == nil { throw XCTSkip("nftables is not installed (apt install nftables)") }

@@ -51,9 +51,7 @@ final class FailoverTests: XCTestCase {
         let ns = lab.clientNamespace
         let (token, _) = try onlyConnection(in: ns)
         let state = try namespaceState(lab, ns)
-        let journals = NSTemporaryDirectory() + "mptop-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: journals, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: journals) }
+        let journals = try makeJournalDirectory()
         let arguments = ["failover", "--token", token, "--interface", "wifi0", "--mode", "blackhole",
                          "--duration", "60", "--baseline", "0.3", "--yes", "--netns", ns]
 

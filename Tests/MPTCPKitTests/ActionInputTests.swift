@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// The pure parts of the actions: parsing what people type, the bytes sent to the kernel,
-/// the kernel's error text, and the undo journal. No kernel needed.
+/// the kernel's error text, and the undo steps. No kernel needed.
 final class ActionInputTests: XCTestCase {
     func testTokensParseAsSsPrintsThem() throws {
         XCTAssertEqual(try TokenText.parse("5f1c2a3b"), 0x5f1c_2a3b)
@@ -59,7 +59,7 @@ final class ActionInputTests: XCTestCase {
 
     func testUndoStepsSurviveTheJournalRoundTrip() {
         let steps: [UndoStep] = [
-            .deleteNftTable("mptop_failover_42"),
+            .deleteNftTable("mptop_failover_42_1f"),
             .endpointFlags(id: 3, flags: 6),
             .subflowBackup(token: 0xabc, local: SocketAddress(IPAddress("2001:db8:2::1")!, 4000),
                            remote: SocketAddress(IPAddress("2001:db8::1")!, 5201), backup: false),
@@ -68,23 +68,6 @@ final class ActionInputTests: XCTestCase {
         ]
         for s in steps { XCTAssertEqual(UndoStep(line: s.line), s, s.line) }
         XCTAssertNil(UndoStep(line: "format-disk /"))
-    }
-
-    func testLeftoverJournalsOfDeadRunsAreFoundAndLiveOnesAreNot() throws {
-        let dir = NSTemporaryDirectory() + "mptop-journal-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let live = ActionJournal(namespace: "lab", what: "failover blackhole on wifi0", directory: dir)
-        try live.record(.deleteNftTable("mptop_failover_1"))
-        // A pid above the kernel's maximum is never alive.
-        try "mptop-journal 1\npid 99999999\nnamespace lab\nwhat failover backup on cell0\nundo endpoint-flags 1 6\n"
-            .write(toFile: dir + "/journal-lab-99999999.txt", atomically: true, encoding: .utf8)
-        let found = ActionJournal.leftovers(directory: dir)
-        XCTAssertEqual(found.map(\.pid), [99_999_999], "only the dead run's journal")
-        XCTAssertEqual(found.first?.namespace, "lab")
-        XCTAssertEqual(found.first?.steps, [.endpointFlags(id: 1, flags: 6)])
-        try live.forget(.deleteNftTable("mptop_failover_1"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: live.path), "an empty journal is deleted")
     }
 
     func testNetAdminIsBit12OfCapEff() throws {

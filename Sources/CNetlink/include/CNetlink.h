@@ -1,5 +1,6 @@
 // The only C in mptop: the bits of the socket API Swift cannot import from Glibc
-// (struct sockaddr_nl lives in <linux/netlink.h>, setns needs _GNU_SOURCE).
+// (struct sockaddr_nl lives in <linux/netlink.h>, setns needs _GNU_SOURCE, pidfd calls
+// are raw syscalls).
 // Kernel constants and struct layouts are NOT taken from the installed 6.1 uapi headers:
 // they are older than the running kernel, so Swift decodes everything by offset and length.
 #ifndef MPTOP_CNETLINK_H
@@ -32,6 +33,13 @@ int mptop_netlink_join_group(int fd, unsigned int group);
 
 /// Moves the calling thread into the network namespace behind `fd`. Returns 0 or -errno.
 int mptop_setns_net(int fd);
+
+/// A pidfd for `pid` (pidfd_open, Linux 5.3): it names that one process, so a signal sent
+/// through it cannot reach another process that was given the same pid later. Returns fd or -errno.
+int mptop_pidfd_open(pid_t pid);
+
+/// Sends `sig` through a pidfd. Returns 0 or -errno (ESRCH once the process has exited).
+int mptop_pidfd_send_signal(int pidfd, int sig);
 
 /// Creates a stream socket of `family` with protocol IPPROTO_MPTCP (262). Returns fd or -errno.
 int mptop_mptcp_socket(int family);

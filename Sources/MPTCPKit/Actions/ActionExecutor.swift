@@ -63,13 +63,4 @@ public final class ActionExecutor {
             return .failover(test)
         }
     }
-
-    /// Undoes what killed runs left (see `ActionJournal`); call once at startup when actions
-    /// are allowed. Each restore is reported in one line through `report`, escaped for the
-    /// terminal: it quotes the journal's text (what was done, the namespace), read from a file.
-    @discardableResult
-    public static func recoverLeftovers(report: (String) -> Void) -> Int {
-        guard Privileges.hasNetAdmin() else { return 0 }
-        return ActionJournal.recoverLeftovers { report($0.escapedForTerminal) }
-    }
 }

@@ -72,10 +72,11 @@ public final class FailoverTest {
         self.targets = targets
         tokens = connections.map(\.token)
         interfaceIndex = interfaces.index(named: config.interface) ?? 0
-        let unique = "\(getpid())_\(String(Clock.system.monotonicNanos() / 1_000_000 & 0xffffff, radix: 16))"
-        tableName = "mptop_failover_\(unique)"
+        let run = ActionRunID.make()
+        tableName = NftBlackhole.tableName(for: run)
+        try ActionJournal.checkDirectory(config.journalDirectory)
         journal = ActionJournal(namespace: config.namespace, what: "failover \(config.mode.rawValue) on \(config.interface) of \(Self.name(tokens))",
-                                directory: config.journalDirectory, unique: unique)
+                                run: run, directory: config.journalDirectory)
         switch config.mode {
         case .blackhole:
             _ = try NftBlackhole.nft()

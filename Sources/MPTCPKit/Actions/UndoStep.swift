@@ -39,10 +39,26 @@ public enum UndoStep: Sendable, Equatable {
         default:
             return nil
         }
+        // Only what `line` itself writes: one spelling per step, every value in range.
+        guard isValid, self.line == line else { return nil }
     }
 
-    /// Puts the change back, in the calling thread's namespace.
+    /// Whether every value is one mptop can have recorded: the table is one of mptop's own
+    /// failover tables, the endpoint id is 1-255, the interface index is not negative. (Flags
+    /// are the kernel's own bits, given back as they were: a newer kernel may have more.)
+    public var isValid: Bool {
+        switch self {
+        case .deleteNftTable(let t): return NftBlackhole.run(ofTable: t) != nil
+        case .endpointFlags(let id, _): return id != 0
+        case .subflowBackup: return true
+        case .createSubflow(_, _, let i, _): return i >= 0
+        }
+    }
+
+    /// Puts the change back, in the calling thread's namespace. Checks the step again first:
+    /// it may come from a file.
     public func perform() throws {
+        guard isValid else { throw MPTopError.io("refusing an undo step mptop cannot have written: \(line)") }
         switch self {
         case .deleteNftTable(let t):
             try NftBlackhole.deleteTable(t)

@@ -47,3 +47,16 @@ extension StringProtocol {
         return String(out)
     }
 }
+
+extension StringProtocol {
+    /// Whether the text is one or more ASCII digits and nothing else (no sign, no spaces), as
+    /// /proc names and the numbers in mptop's own files are.
+    public var isDecimalNumber: Bool {
+        !isEmpty && unicodeScalars.allSatisfy { $0 >= "0" && $0 <= "9" }
+    }
+
+    /// The rest of a `KEY VALUE` line (mptop's journals and markers), nil when it is another key.
+    public func value(forKey key: String) -> String? {
+        hasPrefix(key + " ") ? String(dropFirst(key.count + 1)) : nil
+    }
+}

@@ -37,8 +37,9 @@ extension NetworkNamespace {
         private let fd: Int32
 
         public init() throws {
-            fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw MPTopError.netlink("cannot open /proc/self/ns/net", errno: errno) }
+            // thread-self: setns moves the calling thread, which need not be the main one.
+            fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw MPTopError.netlink("cannot open /proc/thread-self/ns/net", errno: errno) }
         }
 
         deinit { close(fd) }

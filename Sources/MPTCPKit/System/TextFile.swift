@@ -43,6 +43,12 @@ public enum TextFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ReadError(path: path, problem: .system(errno: errno)) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw ReadError(path: path, problem: .notRegularFile) }
+        return try read(descriptor: fd, path: path, limit: limit)
+    }
+
+    /// The rest of an open file as UTF-8, for callers that open (and check) it themselves;
+    /// `path` only names it in errors. The descriptor stays open.
+    public static func read(descriptor fd: Int32, path: String, limit: Int = 1 << 20) throws -> String {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
