@@ -78,6 +78,10 @@ enum DashboardCommand {
         if header.canAct { inputs.actions = ExecutorPort(namespace: o.namespace, sampler: sampler) }
         if let path = settingsPath {
             inputs.saveSettings = { settings in
+                var settings = settings
+                // The state knows a theme by its display name; the file keeps the name that
+                // --theme and the catalog use (the file's, without .theme).
+                settings.theme = themes.first { $0.name == settings.theme }?.path.map(themeFileName) ?? nil
                 do { try SettingsFile.save(settings, path: path) } catch { return "\(error)" }
                 return nil
             }
@@ -143,6 +147,12 @@ enum DashboardCommand {
         if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", ").escapedForTerminal)\n") }
         // File names in a user's theme folder are the user's to choose, escapes included.
         for e in entries { Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.path.escapedForTerminal + "\n") }
+    }
+
+    /// "light" for ".../light.theme".
+    static func themeFileName(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".theme") ? String(file.dropLast(6)) : file
     }
 
     static func hostName() -> String {

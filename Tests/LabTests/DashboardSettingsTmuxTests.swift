@@ -20,13 +20,18 @@ final class DashboardSettingsTmuxTests: XCTestCase {
         first.send("o")
         first.waitFor("the column chooser") { $0.contains("Columns of the connection list") }
         first.send("Down")
+        first.waitFor("the cursor on addresses") { _ in true }
         first.send("Space")
+        first.waitFor("addresses unticked") { $0.contains("[ ] addresses") }
         first.send("Escape")
-        first.waitFor("the list without addresses") { !$0.contains("LOCAL → REMOTE") && $0.contains("STATUS") }
+        first.waitFor("the list without addresses") {
+            !$0.contains("Columns of the connection list") && !$0.contains("LOCAL → REMOTE") && $0.contains("STATUS")
+        }
         first.send("q")
         let file = first.settings + "/mptop/config"
         let saved = try String(contentsOfFile: file, encoding: .utf8)
         XCTAssertTrue(saved.contains("share = since-start"), saved)
+        XCTAssertTrue(saved.contains("theme = default\n"), "the theme by the name --theme takes: \(saved)")
         XCTAssertTrue(saved.contains("sort = token"), saved)
         XCTAssertTrue(saved.contains("columns = token,cwnd,"), saved)
 

@@ -89,24 +89,6 @@ final class JournalNamespaceTests: XCTestCase {
         XCTAssertEqual(try lab.run(in: b, "nft", ["list", "ruleset"]), rulesetB)
     }
 
-    /// The header of a journal left by a run that is dead (pid 99999999 is above the kernel's
-    /// limit) in this boot and pid namespace, for a change in namespace `ns`, as the shell sees it.
-    private func deadRunJournalHeader(netns ns: String) throws -> String {
-        func output(_ tool: String, _ arguments: [String]) throws -> String {
-            try ShellCommand.check(tool, arguments).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let boot = try output("cat", ["/proc/sys/kernel/random/boot_id"])
-        let pidns = try output("stat", ["-L", "-c", "%d:%i", "/proc/self/ns/pid"])
-        let netns = try output("ip", ["netns", "exec", ns, "stat", "-L", "-c", "%d:%i", "/proc/self/ns/net"])
-        return "mptop-journal 2\npid 99999999\nstarted 1\npidns \(pidns)\nboot \(boot)\nnetns \(netns)\n"
-            + "netns-cookie -\nnamespace -\nwhat failover blackhole on wifi0 of connection 00000abc\n"
-    }
-
-    private func writeJournal(_ text: String, named name: String, in directory: String) throws {
-        try text.write(toFile: directory + "/" + name, atomically: false, encoding: .utf8)
-        XCTAssertEqual(chmod(directory + "/" + name, 0o600), 0)
-    }
-
     /// A namespace without a name, held only by a process: found through /proc/PID/ns/net,
     /// entered, and only there the run's own table is deleted.
     func testAJournalIsRestoredInANamespaceOnlyAProcessHolds() throws {

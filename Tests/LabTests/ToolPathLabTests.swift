@@ -22,11 +22,12 @@ final class ToolPathLabTests: XCTestCase {
         try skipUnlessNftables()
         let lab = try makeLab()
         let (dir, mark) = try fakeToolDirectory()
-        let journals = dir + "/journals"
-        try FileManager.default.createDirectory(atPath: journals, withIntermediateDirectories: true)
-        // pid 2147483000 cannot exist (pid_max is at most 2^22): the run that wrote it is dead.
-        try "mptop-journal 1\npid 2147483000\nnamespace \(lab.clientNamespace)\nwhat failover test\nundo nft-table mptop_failover_pathtest\n"
-            .write(toFile: journals + "/journal-\(lab.clientNamespace)-1.txt", atomically: true, encoding: .utf8)
+        let journals = try makeJournalDirectory()
+        // A killed run's table, and its journal (pid 99999999 cannot exist: that run is dead).
+        let table = "mptop_failover_99999999_1f"
+        _ = try lab.run(in: lab.clientNamespace, "nft", ["add", "table", "inet", table])
+        try writeJournal(try deadRunJournalHeader(netns: lab.clientNamespace) + "undo nft-table \(table)\n",
+                         named: "journal-99999999_1f.txt", in: journals)
         let command = "cd '\(dir)' && MPTOP_JOURNAL_DIR='\(journals)' PATH=.:/usr/bin exec '\(try mptopPath())' --once --interval 0 --netns \(lab.clientNamespace)"
         let out = try ShellCommand.run("sh", ["-c", command], timeout: 15)
         XCTAssertEqual(out.status, 0, out.stderr)
