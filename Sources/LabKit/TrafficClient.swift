@@ -52,7 +52,7 @@ public final class TrafficClient {
     /// reports `.done` and returns the bytes sent. Throws a one-line error when a connection
     /// cannot be opened or breaks.
     @discardableResult
-    public func run(until stop: StopSignal, report: (TrafficEvent) -> Void) throws -> UInt64 {
+    public func run(until stop: StopSignal, report: (TrafficEvent) throws -> Void) throws -> UInt64 {
         var connections: [ClientConnection] = []
         defer { for connection in connections { close(connection.fd) } }
 
@@ -60,13 +60,13 @@ public final class TrafficClient {
         try FileDescriptorLimit.ensure(options.connections + 64)
         for _ in 0..<options.connections {
             guard let fd = try connect(until: stop) else {
-                report(.done(bytesSent: 0))
+                try report(.done(bytesSent: 0))
                 return 0
             }
             connections.append(ClientConnection(fd: fd, seed: UInt64.random(in: 0...UInt64.max),
                                                 limit: options.bytesPerConnection.map { $0 + UInt64(TrafficPattern.headerSize) }))
         }
-        report(.connected(connections: connections.count))
+        try report(.connected(connections: connections.count))
 
         let start = monotonicSeconds()
         let deadline = options.seconds.map { start + $0 }
@@ -78,7 +78,7 @@ public final class TrafficClient {
             let finished = try stream(&connections, sent: &sent, until: stop, deadline: deadline)
             if finished { drain(&connections, until: stop) }
         }
-        report(.done(bytesSent: sent))
+        try report(.done(bytesSent: sent))
         return sent
     }
 

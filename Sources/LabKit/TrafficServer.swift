@@ -50,9 +50,9 @@ public final class TrafficServer {
     /// connection ends (and `.progress` every `progressEvery` seconds, if given); on stop, reports
     /// the still-open ones as `.closed` and then `.summary`.
     @discardableResult
-    public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) -> Void) throws -> TrafficServerSummary {
+    public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) throws -> Void) throws -> TrafficServerSummary {
         var nextProgress = progressEvery.map { monotonicSeconds() + $0 }
-        report(.listening(address: address.description))
+        try report(.listening(address: address.description))
         var summary = TrafficServerSummary()
         var connections: [ServerConnection] = []
         var acceptPausedUntil = 0.0
@@ -62,11 +62,11 @@ public final class TrafficServer {
             for connection in connections { close(connection.fd) }
         }
 
-        func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) {
+        func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) throws {
             if endOfStream { connection.verifier.finish() }
             summary.bytesReceived += connection.verifier.bytesReceived
             summary.intact = summary.intact && connection.verifier.intact
-            report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
+            try report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
                            intact: connection.verifier.intact, problem: connection.verifier.problem, error: error))
         }
 
@@ -94,9 +94,9 @@ public final class TrafficServer {
                 case .open:
                     continue
                 case .endOfStream:
-                    finish(&connections[index], endOfStream: true, error: nil)
+                    try finish(&connections[index], endOfStream: true, error: nil)
                 case .failed(let message):
-                    finish(&connections[index], endOfStream: false, error: message)
+                    try finish(&connections[index], endOfStream: false, error: message)
                 }
                 close(connections[index].fd)
                 connections.remove(at: index)
@@ -114,16 +114,16 @@ public final class TrafficServer {
             if let due = nextProgress, let every = progressEvery, monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
-                report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
+                try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
                                  intact: summary.intact && connections.allSatisfy { $0.verifier.intact }))
                 nextProgress = due + every
             }
         }
 
         for index in connections.indices {
-            finish(&connections[index], endOfStream: false, error: nil)
+            try finish(&connections[index], endOfStream: false, error: nil)
         }
-        report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
+        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
         return summary
     }
 

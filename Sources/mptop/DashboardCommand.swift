@@ -14,7 +14,7 @@ enum DashboardCommand {
         // Themes are read before anything else, so a broken file is an error on a normal screen.
         let (themes, startIndex, notes) = try loadThemes(o)
         if o.listThemes {
-            listThemes(o)
+            try listThemes(o)
             return 0
         }
         try requireTerminal()
@@ -115,11 +115,11 @@ enum DashboardCommand {
         return (themes, start, notes)
     }
 
-    static func listThemes(_ o: MonitorOptions) {
+    static func listThemes(_ o: MonitorOptions) throws {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
         let entries = catalog.available()
-        if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", "))\n") }
-        for e in entries { Console.out(e.name.padded(to: 15) + " " + e.path + "\n") }
+        if entries.isEmpty { try Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", "))\n") }
+        for e in entries { try Console.out(e.name.padded(to: 15) + " " + e.path + "\n") }
     }
 
     static func hostName() -> String {

@@ -43,11 +43,11 @@ enum DemoCommand {
         var scan = ArgumentScanner(args)
         while let w = scan.next() {
             switch w {
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             case "--cleanup":
                 try requireRoot()
                 Lab.cleanupStale()
-                Console.out("removed the namespaces of demo and test runs that are no longer running\n")
+                try Console.out("removed the namespaces of demo and test runs that are no longer running\n")
                 return 0
             case "--script":
                 let name = try scan.value(for: w)
