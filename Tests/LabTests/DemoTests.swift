@@ -67,7 +67,7 @@ final class DemoTests: XCTestCase {
             if ending == "C-c" {
                 screen.send("C-c")
             } else {
-                let pane = try TmuxScreen.tmux(["list-panes", "-t", screen.session, "-F", "#{pane_pid}"])
+                let pane = try screen.panePID()
                 let child = try ShellCommand.check("pgrep", ["-P", pane.trimmingCharacters(in: .whitespacesAndNewlines)])
                 kill(pid_t(child.split(separator: "\n")[0])!, SIGTERM)
             }
