@@ -34,7 +34,8 @@ extension CommandLine {
                 if options.version { try Console.out(HelpText.version + "\n"); return 0 }
                 // A bad --theme is reported whatever the output mode, before anything starts.
                 if options.theme != nil { _ = try DashboardCommand.loadThemes(options) }
-                if options.listThemes || (options.wantsDashboard && isatty(1) != 0) {
+                if options.listThemes { return try DashboardCommand.run(options) }
+                if options.wantsDashboard && isatty(1) != 0, try DashboardCommand.terminalCanDraw() {
                     return try DashboardCommand.run(options)
                 }
                 return try MonitorCommand.run(options)

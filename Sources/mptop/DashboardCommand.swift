@@ -41,7 +41,7 @@ enum DashboardCommand {
         let counters = MPTCPCounterMonitor()
         let stop = try StopSignal()
         stop.installSignalHandlers()
-        let terminal = CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
+        let terminal = try CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
         defer { terminal.close() }
         var state = DashboardState(header: header, width: terminal.width, height: terminal.height,
                                    interval: o.interval.map { max(0.1, $0) } ?? 1,
@@ -87,6 +87,23 @@ enum DashboardCommand {
     static func requireTerminal() throws {
         guard isatty(0) != 0, isatty(1) != 0 else {
             throw MPTopError.usage("the dashboard needs a terminal; use --once, --json or --count for pipes and scripts")
+        }
+    }
+
+    /// Whether the dashboard can be drawn here, asked before anything is built: true for a
+    /// terminal that can move the cursor; false for one that only takes lines (TERM=dumb), where
+    /// the caller shows the plain text view instead, saying so. Throws for pipes, and for TERM
+    /// unset or unknown (ncurses could not drive it) with what to do instead.
+    static func terminalCanDraw() throws -> Bool {
+        try requireTerminal()
+        switch CursesTerminal.support() {
+        case .screen:
+            return true
+        case .linesOnly:
+            Console.err("mptop: note: this terminal cannot move the cursor (TERM=dumb or the like); showing the plain text view\n")
+            return false
+        case .unusable(let why):
+            throw MPTopError.io("cannot draw the dashboard: \(why); set TERM to your terminal's type (e.g. TERM=xterm-256color), or use --once, --json or --count")
         }
     }
 

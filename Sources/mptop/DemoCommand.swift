@@ -63,12 +63,11 @@ enum DemoCommand {
             default: throw ArgumentScanner.unknown(w, in: "mptop demo")
             }
         }
-        let dashboard = script == nil && monitor.wantsDashboard
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
-        if dashboard {
-            _ = try DashboardCommand.loadThemes(monitor)
-            try DashboardCommand.requireTerminal()
-        }
+        if script == nil && monitor.wantsDashboard { _ = try DashboardCommand.loadThemes(monitor) }
+        // Asked before the lab is built: a terminal that cannot take the dashboard is said in
+        // one line with nothing to clean up; one that takes only lines gets the plain view.
+        let dashboard = try script == nil && monitor.wantsDashboard && DashboardCommand.terminalCanDraw()
         try requireRoot()
         if let reason = LabEnvironment.skipReason() { throw MPTopError.io("cannot build the demo lab: \(reason)") }
         Lab.cleanupStale()

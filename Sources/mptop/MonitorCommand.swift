@@ -30,7 +30,8 @@ enum MonitorCommand {
         }
 
         let interval = o.interval ?? 1
-        let live = o.output == .table && o.count == nil && isatty(1) != 0
+        // Redrawn in place only where the cursor can move (not under TERM=dumb).
+        let live = o.output == .table && o.count == nil && isatty(1) != 0 && CursesTerminal.support() == .screen
         var emitted = 0
         var deadline = Clock.system.monotonicNanos()
         while o.count.map({ emitted < $0 }) ?? true {
