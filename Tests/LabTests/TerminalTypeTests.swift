@@ -63,4 +63,17 @@ final class TerminalTypeTests: XCTestCase {
         XCTAssertTrue(try waitUntil(timeout: 15) { !(try ShellCommand.check("ip", ["netns", "list"]).contains(stem)) },
                       "\(stem) left behind after SIGHUP")
     }
+
+    func testDashboardStopsWhenItsTerminalGoesWithoutAHangupSignal() throws {
+        let lab = try makeLab()
+        // setsid: the pty is not mptop's controlling terminal, so closing it sends no SIGHUP;
+        // the dashboard must notice the hung-up terminal itself rather than spin on it.
+        let screen = try makeScreen(["setsid", try mptopPath(), "--netns", lab.clientNamespace, "--interval", "0.5"])
+        screen.waitFor("the dashboard") { $0.contains("netns \(lab.clientNamespace)") }
+        let child = try ShellCommand.check("pgrep", ["-P", try screen.panePID()])
+        let pid = try XCTUnwrap(Int32(child.split(separator: "\n").first ?? ""), child)
+        screen.close()
+        XCTAssertTrue(waitUntil(timeout: 5) { !OutputErrorTests.isAlive(pid) }, "mptop \(pid) kept running on a hung-up terminal")
+        if OutputErrorTests.isAlive(pid) { kill(pid, SIGKILL) }
+    }
 }
