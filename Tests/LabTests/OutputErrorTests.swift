@@ -49,6 +49,28 @@ final class OutputErrorTests: XCTestCase {
         XCTAssertEqual(out.stderr, "mptop: cannot write to stdout: Broken pipe\n")
     }
 
+    func testFailoverRestoresEverythingBeforeItEndsOnAGoneReader() throws {
+        try skipUnlessNftables()
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, sendArguments: ["--rate", "8M"])
+        _ = try session.waitForSubflows(2)
+        let (token, _) = try onlyConnection(in: lab.clientNamespace)
+        let state = try namespaceState(lab, lab.clientNamespace)
+        let journals = NSTemporaryDirectory() + "mptop-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: journals, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: journals) }
+
+        // The text progress goes to stdout; its reader leaves once wifi0 is blackholed.
+        let out = try shell(#"export MPTOP_JOURNAL_DIR="$1"; mptop failover --token "$2" --interface wifi0 --mode blackhole "#
+                            + #"--duration 60 --baseline 0.3 --yes --netns "$NS" | grep -q -m1 blackholed; exit "${PIPESTATUS[0]}""#,
+                            [journals, token], namespace: lab.clientNamespace)
+        XCTAssertEqual(out.status, 1, out.stderr)
+        XCTAssertEqual(out.stderr, "mptop: cannot write to stdout: Broken pipe\n")
+        XCTAssertEqual(try namespaceState(lab, lab.clientNamespace), state, "the blackhole must be gone")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: journals), [], "a restored run leaves no journal")
+        try assertTransferIntact(session)
+    }
+
     func testDemoStreamRemovesItsLabWhenItsReaderGoes() throws {
         try skipUnlessLabAvailable()
         let process = Process()
