@@ -8,8 +8,10 @@ import Glibc
 /// `mptop` at a terminal: the live ncurses dashboard on the current or a named namespace.
 enum DashboardCommand {
     /// `extras` adds keys and a bar (the demo's). With `enterNamespace` false the caller has
-    /// already entered `o.namespace`.
-    static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true) throws -> Int32 {
+    /// already entered `o.namespace`. `stop` is the caller's, already installed (the demo's,
+    /// so a Ctrl-C or SIGTERM while its lab was being built still ends it).
+    static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true,
+                    stop given: StopSignal? = nil) throws -> Int32 {
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         // Themes are read before anything else, so a broken file is an error on a normal screen.
         let (themes, startIndex, notes) = try loadThemes(o)
@@ -39,8 +41,8 @@ enum DashboardCommand {
         var eventsMode = DashboardState.EventsMode.live
         do { events = try PathManagerEventSource() } catch { eventsMode = .polling(reason: "\(error)") }
         let counters = MPTCPCounterMonitor()
-        let stop = try StopSignal()
-        stop.installSignalHandlers()
+        let stop = try given ?? StopSignal()
+        if given == nil { stop.installSignalHandlers() }
         let terminal = try CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
         defer { terminal.close() }
         var state = DashboardState(header: header, width: terminal.width, height: terminal.height,

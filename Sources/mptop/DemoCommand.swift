@@ -92,7 +92,7 @@ enum DemoCommand {
             Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
             return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
         }
-        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false)
+        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false, stop: stop)
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.
