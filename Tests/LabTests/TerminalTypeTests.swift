@@ -58,10 +58,13 @@ final class TerminalTypeTests: XCTestCase {
         let text = screen.waitFor(timeout: 20, "the demo") { $0.contains("DEMO") && $0.contains("intact") }
         let namespace = try XCTUnwrap(text.split(separator: " ").first { $0.hasPrefix("mptop-") && $0.hasSuffix("-cli") }, text)
         let stem = String(namespace.dropLast(4))
+        let child = try ShellCommand.check("pgrep", ["-P", try screen.panePID()])
+        let pid = try XCTUnwrap(Int32(child.split(separator: "\n").first ?? ""), child)
         // Closing the window: tmux hangs up the pane (SIGHUP), as a closed ssh session does.
         screen.close()
-        XCTAssertTrue(try waitUntil(timeout: 15) { !(try ShellCommand.check("ip", ["netns", "list"]).contains(stem)) },
-                      "\(stem) left behind after SIGHUP")
+        XCTAssertTrue(waitUntil(timeout: 15) { !OutputErrorTests.isAlive(pid) }, "the demo kept running after SIGHUP")
+        // Checked the moment the demo is gone: its own cleanup, not another run's cleanupStale.
+        XCTAssertFalse(try ShellCommand.check("ip", ["netns", "list"]).contains(stem), "\(stem) left behind after SIGHUP")
     }
 
     func testDashboardStopsWhenItsTerminalGoesWithoutAHangupSignal() throws {
