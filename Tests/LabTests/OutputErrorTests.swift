@@ -106,6 +106,33 @@ final class OutputErrorTests: XCTestCase {
         for pid in traffic { XCTAssertFalse(Self.isAlive(pid), "traffic process \(pid) left running") }
     }
 
+    func testKilledDemoTakesItsTrafficProcessesAlong() throws {
+        try skipUnlessLabAvailable()
+        // SIGKILL leaves the namespaces (the next run's cleanupStale removes them), but the
+        // traffic must not keep streaming in them meanwhile: the server's next progress line
+        // finds the demo's end of its pipe gone and ends it, and the sender with it.
+        addTeardownBlock { Lab.cleanupStale() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try mptopPath())
+        process.arguments = ["demo", "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? out.fileHandleForWriting.close()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        let line = try XCTUnwrap(Self.firstLine(out.fileHandleForReading.fileDescriptor, timeout: 30), "no snapshot from the demo")
+        let client = try XCTUnwrap(JSONObject(parsing: line).string("namespace"))
+        let traffic = try [client, String(client.dropLast(4)) + "-srv"]
+            .flatMap { try ShellCommand.check("ip", ["netns", "pids", $0]).split(separator: "\n").compactMap { Int32($0) } }
+            .filter { $0 != process.processIdentifier }
+        XCTAssertEqual(traffic.count, 2, "the demo's server and sender")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertTrue(waitUntil(timeout: 5) { !traffic.contains(where: Self.isAlive) }, "traffic processes outlived the demo")
+    }
+
     /// Runs `script` with bash: `mptop` and `mptop_in NS` run mptop (killed after 12 s, so a
     /// mptop that never ends fails the test instead of hanging it), "$@" are the arguments,
     /// $NS the namespace.
