@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,7 +74,7 @@ public final class TrafficClient {
         var sent: UInt64 = 0
         if options.hold {
             try sendHeaders(&connections, sent: &sent)
-            wait(for: stop, deadline: deadline)
+            try wait(for: stop, deadline: deadline)
         } else {
             let finished = try stream(&connections, sent: &sent, until: stop, deadline: deadline)
             if finished { drain(&connections, until: stop) }
@@ -131,6 +132,10 @@ public final class TrafficClient {
         var rotation = 0
 
         while true {
+            // The reports' reader gone (the demo that started us was killed) ends the run: a
+            // peer whose namespace vanished never resets the connection, and with a full send
+            // buffer this loop would wait for it for as long as TCP retries.
+            try Console.checkReader()
             let now = monotonicSeconds()
             if let deadline, now >= deadline { return true }
             let active = connections.indices.filter { !connections[$0].finished }
@@ -241,9 +246,10 @@ public final class TrafficClient {
         }
     }
 
-    /// Sleeps until `stop` fires or `deadline` passes.
-    private func wait(for stop: StopSignal, deadline: Double?) {
+    /// Sleeps until `stop` fires or `deadline` passes; throws when stdout's reader goes.
+    private func wait(for stop: StopSignal, deadline: Double?) throws {
         while true {
+            try Console.checkReader()
             let remaining = deadline.map { $0 - monotonicSeconds() }
             if let remaining, remaining <= 0 { return }
             var fd = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)

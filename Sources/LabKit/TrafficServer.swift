@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,10 +77,13 @@ public final class TrafficServer {
                        // A negative descriptor is skipped by poll: how accepting pauses.
                        pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0)]
             fds += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            var timeout: Int32 = accepting ? -1 : 100
+            // At least once a second: a reader of the reports that went away ends the server
+            // even when no connection comes to report on.
+            try Console.checkReader()
+            var timeout: Int32 = accepting ? 1000 : 100
             if let due = nextProgress {
                 let untilDue = Int32(max(0, (due - monotonicSeconds()) * 1000))
-                timeout = timeout < 0 ? untilDue : min(timeout, untilDue)
+                timeout = min(timeout, untilDue)
             }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 {

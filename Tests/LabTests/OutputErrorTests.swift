@@ -109,8 +109,9 @@ final class OutputErrorTests: XCTestCase {
     func testKilledDemoTakesItsTrafficProcessesAlong() throws {
         try skipUnlessLabAvailable()
         // SIGKILL leaves the namespaces (the next run's cleanupStale removes them), but the
-        // traffic must not keep streaming in them meanwhile: the server's next progress line
-        // finds the demo's end of its pipe gone and ends it, and the sender with it.
+        // traffic must not keep streaming in them meanwhile: both notice that the demo's end
+        // of their stdout pipe is gone (the sender may wait on a full send buffer to a peer
+        // that will never reset it).
         addTeardownBlock { Lab.cleanupStale() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try mptopPath())
