@@ -6,6 +6,7 @@
 
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 #include <locale.h>
 #include <langinfo.h>
 #include <wchar.h>
@@ -48,5 +49,26 @@ static inline int mptop_locale_is_utf8(void) {
 }
 
 static inline void mptop_set_locale(void) { setlocale(LC_ALL, ""); }
+
+/// What $TERM's terminfo entry allows: 1 a full screen (it can move the cursor), 0 lines only
+/// (known, but no cursor addressing: TERM=dumb), -1 unknown or unset. setupterm with an error
+/// pointer reports instead of printing and exiting, as initscr does.
+static inline int mptop_probe_terminal(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return -1;
+    const char *cup = tigetstr("cup");
+    int screen = cup != NULL && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return screen;
+}
+
+/// Opens the screen on stdout/stdin: 0, or -1 when the terminal cannot be set up. newterm,
+/// unlike initscr, returns the failure instead of calling exit(), so cleanup still runs.
+static inline int mptop_open_screen(void) {
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return -1;
+    set_term(screen);
+    return 0;
+}
 
 #endif

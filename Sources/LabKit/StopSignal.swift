@@ -7,7 +7,7 @@ import Glibc
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 
 /// A "please stop" flag a poll loop can wait on: a pipe that becomes readable once `stop()` is
-/// called or SIGTERM/SIGINT arrives (the self-pipe trick, which is safe from any thread and
+/// called or SIGTERM/SIGINT/SIGHUP arrives (the self-pipe trick, which is safe from any thread and
 /// from a signal handler).
 public final class StopSignal: @unchecked Sendable {
     /// The descriptor to poll for POLLIN.
@@ -45,8 +45,10 @@ public final class StopSignal: @unchecked Sendable {
         return poll(&fd, 1, 0) > 0
     }
 
-    /// Makes SIGTERM and SIGINT request a stop instead of killing the process, and ignores
-    /// SIGPIPE (a peer that goes away must become an error, not a silent death). Only one
+    /// Makes SIGTERM, SIGINT and SIGHUP request a stop instead of killing the process, and
+    /// ignores SIGPIPE (a peer that goes away must become an error, not a silent death). SIGHUP
+    /// is what a closed terminal window or ssh session sends: by default it kills at once, and
+    /// the demo's namespaces or a failover test's changes would stay behind. Only one
     /// StopSignal per process should do this.
     public func installSignalHandlers() {
         signalPipeWriteEnd = writeEnd
@@ -59,6 +61,7 @@ public final class StopSignal: @unchecked Sendable {
         action.sa_flags = 0
         sigaction(SIGTERM, &action, nil)
         sigaction(SIGINT, &action, nil)
+        sigaction(SIGHUP, &action, nil)
         signal(SIGPIPE, SIG_IGN)
     }
 }

@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,7 +53,7 @@ public final class TrafficClient {
     /// reports `.done` and returns the bytes sent. Throws a one-line error when a connection
     /// cannot be opened or breaks.
     @discardableResult
-    public func run(until stop: StopSignal, report: (TrafficEvent) -> Void) throws -> UInt64 {
+    public func run(until stop: StopSignal, report: (TrafficEvent) throws -> Void) throws -> UInt64 {
         var connections: [ClientConnection] = []
         defer { for connection in connections { close(connection.fd) } }
 
@@ -60,25 +61,25 @@ public final class TrafficClient {
         try FileDescriptorLimit.ensure(options.connections + 64)
         for _ in 0..<options.connections {
             guard let fd = try connect(until: stop) else {
-                report(.done(bytesSent: 0))
+                try report(.done(bytesSent: 0))
                 return 0
             }
             connections.append(ClientConnection(fd: fd, seed: UInt64.random(in: 0...UInt64.max),
                                                 limit: options.bytesPerConnection.map { $0 + UInt64(TrafficPattern.headerSize) }))
         }
-        report(.connected(connections: connections.count))
+        try report(.connected(connections: connections.count))
 
         let start = monotonicSeconds()
         let deadline = options.seconds.map { start + $0 }
         var sent: UInt64 = 0
         if options.hold {
             try sendHeaders(&connections, sent: &sent)
-            wait(for: stop, deadline: deadline)
+            try wait(for: stop, deadline: deadline)
         } else {
             let finished = try stream(&connections, sent: &sent, until: stop, deadline: deadline)
             if finished { drain(&connections, until: stop) }
         }
-        report(.done(bytesSent: sent))
+        try report(.done(bytesSent: sent))
         return sent
     }
 
@@ -131,6 +132,10 @@ public final class TrafficClient {
         var rotation = 0
 
         while true {
+            // The reports' reader gone (the demo that started us was killed) ends the run: a
+            // peer whose namespace vanished never resets the connection, and with a full send
+            // buffer this loop would wait for it for as long as TCP retries.
+            try Console.checkReader()
             let now = monotonicSeconds()
             if let deadline, now >= deadline { return true }
             let active = connections.indices.filter { !connections[$0].finished }
@@ -241,9 +246,10 @@ public final class TrafficClient {
         }
     }
 
-    /// Sleeps until `stop` fires or `deadline` passes.
-    private func wait(for stop: StopSignal, deadline: Double?) {
+    /// Sleeps until `stop` fires or `deadline` passes; throws when stdout's reader goes.
+    private func wait(for stop: StopSignal, deadline: Double?) throws {
         while true {
+            try Console.checkReader()
             let remaining = deadline.map { $0 - monotonicSeconds() }
             if let remaining, remaining <= 0 { return }
             var fd = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)

@@ -72,7 +72,8 @@ public struct TrafficEventWriter: Sendable {
         self.json = json
     }
 
-    public func emit(_ event: TrafficEvent) {
-        Console.out((json ? event.json : event.text) + "\n")
+    /// Throws when stdout cannot take the line (its reader is gone): the command ends.
+    public func emit(_ event: TrafficEvent) throws {
+        try Console.out((json ? event.json : event.text) + "\n")
     }
 }

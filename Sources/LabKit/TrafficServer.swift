@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,9 +51,9 @@ public final class TrafficServer {
     /// connection ends (and `.progress` every `progressEvery` seconds, if given); on stop, reports
     /// the still-open ones as `.closed` and then `.summary`.
     @discardableResult
-    public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) -> Void) throws -> TrafficServerSummary {
+    public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) throws -> Void) throws -> TrafficServerSummary {
         var nextProgress = progressEvery.map { monotonicSeconds() + $0 }
-        report(.listening(address: address.description))
+        try report(.listening(address: address.description))
         var summary = TrafficServerSummary()
         var connections: [ServerConnection] = []
         var acceptPausedUntil = 0.0
@@ -62,11 +63,11 @@ public final class TrafficServer {
             for connection in connections { close(connection.fd) }
         }
 
-        func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) {
+        func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) throws {
             if endOfStream { connection.verifier.finish() }
             summary.bytesReceived += connection.verifier.bytesReceived
             summary.intact = summary.intact && connection.verifier.intact
-            report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
+            try report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
                            intact: connection.verifier.intact, problem: connection.verifier.problem, error: error))
         }
 
@@ -76,10 +77,13 @@ public final class TrafficServer {
                        // A negative descriptor is skipped by poll: how accepting pauses.
                        pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0)]
             fds += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            var timeout: Int32 = accepting ? -1 : 100
+            // At least once a second: a reader of the reports that went away ends the server
+            // even when no connection comes to report on.
+            try Console.checkReader()
+            var timeout: Int32 = accepting ? 1000 : 100
             if let due = nextProgress {
                 let untilDue = Int32(max(0, (due - monotonicSeconds()) * 1000))
-                timeout = timeout < 0 ? untilDue : min(timeout, untilDue)
+                timeout = min(timeout, untilDue)
             }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 {
@@ -94,9 +98,9 @@ public final class TrafficServer {
                 case .open:
                     continue
                 case .endOfStream:
-                    finish(&connections[index], endOfStream: true, error: nil)
+                    try finish(&connections[index], endOfStream: true, error: nil)
                 case .failed(let message):
-                    finish(&connections[index], endOfStream: false, error: message)
+                    try finish(&connections[index], endOfStream: false, error: message)
                 }
                 close(connections[index].fd)
                 connections.remove(at: index)
@@ -114,16 +118,16 @@ public final class TrafficServer {
             if let due = nextProgress, let every = progressEvery, monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
-                report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
+                try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
                                  intact: summary.intact && connections.allSatisfy { $0.verifier.intact }))
                 nextProgress = due + every
             }
         }
 
         for index in connections.indices {
-            finish(&connections[index], endOfStream: false, error: nil)
+            try finish(&connections[index], endOfStream: false, error: nil)
         }
-        report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
+        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
         return summary
     }
 

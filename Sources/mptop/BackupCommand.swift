@@ -27,7 +27,7 @@ enum BackupCommand {
             case "--off": backup = false
             case "--yes", "-y": yes = true
             case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop backup")
             }
         }
@@ -53,7 +53,7 @@ enum BackupCommand {
         }
         try ActionSupport.confirm(plan.description, yes: yes)
         try toggle.apply(plan)
-        Console.out("done: \(plan.description.escapedForTerminal)\n")
+        try Console.out("done: \(plan.description.escapedForTerminal)\n")
         return 0
     }
 }

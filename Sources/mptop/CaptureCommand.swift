@@ -14,7 +14,7 @@ enum CaptureCommand {
             switch w {
             case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--help", "-h":
-                print("usage: mptop capture DIR [--netns NAME]\n  writes mptcp-ipv4.nl, mptcp-ipv6.nl, tcp-ipv4.nl, tcp-ipv6.nl: the kernel's reply messages, concatenated")
+                try Console.out("usage: mptop capture DIR [--netns NAME]\n  writes mptcp-ipv4.nl, mptcp-ipv6.nl, tcp-ipv4.nl, tcp-ipv6.nl: the kernel's reply messages, concatenated\n")
                 return 0
             default:
                 guard !w.hasPrefix("-"), dir == nil else { throw ArgumentScanner.unknown(w, in: "mptop capture") }
@@ -33,9 +33,14 @@ enum CaptureCommand {
             try socket.dump(request) { m in bytes += m.encoded() }
             let path = "\(dir)/\(name).nl"
             guard let f = fopen(path, "wb") else { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
-            _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-            fclose(f)
-            print("\(path.escapedForTerminal): \(bytes.count) bytes")
+            // A short write or a failed close (disk full) must not leave a truncated fixture
+            // that looks whole.
+            let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+            let code = written == bytes.count ? 0 : errno
+            if fclose(f) != 0 || code != 0 {
+                throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(code != 0 ? code : errno))")
+            }
+            try Console.out("\(path.escapedForTerminal): \(bytes.count) bytes\n")
         }
         return 0
     }

@@ -28,7 +28,7 @@ enum CloseCommand {
             case "--yes", "-y": yes = true
             case "--force": force = true
             case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop close")
             }
         }
@@ -63,7 +63,7 @@ enum CloseCommand {
         guard let remaining else {
             throw MPTopError.io("the kernel accepted \(method.rawValue) but subflow \(subflow.local) -> \(subflow.remote) is still there")
         }
-        Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \((subflow.interfaceName ?? "?").escapedForTerminal) of connection \(hex(token)) "
+        try Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \((subflow.interfaceName ?? "?").escapedForTerminal) of connection \(hex(token)) "
             + "(\(method.rawValue)); \(remaining) subflow(s) left\n")
         return 0
     }

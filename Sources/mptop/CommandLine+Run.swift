@@ -30,15 +30,21 @@ extension CommandLine {
                 return try DiagnoseCommand.run(Array(args.dropFirst()))
             default:
                 let options = try MonitorOptions.parse(args)
-                if options.help { print(HelpText.main); return 0 }
-                if options.version { print(HelpText.version); return 0 }
+                if options.help { try Console.out(HelpText.main + "\n"); return 0 }
+                if options.version { try Console.out(HelpText.version + "\n"); return 0 }
                 // A bad --theme is reported whatever the output mode, before anything starts.
                 if options.theme != nil { _ = try DashboardCommand.loadThemes(options) }
-                if options.listThemes || (options.wantsDashboard && isatty(1) != 0) {
+                if options.listThemes { return try DashboardCommand.run(options) }
+                if options.wantsDashboard && isatty(1) != 0, try DashboardCommand.terminalCanDraw() {
                     return try DashboardCommand.run(options)
                 }
                 return try MonitorCommand.run(options)
             }
+        } catch let e as Console.WriteError {
+            // The report could not go out (reader gone, disk full, stdout closed); every
+            // command has cleaned up on its way here. Said on stderr, which may still work.
+            Console.err("mptop: \(e)\n")
+            return 1
         } catch let e as MPTopError {
             Console.err("mptop: \(e.description.escapedForTerminal)\n")
             if case .usage = e { return 2 }

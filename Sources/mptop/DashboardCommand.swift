@@ -8,8 +8,10 @@ import Glibc
 /// `mptop` at a terminal: the live ncurses dashboard on the current or a named namespace.
 enum DashboardCommand {
     /// `extras` adds keys and a bar (the demo's). With `enterNamespace` false the caller has
-    /// already entered `o.namespace`.
-    static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true) throws -> Int32 {
+    /// already entered `o.namespace`. `stop` is the caller's, already installed (the demo's,
+    /// so a Ctrl-C or SIGTERM while its lab was being built still ends it).
+    static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true,
+                    stop given: StopSignal? = nil) throws -> Int32 {
         var o = o
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         // Settings and themes are read before anything else, so a broken file is an error on a
@@ -28,7 +30,7 @@ enum DashboardCommand {
         let (themes, startIndex, themeNotes) = try loadThemes(o)
         notes += themeNotes
         if o.listThemes {
-            listThemes(o)
+            try listThemes(o)
             return 0
         }
         try requireTerminal()
@@ -54,9 +56,9 @@ enum DashboardCommand {
         var eventsMode = DashboardState.EventsMode.live
         do { events = try PathManagerEventSource() } catch { eventsMode = .polling(reason: "\(error)") }
         let counters = MPTCPCounterMonitor()
-        let stop = try StopSignal()
-        stop.installSignalHandlers()
-        let terminal = CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
+        let stop = try given ?? StopSignal()
+        if given == nil { stop.installSignalHandlers() }
+        let terminal = try CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
         defer { terminal.close() }
         var state = DashboardState(header: header, width: terminal.width, height: terminal.height,
                                    interval: settings.interval ?? 1,
@@ -116,6 +118,23 @@ enum DashboardCommand {
         }
     }
 
+    /// Whether the dashboard can be drawn here, asked before anything is built: true for a
+    /// terminal that can move the cursor; false for one that only takes lines (TERM=dumb), where
+    /// the caller shows the plain text view instead, saying so. Throws for pipes, and for TERM
+    /// unset or unknown (ncurses could not drive it) with what to do instead.
+    static func terminalCanDraw() throws -> Bool {
+        try requireTerminal()
+        switch CursesTerminal.support() {
+        case .screen:
+            return true
+        case .linesOnly:
+            Console.err("mptop: note: this terminal cannot move the cursor (TERM=dumb or the like); showing the plain text view\n")
+            return false
+        case .unusable(let why):
+            throw MPTopError.io("cannot draw the dashboard: \(why); set TERM to your terminal's type (e.g. TERM=xterm-256color), or use --once, --json or --count")
+        }
+    }
+
     /// Every theme found (for `t`), which one to start with, and notes about unknown keys.
     static func loadThemes(_ o: MonitorOptions) throws -> ([Theme], Int, [String]) {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
@@ -141,12 +160,12 @@ enum DashboardCommand {
         return (themes, start, notes)
     }
 
-    static func listThemes(_ o: MonitorOptions) {
+    static func listThemes(_ o: MonitorOptions) throws {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
         let entries = catalog.available()
-        if entries.isEmpty { Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", ").escapedForTerminal)\n") }
+        if entries.isEmpty { try Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", ").escapedForTerminal)\n") }
         // File names in a user's theme folder are the user's to choose, escapes included.
-        for e in entries { Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.path.escapedForTerminal + "\n") }
+        for e in entries { try Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.path.escapedForTerminal + "\n") }
     }
 
     /// "light" for ".../light.theme".

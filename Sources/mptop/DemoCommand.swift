@@ -45,11 +45,11 @@ enum DemoCommand {
         var scan = ArgumentScanner(args)
         while let w = scan.next() {
             switch w {
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             case "--cleanup":
                 try requireRoot()
                 let removed = Lab.cleanupStale()
-                Console.out(removed.isEmpty ? "no namespaces of dead demo or test runs to remove\n"
+                try Console.out(removed.isEmpty ? "no namespaces of dead demo or test runs to remove\n"
                     : "removed the namespaces of demo and test runs that are no longer running: \(removed.joined(separator: ", "))\n")
                 return 0
             case "--script":
@@ -66,12 +66,11 @@ enum DemoCommand {
             default: throw ArgumentScanner.unknown(w, in: "mptop demo")
             }
         }
-        let dashboard = script == nil && monitor.wantsDashboard
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
-        if dashboard {
-            _ = try DashboardCommand.loadThemes(monitor)
-            try DashboardCommand.requireTerminal()
-        }
+        if script == nil && monitor.wantsDashboard { _ = try DashboardCommand.loadThemes(monitor) }
+        // Asked before the lab is built: a terminal that cannot take the dashboard is said in
+        // one line with nothing to clean up; one that takes only lines gets the plain view.
+        let dashboard = try script == nil && monitor.wantsDashboard && DashboardCommand.terminalCanDraw()
         try requireRoot()
         if let reason = LabEnvironment.skipReason() { throw MPTopError.io("cannot build the demo lab: \(reason)") }
         Lab.cleanupStale()
@@ -99,7 +98,7 @@ enum DemoCommand {
             Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
             return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
         }
-        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false)
+        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false, stop: stop)
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.

@@ -24,7 +24,7 @@ enum DiagnoseCommand {
             switch w {
             case "--json", "-j": json = true
             case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop diagnose")
             }
         }
@@ -42,7 +42,7 @@ enum DiagnoseCommand {
         var setup = PathManagerSetup.gather(namespace: namespace, snapshot: snapshot)
         if let sampleError { setup.unreadable.append("the connections: \(sampleError)") }
         let diagnosis = Diagnosis(setup: setup)
-        Console.out(json ? DiagnosisJSON.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis))
+        try Console.out(json ? DiagnosisJSON.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis))
         return 0
     }
 }

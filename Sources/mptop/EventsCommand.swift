@@ -33,7 +33,7 @@ enum EventsCommand {
             case "--json", "-j": json = true
             case "--netns", "-n": namespace = try scan.namespace(for: w)
             case "--save": savePath = try scan.value(for: w)
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop events")
             }
         }
@@ -41,6 +41,7 @@ enum EventsCommand {
         guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
         let source = try PathManagerEventSource()
         var saveFile: UnsafeMutablePointer<FILE>?
+        var saveError: Int32?
         if let savePath {
             guard let f = fopen(savePath, "ab") else {
                 throw MPTopError.io("cannot write \(savePath): \(MPTopError.errnoText(errno))")
@@ -48,19 +49,23 @@ enum EventsCommand {
             saveFile = f
             source.recorder = { m in
                 let bytes = m.encoded()
-                _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-                fflush(f)
+                let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+                // A full disk ends the run (below) rather than leaving a file with gaps.
+                if written != bytes.count || fflush(f) != 0, saveError == nil { saveError = errno }
             }
         }
         defer { if let saveFile { fclose(saveFile) } }
         let stop = try StopSignal()
         stop.installSignalHandlers()
         Console.err("mptop events: subscribed in namespace \(namespace?.escapedForTerminal ?? "(current)"); Ctrl-C stops\n")
-        while !stop.isStopped && !readerGone() {
+        while !stop.isStopped {
+            // Checked between batches too: a quiet namespace may not write for hours.
+            try Console.checkReader()
+            if let savePath, let code = saveError { throw MPTopError.io("cannot write \(savePath): \(MPTopError.errnoText(code))") }
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {
                 let now = Clock.system.wallSeconds()
-                Console.out((json ? PathManagerEventJSON.overrun(time: now)
+                try Console.out((json ? PathManagerEventJSON.overrun(time: now)
                              : PathManagerEventText.clockTime(now) + "  OVERRUN           events were lost (receive buffer overflowed)") + "\n")
             }
             guard !batch.events.isEmpty else { continue }
@@ -68,16 +73,8 @@ enum EventsCommand {
             for e in batch.events {
                 out += (json ? PathManagerEventJSON.render(e) : PathManagerEventText.line(e)) + "\n"
             }
-            Console.out(out)
+            try Console.out(out)
         }
         return 0
-    }
-
-    /// Whether stdout is a pipe whose reader has gone (`mptop events | head -1`): SIGPIPE is
-    /// ignored so that writes fail instead of killing us, and a failed write says nothing, so
-    /// ask the pipe itself.
-    static func readerGone() -> Bool {
-        var p = pollfd(fd: 1, events: 0, revents: 0)
-        return poll(&p, 1, 0) > 0 && p.revents & Int16(POLLERR | POLLHUP) != 0
     }
 }

@@ -42,7 +42,7 @@ enum FailoverCommand {
             case "--json", "-j": json = true
             case "--yes", "-y": yes = true
             case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": Console.out(usage + "\n"); return 0
+            case "--help", "-h": try Console.out(usage + "\n"); return 0
             default: throw ArgumentScanner.unknown(w, in: "mptop failover")
             }
         }
@@ -61,12 +61,15 @@ enum FailoverCommand {
 
         let stop = try StopSignal()
         stop.installSignalHandlers()
-        let progress: (String) -> Void = json ? { Console.err($0) } : { Console.out($0) }
-        progress("mptop: \(test.description.escapedForTerminal)\n")
+        // Whatever ends the command before the test does (a report stdout cannot take, the
+        // reader of the pipe going away), what the test changed is put back first.
+        defer { if !test.isFinished { test.stop(reason: "mptop is exiting") } }
+        let progress: (String) throws -> Void = json ? { Console.err($0) } : { try Console.out($0) }
+        try progress("mptop: \(test.description.escapedForTerminal)\n")
         var deadline = Clock.system.monotonicNanos()
         var printed = 0
         let printEvents = {
-            for e in test.events.dropFirst(printed) { progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text.escapedForTerminal)\n") }
+            for e in test.events.dropFirst(printed) { try progress("t=\(Units.fixed(e.time, decimals: 1)) s  \(e.text.escapedForTerminal)\n") }
             printed = test.events.count
         }
         var interrupted = false
@@ -81,14 +84,14 @@ enum FailoverCommand {
             } catch {
                 test.stop(reason: "sampling failed: \(error)")
             }
-            printEvents()
+            try printEvents()
             deadline &+= UInt64(interval * 1e9)
             let now = Clock.system.monotonicNanos()
-            if deadline > now { MonitorCommand.sleepSeconds(Double(deadline - now) / 1e9, { stop.isStopped }) } else { deadline = now }
+            if deadline > now { try MonitorCommand.sleepSeconds(Double(deadline - now) / 1e9, { stop.isStopped }) } else { deadline = now }
         }
-        printEvents()
+        try printEvents()
         let report = test.report
-        if json { Console.out(report.json + "\n") } else { Console.out(report.text) }
+        if json { try Console.out(report.json + "\n") } else { try Console.out(report.text) }
         if let failure = test.failure { throw MPTopError.io("failover test failed: \(failure)") }
         if !report.restored { throw MPTopError.io("not everything could be restored (see the report)") }
         if interrupted { throw MPTopError.io("failover test interrupted; everything it changed was restored") }

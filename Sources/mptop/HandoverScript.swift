@@ -35,20 +35,20 @@ struct HandoverScript {
         let clock = Clock.system
         let start = Double(clock.monotonicNanos()) / 1e9
         func now() -> Double { Double(clock.monotonicNanos()) / 1e9 - start }
-        func record(_ type: String, _ message: String) {
+        func record(_ type: String, _ message: String) throws {
             let e = Event(t: round(now()), type: type, message: message)
             events.append(e)
-            if !json { Console.out(Self.seconds(e.t) + "  >> " + message + "\n") }
+            if !json { try Console.out(Self.seconds(e.t) + "  >> " + message + "\n") }
         }
 
         _ = try sampler.sample()
-        record("start", "WiFi (wifi0) and cellular (cell0) both up; one transfer running")
+        try record("start", "WiFi (wifi0) and cellular (cell0) both up; one transfer running")
         var wifiGone = false, wifiReturned = false
         var tick = 1
         while now() < Self.end {
             if stop.isStopped { throw MPTopError.io("mptop demo: stopped") }
             let due = Double(tick) * Self.step
-            MonitorCommand.sleepSeconds(due - now(), { stop.isStopped })
+            try MonitorCommand.sleepSeconds(due - now(), { stop.isStopped })
             let snapshot = try sampler.sample()
             let point = Point(t: round(now()), interfaces: ["wifi0", "cell0"].map { name in
                 let usage = snapshot.interfaces.first { $0.name == name }
@@ -56,21 +56,21 @@ struct HandoverScript {
             })
             timeline.append(point)
             if !json {
-                Console.out(Self.seconds(point.t) + point.interfaces.map { "  \($0.name) \(Units.rate($0.bps).leftPadded(to: 9))" }.joined() + "\n")
+                try Console.out(Self.seconds(point.t) + point.interfaces.map { "  \($0.name) \(Units.rate($0.bps).leftPadded(to: 9))" }.joined() + "\n")
             }
             if !wifiGone && now() >= Self.wifiAway {
                 wifiGone = true
-                record("wifi_down", try demo.toggleWifi())
+                try record("wifi_down", try demo.toggleWifi())
             } else if !wifiReturned && now() >= Self.wifiBack {
                 wifiReturned = true
-                record("wifi_up", try demo.toggleWifi())
+                try record("wifi_up", try demo.toggleWifi())
             }
             tick += 1
         }
         guard let verdict = demo.finish() else { throw MPTopError.io("the demo's receiver printed no summary") }
-        record("end", "transfer stopped; the receiver checked \(Units.bytes(verdict.bytesReceived)): "
+        try record("end", "transfer stopped; the receiver checked \(Units.bytes(verdict.bytesReceived)): "
             + (verdict.intact ? "every byte intact" : "DATA DAMAGED"))
-        if json { Console.out(render(timeline: timeline, events: events, intact: verdict.intact, bytes: verdict.bytesReceived) + "\n") }
+        if json { try Console.out(render(timeline: timeline, events: events, intact: verdict.intact, bytes: verdict.bytesReceived) + "\n") }
         return verdict.intact ? 0 : 1
     }
 
@@ -80,7 +80,7 @@ struct HandoverScript {
             if let c = try sampler.sample().connections.first, Set(c.subflows.compactMap(\.interfaceName)).isSuperset(of: ["wifi0", "cell0"]) {
                 return
             }
-            MonitorCommand.sleepSeconds(0.1, { stop.isStopped })
+            try MonitorCommand.sleepSeconds(0.1, { stop.isStopped })
             if stop.isStopped { throw MPTopError.io("mptop demo: stopped") }
         }
         throw MPTopError.io("the demo connection did not open a subflow on both wifi0 and cell0 within 10 s")

@@ -23,45 +23,52 @@ enum MonitorCommand {
             let window = o.interval ?? 0.5
             if window > 0 {
                 _ = try sampler.sample()
-                sleepSeconds(window)
+                try sleepSeconds(window)
             }
-            emit(try sampler.sample(), o)
+            try emit(try sampler.sample(), o)
             return 0
         }
 
         let interval = o.interval ?? 1
-        let live = o.output == .table && o.count == nil && isatty(1) != 0
+        // Redrawn in place only where the cursor can move (not under TERM=dumb).
+        let live = o.output == .table && o.count == nil && isatty(1) != 0 && CursesTerminal.support() == .screen
         var emitted = 0
         var deadline = Clock.system.monotonicNanos()
         while o.count.map({ emitted < $0 }) ?? true {
             let snapshot = try sampler.sample()
-            emit(snapshot, o, clearScreen: live)
+            try emit(snapshot, o, clearScreen: live)
             emitted += 1
             if let c = o.count, emitted >= c { break }
             if shouldStop() { break }
             // Fixed-rate schedule: a slow sample does not push every later one back.
             deadline &+= UInt64(interval * 1e9)
             let now = Clock.system.monotonicNanos()
-            if deadline > now { sleepSeconds(Double(deadline - now) / 1e9, shouldStop) } else { deadline = now }
+            if deadline > now { try sleepSeconds(Double(deadline - now) / 1e9, shouldStop) } else { deadline = now }
             if shouldStop() { break }
         }
         return 0
     }
 
-    static func emit(_ s: Snapshot, _ o: MonitorOptions, clearScreen: Bool = false) {
+    static func emit(_ s: Snapshot, _ o: MonitorOptions, clearScreen: Bool = false) throws {
         switch o.output {
-        case .json: Console.out(SnapshotJSON.render(s) + "\n")
-        case .table: Console.out((clearScreen ? "\u{1b}[H\u{1b}[2J" : "") + SnapshotTable.render(s))
+        case .json: try Console.out(SnapshotJSON.render(s) + "\n")
+        case .table: try Console.out((clearScreen ? "\u{1b}[H\u{1b}[2J" : "") + SnapshotTable.render(s))
         }
     }
 
-    /// Sleeps in slices of at most 100 ms so a stop request is noticed promptly.
-    static func sleepSeconds(_ s: Double, _ shouldStop: () -> Bool = { false }) {
-        var remaining = s
-        while remaining > 0 && !shouldStop() {
-            let slice = min(remaining, 0.1)
-            nanosleepSeconds(slice)
-            remaining -= slice
+    /// Sleeps `s` seconds, waking every 100 ms at most so a stop request is noticed promptly.
+    /// Throws as soon as stdout's reader goes away (`--json --interval 10 | head -1`): nobody
+    /// is left for the next report, and waiting for it to fail would keep mptop (and the
+    /// demo's lab) running for up to an interval.
+    static func sleepSeconds(_ s: Double, _ shouldStop: () -> Bool = { false }) throws(Console.WriteError) {
+        let clock = Clock.system
+        let deadline = clock.monotonicNanos() &+ UInt64(max(0, s) * 1e9)
+        while !shouldStop() {
+            let now = clock.monotonicNanos()
+            guard now < deadline else { return }
+            // Rounded up, so a last fraction of a millisecond does not spin.
+            let ms = Int32(min(100, (deadline - now + 999_999) / 1_000_000))
+            if Console.waitForReaderGone(milliseconds: ms) { throw Console.WriteError(errno: EPIPE) }
         }
     }
 

@@ -1,5 +1,6 @@
 import CNcurses
 import Dashboard
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,14 +23,45 @@ final class CursesTerminal: TerminalIO {
 
     private struct PairKey: Hashable { let fg: Int32, bg: Int32 }
 
-    /// Opens the screen. `stopDescriptor` becomes readable on SIGINT/SIGTERM.
-    init(noColor: Bool, stopDescriptor: Int32) {
+    /// What this terminal can show, asked before anything is built or opened.
+    enum Support: Equatable {
+        /// A full screen: the dashboard.
+        case screen
+        /// Lines only, the cursor cannot move (TERM=dumb, an Emacs shell buffer).
+        case linesOnly
+        /// TERM unset or without a terminfo entry here: why, in words.
+        case unusable(String)
+    }
+
+    static func support() -> Support {
+        guard let term = shownTerm else { return .unusable("TERM is not set") }
+        switch mptop_probe_terminal() {
+        case 1: return .screen
+        case 0: return .linesOnly
+        default: return .unusable("terminal type '\(term)' is unknown here (no terminfo entry)")
+        }
+    }
+
+    /// $TERM for a message, nil when unset or empty. It is the caller's text on its way to a
+    /// terminal: printable ASCII only, and not too long.
+    private static var shownTerm: String? {
+        guard let term = getenv("TERM").map({ String(cString: $0) }), !term.isEmpty else { return nil }
+        return String(String.UnicodeScalarView(term.unicodeScalars.prefix(64).map { (32...126).contains($0.value) ? $0 : "?" }))
+    }
+
+    /// Opens the screen. `stopDescriptor` becomes readable on SIGINT/SIGTERM/SIGHUP. Throws
+    /// when ncurses cannot set up the terminal.
+    init(noColor: Bool, stopDescriptor: Int32) throws {
         mptop_set_locale()
         utf8 = mptop_locale_is_utf8() != 0
         self.noColor = noColor
         self.stopDescriptor = stopDescriptor
         CrashGuard.install()
-        initscr()
+        guard mptop_open_screen() == 0 else {
+            CrashGuard.uninstall()
+            open = false
+            throw MPTopError.io("ncurses cannot set up terminal type '\(Self.shownTerm ?? "")' for the dashboard")
+        }
         cbreak()
         noecho()
         nonl()
@@ -84,7 +116,9 @@ final class CursesTerminal: TerminalIO {
                    pollfd(fd: watching ?? -1, events: Int16(POLLIN), revents: 0)]
         let ms = Int32(max(0, min(timeout, 0.25)) * 1000)
         _ = poll(&fds, 3, ms)
-        if fds[1].revents != 0 { return .stop }
+        // A hung-up or closed terminal (its window closed under a process that ignores SIGHUP)
+        // stays "ready" for ever: stop instead of spinning on it.
+        if fds[1].revents != 0 || fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .stop }
         readKeys()
         if !pending.isEmpty { return pending.removeFirst() }
         return fds[2].revents != 0 ? .kernelEvents : nil

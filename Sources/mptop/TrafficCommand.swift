@@ -50,7 +50,7 @@ enum TrafficCommand {
             case "send":
                 return try send(Array(args.dropFirst()))
             case "-h", "--help", "help":
-                Console.out(help + "\n")
+                try Console.out(help + "\n")
                 return 0
             case nil:
                 throw MPTopError.usage("traffic needs 'serve' or 'send' (see 'mptop traffic --help')")
@@ -77,7 +77,7 @@ enum TrafficCommand {
                 guard every >= 0.1 else { throw MPTopError.usage("--progress takes at least 0.1 seconds") }
                 progress = every
             case "--json": json = true
-            case "-h", "--help": Console.out(help + "\n"); return 0
+            case "-h", "--help": try Console.out(help + "\n"); return 0
             default: throw ArgumentScanner.unknown(word, in: "mptop traffic")
             }
         }
@@ -88,7 +88,7 @@ enum TrafficCommand {
         stop.installSignalHandlers()
         let server = try TrafficServer(listen: listen)
         let writer = TrafficEventWriter(json: json)
-        let summary = try server.run(until: stop, progressEvery: progress) { writer.emit($0) }
+        let summary = try server.run(until: stop, progressEvery: progress) { try writer.emit($0) }
         guard summary.intact else {
             Console.err("mptop: received data did not match what was sent (see the 'closed' lines)\n")
             return 1
@@ -115,7 +115,7 @@ enum TrafficCommand {
                 }
             case "--hold": hold = true
             case "--json": json = true
-            case "-h", "--help": Console.out(help + "\n"); return 0
+            case "-h", "--help": try Console.out(help + "\n"); return 0
             default: throw ArgumentScanner.unknown(word, in: "mptop traffic")
             }
         }
@@ -133,7 +133,7 @@ enum TrafficCommand {
         let options = TrafficClientOptions(target: target, connections: connections, bytesPerConnection: bytes,
                                            seconds: seconds, rateBitsPerSecond: rate, hold: hold)
         let writer = TrafficEventWriter(json: json)
-        try TrafficClient(options: options).run(until: stop) { writer.emit($0) }
+        try TrafficClient(options: options).run(until: stop) { try writer.emit($0) }
         return 0
     }
 

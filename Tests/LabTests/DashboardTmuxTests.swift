@@ -71,7 +71,7 @@ final class DashboardTmuxTests: XCTestCase {
 
         let again = try makeScreen([try mptopPath()], width: 100, height: 30)
         again.waitFor("the dashboard") { $0.contains("Interfaces") }
-        let pids = try TmuxScreen.tmux(["list-panes", "-t", again.session, "-F", "#{pane_pid}"])
+        let pids = try again.panePID()
         // The pane's shell runs mptop as its child.
         let child = try ShellCommand.check("pgrep", ["-P", pids.trimmingCharacters(in: .whitespacesAndNewlines)])
         kill(pid_t(child.split(separator: "\n")[0])!, SIGTERM)
@@ -83,7 +83,7 @@ final class DashboardTmuxTests: XCTestCase {
         try skipUnlessLabAvailable()
         let screen = try makeScreen([try mptopPath()], width: 100, height: 30)
         screen.waitFor("the dashboard") { $0.contains("Interfaces") }
-        let pane = try TmuxScreen.tmux(["list-panes", "-t", screen.session, "-F", "#{pane_pid}"])
+        let pane = try screen.panePID()
         let child = try ShellCommand.check("pgrep", ["-P", pane.trimmingCharacters(in: .whitespacesAndNewlines)])
         kill(pid_t(child.split(separator: "\n")[0])!, SIGSEGV)
         let text = screen.waitFor("the shell after the crash") { $0.contains("[mptop exited 139]") }

@@ -67,13 +67,29 @@ final class DemoTests: XCTestCase {
             if ending == "C-c" {
                 screen.send("C-c")
             } else {
-                let pane = try TmuxScreen.tmux(["list-panes", "-t", screen.session, "-F", "#{pane_pid}"])
+                let pane = try screen.panePID()
                 let child = try ShellCommand.check("pgrep", ["-P", pane.trimmingCharacters(in: .whitespacesAndNewlines)])
                 kill(pid_t(child.split(separator: "\n")[0])!, SIGTERM)
             }
             screen.waitFor(timeout: 20, "the demo's exit on \(ending)") { $0.contains("[mptop exited 0]") }
             XCTAssertFalse(try ShellCommand.check("ip", ["netns", "list"]).contains(stem), "\(stem) left behind after \(ending)")
         }
+    }
+
+    func testSIGTERMWhileTheLabIsBeingBuiltEndsTheDemo() throws {
+        try skipUnlessLabAvailable()
+        let screen = try makeScreen([try mptopPath(), "demo"], width: 120, height: 30)
+        var pid: Int32?
+        XCTAssertTrue(try waitUntil(timeout: 10) {
+            pid = (try? ShellCommand.check("pgrep", ["-P", try screen.panePID()])).flatMap { Int32($0.split(separator: "\n").first ?? "") }
+            return pid != nil
+        }, "mptop demo did not start")
+        let demo = try XCTUnwrap(pid)
+        // Its namespaces appear as the build starts; the signal lands while the lab is built.
+        XCTAssertTrue(try waitUntil(timeout: 10) { try ShellCommand.check("ip", ["netns", "list"]).contains("mptop-\(demo)-") })
+        kill(demo, SIGTERM)
+        screen.waitFor(timeout: 20, "the demo's exit on SIGTERM during the build") { $0.contains("[mptop exited 0]") }
+        XCTAssertFalse(try ShellCommand.check("ip", ["netns", "list"]).contains("mptop-\(demo)-"), "the demo left its namespaces")
     }
 
     /// The percentage in an interface row of the dashboard ("cell0  ▓▓▓····  30% TX ...").

@@ -5,6 +5,11 @@ import XCTest
 
 /// A real terminal for end-to-end tests: mptop runs in a detached tmux session, the test reads
 /// the screen with capture-pane and types with send-keys, as a person would.
+///
+/// Each screen has a tmux server of its own (`-L session`). On one shared server (every root
+/// user's default socket), a server exiting after another test closed the last session takes
+/// the next `new-session` with it: "server exited unexpectedly", a flake in whichever test
+/// opened a screen at that moment.
 final class TmuxScreen {
     let session: String
     /// $XDG_CONFIG_HOME for the dashboard in this screen.
@@ -21,26 +26,26 @@ final class TmuxScreen {
         // is saved, and must not become the next test's start, nor the developer's.
         settings = NSTemporaryDirectory() + session
         let script = "TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME='\(settings)' \(quoted); echo \"[mptop exited $?]\"; sleep 30"
-        _ = try Self.tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
+        _ = try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", script])
     }
 
     /// The visible screen as text.
     func capture() -> String {
-        (try? Self.tmux(["capture-pane", "-p", "-t", session])) ?? ""
+        (try? tmux(["capture-pane", "-p", "-t", session])) ?? ""
     }
 
     /// Sends keys in tmux's notation ("Enter", "Escape", "q", "C-c").
     func send(_ keys: String...) {
-        _ = try? Self.tmux(["send-keys", "-t", session] + keys)
+        _ = try? tmux(["send-keys", "-t", session] + keys)
     }
 
     /// Types text literally.
     func type(_ text: String) {
-        _ = try? Self.tmux(["send-keys", "-t", session, "-l", text])
+        _ = try? tmux(["send-keys", "-t", session, "-l", text])
     }
 
     func resize(width: Int, height: Int) {
-        _ = try? Self.tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+        _ = try? tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Waits until the screen satisfies `condition`; returns the last screen either way.
@@ -57,17 +62,24 @@ final class TmuxScreen {
         return screen
     }
 
+    /// Ends the session and its server (SIGHUP to what runs in the pane).
     func close() {
-        _ = try? Self.tmux(["kill-session", "-t", session])
+        _ = try? tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: settings)
     }
 
-    /// Runs a tmux command. Not through Foundation's Process: when this starts the tmux server
-    /// (a fresh CI machine), Process never noticed the client exit and waited forever.
+    /// The process id of the pane's shell.
+    func panePID() throws -> String {
+        try tmux(["list-panes", "-t", session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs a tmux command on this screen's server. Not through Foundation's Process: when
+    /// this starts the tmux server, Process never noticed the client exit and waited forever.
+    /// No configuration file: the root user's ~/.tmux.conf must not change what tests see.
     @discardableResult
-    static func tmux(_ arguments: [String]) throws -> String {
+    func tmux(_ arguments: [String]) throws -> String {
         guard let path = ToolRunner.locate("tmux") else { throw TestFailure("tmux is not installed") }
-        let out = try ToolRunner.run(path, arguments, timeout: 10)
+        let out = try ToolRunner.run(path, ["-L", session, "-f", "/dev/null"] + arguments, timeout: 10)
         guard out.status == 0 else { throw TestFailure("tmux \(arguments.first ?? "") failed (exit \(out.status)): \(out.stderr)") }
         return out.stdout
     }
