@@ -56,9 +56,7 @@ final class OutputErrorTests: XCTestCase {
         _ = try session.waitForSubflows(2)
         let (token, _) = try onlyConnection(in: lab.clientNamespace)
         let state = try namespaceState(lab, lab.clientNamespace)
-        let journals = NSTemporaryDirectory() + "mptop-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: journals, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: journals) }
+        let journals = try makeJournalDirectory()
 
         // The text progress goes to stdout; its reader leaves once wifi0 is blackholed.
         let out = try shell(#"export MPTOP_JOURNAL_DIR="$1"; mptop failover --token "$2" --interface wifi0 --mode blackhole "#
