@@ -47,13 +47,13 @@ public struct InterfaceByteCounters: Sendable {
                 next[s.cookie] = Live(interface: s.interface, base: Totals(), last: now)
                 continue
             }
-            entry.last = Totals(tx: max(entry.last.tx, now.tx), rx: max(entry.last.rx, now.rx))
             if entry.interface != s.interface {
-                // The subflow's interface changed (its address moved): what it carried so far
-                // stays with the old interface, the rest counts on the new one.
+                // The subflow's interface changed (its address moved): what it carried while
+                // seen there stays with the old interface, the rest counts on the new one.
                 retire(entry)
                 entry = Live(interface: s.interface, base: entry.last, last: entry.last)
             }
+            entry.last = Totals(tx: max(entry.last.tx, now.tx), rx: max(entry.last.rx, now.rx))
             next[s.cookie] = entry
         }
         for gone in live.values { retire(gone) }
