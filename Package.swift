@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
-        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
