@@ -46,11 +46,16 @@ final class Writer {
     let registry = PrometheusCollectorRegistry()
 
     func gauge(_ family: MetricFamily, _ labels: [(String, String)], _ value: Double) {
-        registry.makeGauge(name: family.name, labels: labels, help: family.help).set(to: value)
+        registry.makeGauge(descriptor: descriptor(family), labels: labels).set(to: value)
     }
 
     func counter(_ family: MetricFamily, _ labels: [(String, String)], _ value: UInt64) {
-        registry.makeCounter(name: family.name, labels: labels, help: family.help).increment(by: Int64(clamping: value))
+        registry.makeCounter(descriptor: descriptor(family), labels: labels).increment(by: Int64(clamping: value))
+    }
+
+    /// Our names are whole already (unit included): no namespace, subsystem or unit to join.
+    private func descriptor(_ family: MetricFamily) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: family.name, unitName: "", helpText: family.help)
     }
 
     func add(_ state: NamespaceState, perConnection: Int) {

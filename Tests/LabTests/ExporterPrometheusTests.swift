@@ -102,6 +102,63 @@ final class ExporterPrometheusTests: XCTestCase {
         _ = exporter.stop(timeout: 5)
     }
 
+    /// A client that sends half a request and waits, and another that asks and never reads,
+    /// hold only their own connections: concurrent scrapes still answer at once.
+    func testStalledClientsDoNotHoldUpScrapesAndOtherPathsAreCleanErrors() throws {
+        let lab = try makeLab()
+        let ns = lab.clientNamespace
+        let exporter = try lab.spawn(in: ns, executable: try exporterPath(), arguments: ["--listen", Self.exporterAddress])
+        XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
+        let port = Self.exporterAddress.split(separator: ":").last.map(String.init) ?? ""
+        let halfRequest = try lab.spawn(in: ns, executable: "/bin/bash", arguments: ["-c",
+            "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n' >&3; sleep 60"])
+        let neverReads = try lab.spawn(in: ns, executable: "/bin/bash", arguments: ["-c",
+            "exec 3<>/dev/tcp/127.0.0.1/\(port); for i in $(seq 200); do printf 'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; done; sleep 60"])
+        defer {
+            _ = halfRequest.stop(timeout: 2)
+            _ = neverReads.stop(timeout: 2)
+        }
+        usleep(500_000)
+        let start = Date()
+        let codes = try lab.run(in: ns, "bash", ["-c", """
+            for i in 1 2 3 4; do curl -s -o /dev/null --max-time 5 -w '%{http_code}\\n' http://\(Self.exporterAddress)/metrics & done; wait
+            """])
+        XCTAssertEqual(codes.split(separator: "\n").map(String.init), ["200", "200", "200", "200"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "four concurrent scrapes next to stalled clients took too long")
+
+        func status(_ args: [String]) throws -> String {
+            try lab.run(in: ns, "curl", ["-s", "-o", "/dev/null", "--max-time", "5", "-w", "%{http_code}"] + args)
+        }
+        XCTAssertEqual(try status(["http://\(Self.exporterAddress)/"]), "200")
+        XCTAssertEqual(try status(["http://\(Self.exporterAddress)/nothing-here"]), "404")
+        XCTAssertEqual(try status(["-X", "POST", "http://\(Self.exporterAddress)/metrics"]), "405")
+        XCTAssertEqual(try status(["-X", "DELETE", "http://\(Self.exporterAddress)/"]), "405")
+        XCTAssertTrue(try curl(lab, "http://\(Self.exporterAddress)/").contains("<li>\(ns)</li>"))
+        XCTAssertTrue(exporter.isRunning, exporter.diagnosis)
+    }
+
+    /// --all-netns follows /run/netns: a lab built later is watched at the next scrape, and
+    /// dropped when it is deleted.
+    func testAllNetnsFollowsNamespacesAsTheyComeAndGo() throws {
+        let lab = try makeLab()
+        let exporter = try lab.spawn(in: lab.clientNamespace, executable: try exporterPath(),
+                                     arguments: ["--listen", Self.exporterAddress, "--all-netns"])
+        func up() throws -> String { try curl(lab, "http://\(Self.exporterAddress)/metrics") }
+        XCTAssertTrue(try waitUntil(timeout: 10) { (try? up()) != nil }, exporter.diagnosis)
+        var text = try up()
+        XCTAssertTrue(text.contains(#"mptop_up{netns="\#(lab.clientNamespace)"} 1"#), text)
+        XCTAssertTrue(text.contains(#"mptop_up{netns="\#(lab.serverNamespace)"} 1"#), text)
+
+        let later = try Lab(options: LabOptions())
+        addTeardownBlock { later.close() }
+        text = try up()
+        XCTAssertTrue(text.contains(#"mptop_up{netns="\#(later.clientNamespace)"} 1"#), "a namespace made later")
+        later.close()
+        text = try up()
+        XCTAssertFalse(text.contains(later.clientNamespace), "a deleted namespace stays watched")
+        XCTAssertTrue(exporter.isRunning, exporter.diagnosis)
+    }
+
     func testBadInputIsAOneLineError() throws {
         try skipUnlessLabAvailable()
         let cases: [([String], Int32, String)] = [
