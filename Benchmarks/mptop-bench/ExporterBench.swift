@@ -31,9 +31,18 @@ func benchExporter(lab: Lab, mptop: String, raw: NetlinkSocket, sampler: Sampler
     var state = NamespaceState(namespace: lab.clientNamespace)
     var bytes = try inProcessScrape(sampler, &state)
     var rawTimes: [Double] = [], inProcess: [Double] = [], whole: [Double] = [], curlAlone: [Double] = []
+    var samples: [Double] = [], counters: [Double] = [], texts: [Double] = []
     for _ in 0..<rounds {
         rawTimes.append(try milliseconds { _ = try rawDump(raw) })
         inProcess.append(try milliseconds { bytes = try inProcessScrape(sampler, &state) })
+        // The parts of the in-process scrape, to see where its time goes.
+        var snapshot: Snapshot?
+        samples.append(try milliseconds { snapshot = try sampler.sampleWithoutRates() })
+        counters.append(milliseconds { _ = try? MPTCPCounters.read() })
+        texts.append(milliseconds {
+            if let snapshot { state.record(snapshot, mib: state.mib, duration: 0) }
+            _ = Exposition.render([state])
+        })
         whole.append(milliseconds { _ = runMeasured(curl, metrics) })
         curlAlone.append(milliseconds { _ = runMeasured(curl, page) })
     }
@@ -41,6 +50,8 @@ func benchExporter(lab: Lab, mptop: String, raw: NetlinkSocket, sampler: Sampler
     func ratio(_ v: Double) -> String { Units.fixed(v / max(r, 0.001), decimals: 2) + "x the bare dump" }
     print("  bare netlink dump, this loop                 \(ms(r))")
     print("  exporter scrape in process (collect + text)  \(ms(p))   \(ratio(p)), \(bytes / 1024) KiB of text")
+    print("    of which: sample \(ms(median(samples))), MIB counters \(ms(median(counters))), "
+        + "byte counters + text \(ms(median(texts)))")
     print("  exporter GET /metrics with curl              \(ms(w))   \(ratio(w))")
     print("  curl GET / (a static page: curl + HTTP)      \(ms(c))")
     print("  GET /metrics less GET /                      \(ms(w - c))   \(ratio(w - c))")
