@@ -34,8 +34,8 @@ struct ExporterCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the metrics to this file for node_exporter's textfile collector instead of serving HTTP.", valueName: "PATH"))
     var textfile: String?
 
-    @Option(help: ArgumentHelp("Seconds between writes with --textfile.", valueName: "S"))
-    var interval: Double = 15
+    @Option(help: ArgumentHelp("Seconds between writes with --textfile (default 15).", valueName: "S"))
+    var interval: Double?
 
     @Option(help: ArgumentHelp("Give the N busiest connections of each namespace series of their own, labelled by token.", valueName: "N"))
     var perConnection: Int = 0
@@ -45,8 +45,11 @@ struct ExporterCommand: AsyncParsableCommand {
         for name in netns where name.isEmpty || name.contains("/") || name == "." || name == ".." {
             throw ValidationError("invalid namespace name '\(name)'")
         }
-        guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
-            throw ValidationError("--interval takes seconds from 0.1 to 86400")
+        if let interval {
+            guard textfile != nil else { throw ValidationError("--interval goes with --textfile (Prometheus decides when to scrape)") }
+            guard interval.isFinite, interval >= 0.1, interval <= 86_400 else {
+                throw ValidationError("--interval takes seconds from 0.1 to 86400")
+            }
         }
         guard (0...10_000).contains(perConnection) else { throw ValidationError("--per-connection takes 0 to 10000") }
         if textfile == nil { _ = try Self.parseListen(listen) }
@@ -75,7 +78,7 @@ struct ExporterCommand: AsyncParsableCommand {
             try await fleet.check()
         }
         if let textfile {
-            try await TextfileMode.run(path: textfile, interval: interval, fleet: fleet)
+            try await TextfileMode.run(path: textfile, interval: interval ?? 15, fleet: fleet)
         } else {
             let (host, port) = try Self.parseListen(listen)
             try await MetricsServer.run(host: host, port: port, fleet: fleet)

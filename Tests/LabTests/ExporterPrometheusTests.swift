@@ -159,6 +159,31 @@ final class ExporterPrometheusTests: XCTestCase {
         XCTAssertTrue(exporter.isRunning, exporter.diagnosis)
     }
 
+    /// As nobody (no capabilities): connections, subflows and counters still come, the event
+    /// series are absent and a gauge says why.
+    func testUnprivilegedItSamplesAndSaysWhyEventsAreMissing() throws {
+        guard let setpriv = ShellCommand.locate("setpriv") else { throw XCTSkip("setpriv (util-linux) is not installed") }
+        let lab = try makeLab()
+        let ns = lab.clientNamespace
+        let session = try TrafficSession(lab: lab)
+        _ = try session.waitForSubflows(2)
+        let exporter = try lab.spawn(in: ns, executable: setpriv, arguments: [
+            "--reuid=65534", "--regid=65534", "--clear-groups", try exporterPath(), "--listen", Self.exporterAddress,
+        ])
+        var text = ""
+        XCTAssertTrue(try waitUntil(timeout: 10) {
+            text = (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) ?? ""
+            return !text.isEmpty
+        }, exporter.diagnosis)
+        XCTAssertTrue(text.contains(#"mptop_up{netns="\#(ns)"} 1"#), text)
+        XCTAssertTrue(text.contains(#"mptop_connections{netns="\#(ns)"} 1"#), text)
+        XCTAssertTrue(text.contains(#"mptop_subflows{netns="\#(ns)",interface="cell0"} 1"#), text)
+        XCTAssertTrue(text.contains(#"mptop_events_subscribed{netns="\#(ns)",reason="no_cap_net_admin"} 0"#), text)
+        XCTAssertFalse(text.contains("mptop_events_total{"), text)
+        XCTAssertTrue(text.contains(#"mptop_mib_total{netns="\#(ns)",name="MPCapableSYNTX"} "#), text)
+        _ = session
+    }
+
     func testBadInputIsAOneLineError() throws {
         try skipUnlessLabAvailable()
         let cases: [([String], Int32, String)] = [
@@ -169,6 +194,8 @@ final class ExporterPrometheusTests: XCTestCase {
             (["--all-netns", "--netns", "a"], 2, "exclude each other"),
             (["--per-connection", "20000"], 2, "--per-connection takes 0 to 10000"),
             (["--bogus"], 2, "--bogus"),
+            (["--interval", "5"], 2, "--interval goes with --textfile"),
+            (["--textfile", "/tmp/x.prom", "--interval", "0"], 2, "--interval takes seconds"),
         ]
         for (args, status, text) in cases {
             let out = try ShellCommand.run(try exporterPath(), args, timeout: 10)
