@@ -38,10 +38,10 @@ final class Fleet: @unchecked Sendable {
     func scrape() async -> [UInt8] {
         if case .allNamed = selection { try? refresh() }
         let current = lock.withLock { workers.values.sorted { $0.label < $1.label } }
-        let states = await withTaskGroup(of: NamespaceState.self) { group in
+        let states = await withTaskGroup(of: NamespaceState?.self) { group in
             for w in current { group.addTask { await w.collect() } }
             var all: [NamespaceState] = []
-            for await s in group { all.append(s) }
+            for await s in group { if let s { all.append(s) } }
             return all.sorted { $0.namespace < $1.namespace }
         }
         return Exposition.render(states, perConnection: perConnection)
@@ -51,7 +51,7 @@ final class Fleet: @unchecked Sendable {
     func check() async throws {
         let current = lock.withLock { Array(workers.values) }
         for w in current {
-            let state = await w.collect()
+            guard let state = await w.collect() else { continue }
             if !state.up { throw MPTopError.io("netns \(state.namespace): \(state.lastError ?? "collection failed")") }
         }
     }

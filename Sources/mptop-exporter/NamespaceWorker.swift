@@ -55,10 +55,11 @@ final class NamespaceWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Collects the namespace now and returns its state.
-    func collect() async -> NamespaceState {
-        await withCheckedContinuation { (done: CheckedContinuation<NamespaceState, Never>) in
-            enqueue { [self] in done.resume(returning: collectNow()) }
+    /// Collects the namespace now and returns its state; nil when the worker was stopped (its
+    /// namespace was deleted while a scrape was starting): the scrape leaves it out.
+    func collect() async -> NamespaceState? {
+        await withCheckedContinuation { (done: CheckedContinuation<NamespaceState?, Never>) in
+            if !enqueue({ [self] in done.resume(returning: collectNow()) }) { done.resume(returning: nil) }
         }
     }
 
@@ -70,11 +71,15 @@ final class NamespaceWorker: @unchecked Sendable {
         wake()
     }
 
-    private func enqueue(_ job: @escaping () -> Void) {
+    /// Hands `job` to the thread; false once the worker is stopping. A job queued before
+    /// `stop()` always runs: the loop takes the jobs and the stop flag under one lock.
+    private func enqueue(_ job: @escaping () -> Void) -> Bool {
         lock.lock()
-        jobs.append(job)
+        let accepted = !stopping
+        if accepted { jobs.append(job) }
         lock.unlock()
-        wake()
+        if accepted { wake() }
+        return accepted
     }
 
     private func wake() {
