@@ -1,11 +1,12 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.0
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
 // The kernel side is raw netlink and `mptop` itself has no third-party dependencies, so its
-// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) pulls in an HTTP server
-// (Hummingbird) and an exposition writer (swift-prometheus): `swift build --product mptop`
-// never compiles them.
+// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) uses packages: SwiftNIO's
+// HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their small dependency
+// graph (7 packages to resolve; Hummingbird would be 26): `swift build --product mptop` compiles
+// none of them.
 let package = Package(
     name: "mptop",
     products: [
@@ -13,8 +14,7 @@ let package = Package(
         .executable(name: "mptop-exporter", targets: ["mptop-exporter"]),
     ],
     dependencies: [
-        // No default traits: they add swift-configuration and full Foundation, which the exporter does not use.
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
@@ -35,10 +35,12 @@ let package = Package(
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
         // churn, the exposition text. Pure apart from the sampling it is handed.
         .target(name: "Exporter", dependencies: ["MPTCPKit", .product(name: "Prometheus", package: "swift-prometheus")]),
-        // The Prometheus exporter: flags (ArgumentParser), namespace workers, HTTP (Hummingbird), textfile mode.
+        // The Prometheus exporter: flags (ArgumentParser), namespace workers, HTTP (SwiftNIO), textfile mode.
         .executableTarget(name: "mptop-exporter", dependencies: [
             "Exporter", "MPTCPKit",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).

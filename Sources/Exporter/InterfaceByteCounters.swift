@@ -26,12 +26,17 @@ public struct InterfaceByteCounters: Sendable {
         var base: Totals
         /// The most it has reported since: the counters only move forward.
         var last: Totals
+        /// The sample that last showed it.
+        var seen: UInt64
         var contribution: Totals { Totals(tx: last.tx &- base.tx, rx: last.rx &- base.rx) }
     }
 
+    // Updated in place, one hash lookup per subflow and no new dictionary per sample: at
+    // 20,000 subflows this runs on every scrape.
     private var live: [UInt64: Live] = [:]
     /// Bytes of subflows that closed (or moved to another interface), per interface.
     private var retired: [String: Totals] = [:]
+    private var generation: UInt64 = 0
 
     public init() {}
 
@@ -39,39 +44,53 @@ public struct InterfaceByteCounters: Sendable {
     /// A subflow's first sample counts everything it carried so far: the bytes are real even if
     /// they were carried before the exporter started.
     public mutating func update(_ subflows: [(cookie: UInt64, interface: String, tx: UInt64, rx: UInt64)]) {
-        var next: [UInt64: Live] = [:]
-        next.reserveCapacity(subflows.count)
-        for s in subflows {
-            let now = Totals(tx: s.tx, rx: s.rx)
-            guard var entry = live.removeValue(forKey: s.cookie) else {
-                next[s.cookie] = Live(interface: s.interface, base: Totals(), last: now)
-                continue
-            }
-            if entry.interface != s.interface {
-                // The subflow's interface changed (its address moved): what it carried while
-                // seen there stays with the old interface, the rest counts on the new one.
-                retire(entry)
-                entry = Live(interface: s.interface, base: entry.last, last: entry.last)
-            }
-            entry.last = Totals(tx: max(entry.last.tx, now.tx), rx: max(entry.last.rx, now.rx))
-            next[s.cookie] = entry
-        }
-        for gone in live.values { retire(gone) }
-        live = next
+        generation &+= 1
+        var seen = 0
+        for s in subflows where observe(s.cookie, s.interface, s.tx, s.rx) { seen += 1 }
+        retireUnseen(seen)
     }
 
     /// Takes the subflows of a snapshot; subflows whose interface is unknown are not counted
     /// (they are not in the interface shares either).
     public mutating func update(with snapshot: Snapshot) {
-        var rows: [(cookie: UInt64, interface: String, tx: UInt64, rx: UInt64)] = []
-        rows.reserveCapacity(snapshot.subflowCount)
+        generation &+= 1
+        var seen = 0
         for c in snapshot.connections {
             for s in c.subflows {
                 guard let name = s.interfaceName else { continue }
-                rows.append((s.cookie, name, s.tcp?.bytesAcked ?? 0, s.tcp?.bytesReceived ?? 0))
+                if observe(s.cookie, name, s.tcp?.bytesAcked ?? 0, s.tcp?.bytesReceived ?? 0) { seen += 1 }
             }
         }
-        update(rows)
+        retireUnseen(seen)
+    }
+
+    /// Counts one subflow of the current sample; false when the sample already had its cookie.
+    private mutating func observe(_ cookie: UInt64, _ interface: String, _ tx: UInt64, _ rx: UInt64) -> Bool {
+        guard let i = live.index(forKey: cookie) else {
+            live[cookie] = Live(interface: interface, base: Totals(), last: Totals(tx: tx, rx: rx), seen: generation)
+            return true
+        }
+        var entry = live.values[i]
+        guard entry.seen != generation else { return false }
+        if entry.interface != interface {
+            // The subflow's interface changed (its address moved): what it carried while
+            // seen there stays with the old interface, the rest counts on the new one.
+            retire(entry)
+            entry = Live(interface: interface, base: entry.last, last: entry.last, seen: entry.seen)
+        }
+        entry.last = Totals(tx: max(entry.last.tx, tx), rx: max(entry.last.rx, rx))
+        entry.seen = generation
+        live.values[i] = entry
+        return true
+    }
+
+    /// Subflows the sample did not show have closed: their bytes move to their interface's total.
+    private mutating func retireUnseen(_ seen: Int) {
+        guard live.count > seen else { return }
+        for (cookie, entry) in live where entry.seen != generation {
+            retire(entry)
+            live[cookie] = nil
+        }
     }
 
     /// The totals per interface: closed subflows plus live ones. Every interface ever counted

@@ -1,30 +1,36 @@
 import Exporter
-import Hummingbird
 import MPTCPKit
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
-/// The HTTP side: `GET /metrics` (the exposition text), `GET /` (a small page naming the
-/// namespaces and linking the metrics), 405 for another method on those paths, 404 elsewhere.
-/// Hummingbird (SwiftNIO) serves every connection on its own: a slow or stalled client holds
-/// only its own connection, and an idle one is closed after 30 s.
+/// The HTTP side, on SwiftNIO's HTTP/1 server: `GET /metrics` (the exposition text), `GET /` (a
+/// small page naming the namespaces), 405 for another method on those paths, 404 elsewhere, 400
+/// for what does not parse as HTTP. Every connection is served on its own without blocking: a
+/// slow or stalled client holds only its own connection, and one idle for 30 s is closed.
+/// Pipelined requests are answered in order.
 enum MetricsServer {
+    static let idleTimeout = TimeAmount.seconds(30)
+
     static func run(host: String, port: Int, fleet: Fleet) async throws {
-        let router = Router()
-        router.add(middleware: OnlyGet())
-        router.get("/metrics") { _, _ -> Response in
-            let body = await fleet.scrape()
-            return Response(status: .ok, headers: [.contentType: Exposition.contentType],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(RequestHandler(fleet: fleet))
+                    }
+                }
+                .bind(host: host, port: port).get()
+        } catch {
+            throw MPTopError.io("cannot listen on \(hostText(host)):\(port): \(error)")
         }
-        router.get("/") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: page(fleet.labels))))
-        }
-        let app = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-            configuration: .init(address: .hostname(host, port: port), serverName: "mptop-exporter"),
-            onServerRunning: { _ in Console.err("mptop-exporter: serving http://\(hostText(host)):\(port)/metrics\n") })
-        try await app.runService()
+        Console.err("mptop-exporter: serving http://\(hostText(host)):\(port)/metrics\n")
+        try await channel.closeFuture.get()
     }
 
     static func hostText(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
@@ -56,14 +62,77 @@ enum MetricsServer {
     }
 }
 
-/// 405 (with `Allow: GET`) for another method on the exporter's two pages; the router answers
-/// 404 for every other path.
-struct OnlyGet<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        if request.method != .get, path == "/" || path == "/metrics" {
-            return Response(status: .methodNotAllowed, headers: [.allow: "GET"])
+/// One HTTP connection's requests. Runs on the connection's event loop; a scrape runs as a task
+/// (the namespace workers do the sampling) and its answer is written back on that loop.
+final class RequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let fleet: Fleet
+    private var head: HTTPRequestHead?
+    private var bodyless = false
+
+    init(fleet: Fleet) { self.fleet = fleet }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+        case .body:
+            break // no page takes a body
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(to: head, context: context)
         }
-        return try await next(request, context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let keepAlive = head.isKeepAlive
+        // A HEAD request gets the headers of its answer and no body (RFC 9110 9.3.2).
+        bodyless = head.method == .HEAD
+        guard path == "/" || path == "/metrics" else {
+            return write(.notFound, contentType: "text/plain; charset=utf-8", Array("not found\n".utf8), keepAlive, context)
+        }
+        guard head.method == .GET else {
+            return write(.methodNotAllowed, contentType: "text/plain; charset=utf-8", Array("only GET\n".utf8), keepAlive, context,
+                         extra: [("Allow", "GET")])
+        }
+        if path == "/" {
+            return write(.ok, contentType: "text/html; charset=utf-8", Array(MetricsServer.page(fleet.labels).utf8), keepAlive, context)
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let fleet = fleet
+        Task {
+            let body = await fleet.scrape()
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.write(.ok, contentType: Exposition.contentType, body, keepAlive, context)
+            }
+        }
+    }
+
+    private func write(_ status: HTTPResponseStatus, contentType: String, _ body: [UInt8], _ keepAlive: Bool,
+                       _ context: ChannelHandlerContext, extra: [(String, String)] = []) {
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.count)),
+                                   ("Server", "mptop-exporter")] + extra)
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if !bodyless { context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil) }
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            done.whenComplete { _ in bound.value.close(promise: nil) }
+        }
     }
 }
