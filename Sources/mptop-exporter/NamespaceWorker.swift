@@ -116,10 +116,11 @@ final class NamespaceWorker: @unchecked Sendable {
         func seconds() -> Double { Double(Clock.system.monotonicNanos() &- start) / 1e9 }
         do {
             try enterIfNeeded()
-            if sampler == nil { sampler = try Sampler(options: .init(processes: false, namespace: name)) }
+            // Opened once, in the namespace this thread is in now; owning processes are not looked up.
+            let sampler = try self.sampler ?? Sampler(options: .init(processes: false, namespace: name))
+            self.sampler = sampler
             subscribeIfNeeded()
             if let events { state.record(events.drain()) }
-            guard let sampler else { throw MPTopError.io("no sampler") }
             let snapshot = withRates ? try sampler.sample() : try sampler.sampleWithoutRates()
             let mib = try? MPTCPCounters.read()
             state.record(snapshot, mib: mib, duration: seconds())

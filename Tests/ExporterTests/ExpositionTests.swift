@@ -154,25 +154,3 @@ final class ExpositionTests: XCTestCase {
         XCTAssertThrowsError(try AtomicFile.write([], to: dir.appendingPathComponent("missing/x.prom").path))
     }
 }
-
-/// `promtool check metrics` on exposition text; skipped when promtool is not installed.
-enum PromTool {
-    static func checkMetrics(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("promtool is not installed (Debian package prometheus)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: promtool)
-        p.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = output
-        try p.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "promtool check metrics: \(said)", file: file, line: line)
-    }
-}
