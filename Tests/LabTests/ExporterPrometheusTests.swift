@@ -20,7 +20,8 @@ final class ExporterPrometheusTests: XCTestCase {
         _ = try session.waitForSubflows(2)
 
         // Started with `ip netns exec` and no --netns: it labels its own namespace by its name.
-        let exporter = try lab.spawn(in: ns, executable: try exporterPath(), arguments: ["--listen", Self.exporterAddress])
+        let exporter = try lab.spawn(in: ns, executable: try exporterPath(),
+                                     arguments: ["--listen", Self.exporterAddress, "--per-connection", "3"])
         XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil },
                       "the exporter did not answer: \(exporter.diagnosis)")
         try lab.run(in: ns, "bash", ["-c", "set -o pipefail; curl -sf http://\(Self.exporterAddress)/metrics | promtool check metrics"])
@@ -53,6 +54,11 @@ final class ExporterPrometheusTests: XCTestCase {
             XCTAssertEqual(mine, try XCTUnwrap(i.number("share")), accuracy: 0.05, name)
         }
         XCTAssertEqual(Set(shares.compactMap { $0.labels["interface"] }), ["wifi0", "cell0"])
+        // --per-connection: the one connection, by the token mptop --json gives it.
+        let token = try XCTUnwrap(json.objects("connections").first?.string("token"))
+        let perConnection = try query(lab, #"mptop_connection_subflows{netns="\#(ns)"}"#)
+        XCTAssertEqual(perConnection.map { $0.labels["token"] }, [token])
+        XCTAssertEqual(perConnection.first?.value, 2)
 
         // Close the cell0 subflow mid-run: the kernel forgets its bytes, the counter must not.
         let before = try query(lab, #"mptop_interface_bytes_total{interface="cell0",direction="tx"}"#).first?.value ?? 0
