@@ -2,11 +2,21 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// No third-party dependencies: the kernel side is raw netlink, and a cold build stays fast.
+// The kernel side is raw netlink and `mptop` itself has no third-party dependencies, so its
+// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) uses packages: SwiftNIO's
+// HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their small dependency
+// graph (7 packages to resolve; Hummingbird would be 26): `swift build --product mptop` compiles
+// none of them.
 let package = Package(
     name: "mptop",
     products: [
         .executable(name: "mptop", targets: ["mptop"]),
+        .executable(name: "mptop-exporter", targets: ["mptop-exporter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
@@ -22,10 +32,22 @@ let package = Package(
         .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
         // The command-line tool.
         .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "Dashboard", "LabKit", "CNcurses"]),
+        // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
+        // churn, the exposition text. Pure apart from the sampling it is handed.
+        .target(name: "Exporter", dependencies: ["MPTCPKit", .product(name: "Prometheus", package: "swift-prometheus")]),
+        // The Prometheus exporter: flags (ArgumentParser), namespace workers, HTTP (SwiftNIO), textfile mode.
+        .executableTarget(name: "mptop-exporter", dependencies: [
+            "Exporter", "MPTCPKit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
-        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
-        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop"]),
+        .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
+        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop", "mptop-exporter"]),
     ]
 )

@@ -1,7 +1,11 @@
 // mptop-bench: the cost of one full sample (dump, decode, join) at N MPTCP connections with two
 // subflows each, next to a bare netlink dump of the same sockets and to `ss -Mi` + `ss -tni`.
 //
-//   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]
+//   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
+//
+// With --exporter, it also times a Prometheus scrape at the same size: in process (collection +
+// exposition text, what one GET /metrics computes) and whole, with curl against a running
+// mptop-exporter in the lab's namespace, round by round with the bare dump (ExporterBench.swift).
 //
 // With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
 // connections for SECS seconds and reports the share of a core it used, and times one frame.
@@ -19,6 +23,7 @@ struct BenchOptions {
     var sizes = [1000, 5000]
     var rounds = 15
     var dashboardSeconds: Int?
+    var exporter = false
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -26,6 +31,10 @@ struct BenchOptions {
         while i < args.count {
             let a = args[i]
             i += 1
+            if a == "--exporter" {
+                o.exporter = true
+                continue
+            }
             guard i < args.count || a == "--help" else { fail("\(a) needs a value") }
             switch a {
             case "--connections":
@@ -41,7 +50,7 @@ struct BenchOptions {
                 o.dashboardSeconds = d
                 i += 1
             case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]   (root)")
+                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]   (root)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -142,7 +151,7 @@ func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
     })
 }
 
-func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboardSeconds: Int?) throws {
+func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: Bool) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
     let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
@@ -198,6 +207,9 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboard
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
+    if exporter {
+        try benchExporter(lab: lab, mptop: mptop, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
+    }
     if let seconds = dashboardSeconds {
         let frame = try frameMilliseconds(sampler, rounds: rounds)
         let cpu = try dashboardCPU(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds)
@@ -218,6 +230,7 @@ do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
 for n in options.sizes {
     do {
-        try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds)
+        try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,
+                  exporter: options.exporter)
     } catch { fail("\(error)") }
 }
