@@ -42,8 +42,10 @@ struct ExporterCommand: AsyncParsableCommand {
 
     func validate() throws {
         if allNetns && !netns.isEmpty { throw ValidationError("--all-netns and --netns exclude each other") }
-        for name in netns where name.isEmpty || name.contains("/") || name == "." || name == ".." {
-            throw ValidationError("invalid namespace name '\(name)'")
+        for name in netns {
+            if let problem = NetworkNamespaceName.problem(with: name) {
+                throw ValidationError("invalid namespace name \(NetworkNamespaceName.quoted(name)): \(problem)")
+            }
         }
         if let interval {
             guard textfile != nil else { throw ValidationError("--interval goes with --textfile (Prometheus decides when to scrape)") }
@@ -97,7 +99,11 @@ struct ExporterCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                Console.out(fullMessage(for: error) + "\n")
+                // --help: a reader that went away is worth one line and a failure.
+                do { try Console.out(fullMessage(for: error) + "\n") } catch {
+                    Console.err("mptop-exporter: \(error)\n")
+                    Glibc.exit(1)
+                }
                 Glibc.exit(0)
             }
             let message = error is MPTopError ? "\(error)" : message(for: error)

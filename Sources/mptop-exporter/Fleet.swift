@@ -76,13 +76,13 @@ final class Fleet: @unchecked Sendable {
     /// The names in /run/netns, as `ip netns list` shows them.
     static func namedNamespaces() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? [])
-            .filter { NamespaceIdentity(named: $0) != nil }
+            .filter { NetworkNamespaceHandle.identity(named: $0) != nil }
     }
 
     /// The label of the exporter's own namespace: its name when /run/netns has one for it (the
     /// exporter was started with `ip netns exec NAME`), else `host`.
     static func ownLabel() -> String {
-        guard let own = NamespaceIdentity(path: "/proc/self/ns/net") else { return "host" }
-        return namedNamespaces().sorted().first { NamespaceIdentity(named: $0) == own } ?? "host"
+        guard let own = NamespaceIdentity.of(path: "/proc/self/ns/net") else { return "host" }
+        return namedNamespaces().sorted().first { NetworkNamespaceHandle.identity(named: $0) == own } ?? "host"
     }
 }

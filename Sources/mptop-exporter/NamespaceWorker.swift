@@ -138,14 +138,14 @@ final class NamespaceWorker: @unchecked Sendable {
     /// nobody can see any more.
     private func enterIfNeeded() throws {
         guard let name else { return }
-        let current = NamespaceIdentity(named: name)
+        let current = NetworkNamespaceHandle.identity(named: name)
         if let entered, current == entered { return }
         sampler = nil
         events = nil
         entered = nil
         guard current != nil else { throw MPTopError.noSuchNamespace(name) }
         try NetworkNamespace.enter(name)
-        entered = NamespaceIdentity.ofThisThread()
+        entered = try? NamespaceIdentity.current()
     }
 
     private func subscribeIfNeeded() {
