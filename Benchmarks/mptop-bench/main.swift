@@ -2,9 +2,12 @@
 // subflows each, next to a bare netlink dump of the same sockets and to `ss -Mi` + `ss -tni`.
 //
 //   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]
+//   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //
 // With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
 // connections for SECS seconds and reports the share of a core it used, and times one frame.
+// With --churn, it instead opens and closes N MPTCP connections a second (default 500) for SECS
+// seconds under the dashboard and `mptop --json --interval 0.5` (Churn.swift).
 //
 // Needs root (it builds a lab of two network namespaces; no traffic leaves them).
 import Foundation
@@ -19,6 +22,8 @@ struct BenchOptions {
     var sizes = [1000, 5000]
     var rounds = 15
     var dashboardSeconds: Int?
+    var churnSeconds: Int?
+    var churnRate = 500.0
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -40,8 +45,17 @@ struct BenchOptions {
                 guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
                 o.dashboardSeconds = d
                 i += 1
+            case "--churn":
+                guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
+                o.churnSeconds = d
+                i += 1
+            case "--churn-rate":
+                guard let r = Double(args[i]), r > 0, r <= 5000 else { fail("--churn-rate takes connections per second, 1 to 5000") }
+                o.churnRate = r
+                i += 1
             case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]   (root)")
+                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS]   (root)\n"
+                    + "       mptop-bench --churn SECS [--churn-rate 500]")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -216,6 +230,11 @@ guard let ss = ShellCommand.locate("ss") else { fail("ss not found (install ipro
 let mptop: String
 do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
+if let seconds = options.churnSeconds {
+    do {
+        exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)
+    } catch { fail("\(error)") }
+}
 for n in options.sizes {
     do {
         try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds)
