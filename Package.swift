@@ -7,6 +7,9 @@ let package = Package(
     name: "mptop",
     products: [
         .executable(name: "mptop", targets: ["mptop"]),
+        // For the fuzz package (Fuzz/), which builds its targets against these with libFuzzer.
+        .library(name: "MPTCPKit", targets: ["MPTCPKit"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     targets: [
         // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
