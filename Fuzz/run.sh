@@ -53,7 +53,7 @@ seed() { # seed TARGET: (re)writes Fuzz/.corpus/seeds/TARGET from the fixtures
             cat "$dir/client618.nl" <(done_message) "$dir/server618.nl" > "$dir/two-samples.nl" ;;
         pm-events) cp "$fixtures"/events618/*.nl "$dir/" ;;
         genl-replies) cp "$fuzz"/Seeds/genl/*.nl "$dir/" ;;
-        rtnetlink) cp "$fuzz"/Seeds/rtnetlink/*.nl "$dir/" ;;
+        rtnetlink) cp "$fixtures"/rtnetlink618/*.nl "$dir/" ;;
         counters) cp "$fixtures/netstat618-host.txt" "$dir/" ;;
         theme) cp "$root"/Themes/*.theme "$dir/" ;;
         journal) cp "$fuzz"/Seeds/journal/*.txt "$dir/" ;;
