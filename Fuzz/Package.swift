@@ -17,6 +17,7 @@ let package = Package(
         .executableTarget(name: "fuzz-genl-replies", dependencies: fuzzer),
         .executableTarget(name: "fuzz-rtnetlink", dependencies: fuzzer),
         .executableTarget(name: "fuzz-counters", dependencies: fuzzer),
+        .executableTarget(name: "fuzz-dashboard", dependencies: fuzzer + [.product(name: "Dashboard", package: "mptop")]),
         .executableTarget(name: "fuzz-theme", dependencies: fuzzer + [.product(name: "Dashboard", package: "mptop")]),
         .executableTarget(name: "fuzz-journal", dependencies: fuzzer),
     ]

@@ -3,7 +3,7 @@
 #
 #   Fuzz/run.sh [--seconds N | --runs N] [--build-only] [TARGET...]
 #
-# TARGET is a name without the "fuzz-" prefix (sockdiag pm-events genl-replies rtnetlink
+# TARGET is a name without the "fuzz-" prefix (sockdiag dashboard pm-events genl-replies rtnetlink
 # counters theme journal); none means all. Each run is bounded by --seconds (default 60) or
 # --runs executions, one input at most 10 s (-timeout: a hang is a failure too). The corpus
 # grows in Fuzz/.corpus/TARGET, starting from seeds made of the test fixtures and Fuzz/Seeds;
@@ -12,7 +12,7 @@
 set -euo pipefail
 fuzz="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$fuzz")"
-all=(sockdiag pm-events genl-replies rtnetlink counters theme journal)
+all=(sockdiag dashboard pm-events genl-replies rtnetlink counters theme journal)
 
 seconds=60 runs="" build_only=0 targets=()
 while [ $# -gt 0 ]; do
@@ -51,6 +51,10 @@ seed() { # seed TARGET: (re)writes Fuzz/.corpus/seeds/TARGET from the fixtures
             done
             # Two samples: the client's sockets, then the server's (counters jump either way).
             cat "$dir/client618.nl" <(done_message) "$dir/server618.nl" > "$dir/two-samples.nl" ;;
+        dashboard) seed sockdiag; rm -rf "$dir"; mv "$fuzz/.corpus/seeds/sockdiag" "$dir"
+            # Keys (NLMSG_NOOP payload): expand, down, down, detail, back, sort, help, events.
+            printf '\x18\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x06\x01\x01\x07\x0e\x09\x0d\x0f' \
+                | cat - "$dir/client618.nl" > "$dir/client618-keys.nl" ;;
         pm-events) cp "$fixtures"/events618/*.nl "$dir/" ;;
         genl-replies) cp "$fuzz"/Seeds/genl/*.nl "$dir/" ;;
         rtnetlink) cp "$fixtures"/rtnetlink618/*.nl "$dir/" ;;
