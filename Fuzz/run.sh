@@ -8,7 +8,7 @@
 # --runs executions, one input at most 10 s (-timeout: a hang is a failure too). The corpus
 # grows in Fuzz/.corpus/TARGET, starting from seeds made of the test fixtures and Fuzz/Seeds;
 # a crashing input is saved as Fuzz/.artifacts/TARGET-crash-*. Exits 1 when a target crashed,
-# hung, leaked past its memory limit or failed to start.
+# hung, went past its memory limit (2 GB) or failed to start.
 set -euo pipefail
 fuzz="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$fuzz")"
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
         --seconds) seconds="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --build-only) build_only=1; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         -*) echo "Fuzz/run.sh: unknown option $1" >&2; exit 2 ;;
         *) [[ " ${all[*]} " == *" $1 "* ]] || { echo "Fuzz/run.sh: no target $1 (${all[*]})" >&2; exit 2; }
            targets+=("$1"); shift ;;
