@@ -2,7 +2,7 @@ import CFuzzer
 import Glibc
 import MPTCPKit
 
-/// The bytes libFuzzer hands to `LLVMFuzzerTestOneInput`, viewed the way mptop's decoders see
+/// The bytes libFuzzer hands to a target (one input), viewed the way mptop's decoders see
 /// a socket's or a file's contents.
 public struct FuzzInput {
     public let bytes: UnsafeRawBufferPointer
