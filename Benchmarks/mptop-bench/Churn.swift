@@ -90,6 +90,27 @@ func lastCompleteLine(of path: String) -> Substring? {
     return text[..<end].split(separator: "\n").last
 }
 
+/// How many connections each line of `mptop --json` held (one `subflows_total` per connection).
+func connectionCounts(in path: String) -> [Int] {
+    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    let key = Array(#""subflows_total":"#.utf8)
+    var counts: [Int] = [], current = 0, matched = 0
+    for byte in data {
+        if byte == UInt8(ascii: "\n") {
+            counts.append(current)
+            current = 0
+            matched = 0
+            continue
+        }
+        matched = byte == key[matched] ? matched + 1 : (byte == key[0] ? 1 : 0)
+        if matched == key.count {
+            current += 1
+            matched = 0
+        }
+    }
+    return counts
+}
+
 func churn(seconds: Int, rate: Double, mptop: String, ss: String) throws -> Bool {
     guard let tmux = ToolRunner.locate("tmux") else { fail("--churn needs tmux (apt install tmux)") }
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
@@ -159,6 +180,8 @@ func churn(seconds: Int, rate: Double, mptop: String, ss: String) throws -> Bool
     let damaged = serverLines.filter { $0.contains(#""intact":false"#) }.count
     let served = serverLines.filter { $0.contains(#""event":"closed""#) }.count
 
+    // Two samples a second: every 20th line is one every 10 s.
+    let counts = connectionCounts(in: jsonPath)
     let stable = before == after
     let jsonMatches = json == after
     let dashboardMatches = headerCount == after.count && rows == after.count
@@ -174,6 +197,7 @@ func churn(seconds: Int, rate: Double, mptop: String, ss: String) throws -> Bool
       \(memory[0].summary)
       \(memory[1].summary)
       RSS every 10 s: dashboard \(memory[0].trace); mptop --json \(memory[1].trace)
+      connections in mptop --json, at most \(counts.max() ?? 0); every 10 s: \(stride(from: 0, to: counts.count, by: 20).map { String(counts[$0]) }.joined(separator: " "))
     """)
     if !jsonMatches, let json {
         print("  only in mptop --json: \(json.subtracting(after).sorted().prefix(5)); only in ss: \(after.subtracting(json).sorted().prefix(5))")
