@@ -12,6 +12,9 @@ let package = Package(
     products: [
         .executable(name: "mptop", targets: ["mptop"]),
         .executable(name: "mptop-exporter", targets: ["mptop-exporter"]),
+        // For the fuzz package (Fuzz/), which builds its targets against these with libFuzzer.
+        .library(name: "MPTCPKit", targets: ["MPTCPKit"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

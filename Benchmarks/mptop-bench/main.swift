@@ -2,6 +2,7 @@
 // subflows each, next to a bare netlink dump of the same sockets and to `ss -Mi` + `ss -tni`.
 //
 //   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
+//   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //
 // With --exporter, it also times a Prometheus scrape at the same size: in process (collection +
 // exposition text, what one GET /metrics computes) and whole, with curl against a running
@@ -9,6 +10,8 @@
 //
 // With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
 // connections for SECS seconds and reports the share of a core it used, and times one frame.
+// With --churn, it instead opens and closes N MPTCP connections a second (default 500) for SECS
+// seconds under the dashboard and `mptop --json --interval 0.5` (Churn.swift).
 //
 // Needs root (it builds a lab of two network namespaces; no traffic leaves them).
 import Foundation
@@ -24,6 +27,8 @@ struct BenchOptions {
     var rounds = 15
     var dashboardSeconds: Int?
     var exporter = false
+    var churnSeconds: Int?
+    var churnRate = 500.0
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -49,8 +54,17 @@ struct BenchOptions {
                 guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
                 o.dashboardSeconds = d
                 i += 1
+            case "--churn":
+                guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
+                o.churnSeconds = d
+                i += 1
+            case "--churn-rate":
+                guard let r = Double(args[i]), r > 0, r <= 5000 else { fail("--churn-rate takes connections per second, 1 to 5000") }
+                o.churnRate = r
+                i += 1
             case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]   (root)")
+                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]   (root)\n"
+                    + "       mptop-bench --churn SECS [--churn-rate 500]")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -228,6 +242,11 @@ guard let ss = ShellCommand.locate("ss") else { fail("ss not found (install ipro
 let mptop: String
 do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
+if let seconds = options.churnSeconds {
+    do {
+        exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)
+    } catch { fail("\(error)") }
+}
 for n in options.sizes {
     do {
         try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,

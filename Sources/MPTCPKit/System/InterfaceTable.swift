@@ -43,28 +43,11 @@ public final class InterfaceTable {
         var newLinks: [UInt32: Link] = [:]
         var req = NetlinkRequestBuilder(type: 18, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagDump) // RTM_GETLINK
         req.append([UInt8](repeating: 0, count: 16)) // struct ifinfomsg
-        try socket.dump(req) { m in
-            guard m.type == 16, let index = m.payload.u32(4), let flags = m.payload.u32(8),
-                  let attrs = m.payload.slice(16, m.payload.count - 16) else { return }
-            for a in NetlinkAttributes(attrs) where a.type == 3 { // IFLA_IFNAME
-                newLinks[index] = Link(index: index, name: a.payload.cString(), up: flags & 0x1 != 0, loopback: flags & 0x8 != 0,
-                                       running: flags & 0x40 != 0)
-            }
-        }
+        try socket.dump(req) { Self.decodeLink($0, into: &newLinks) }
         var owners: [IPAddress: UInt32] = [:]
         var areq = NetlinkRequestBuilder(type: 22, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagDump) // RTM_GETADDR
         areq.append([UInt8](repeating: 0, count: 8)) // struct ifaddrmsg
-        try socket.dump(areq) { m in
-            guard m.type == 20, let fam = m.payload.u8(0), let family = IPAddress.Family(rawValue: fam),
-                  let index = m.payload.u32(4), let attrs = m.payload.slice(8, m.payload.count - 8) else { return }
-            if newLinks[index]?.loopback ?? false { return }
-            var local: IPAddress?, address: IPAddress?
-            for a in NetlinkAttributes(attrs) {
-                if a.type == 2 { local = IPAddress(family: family, view: a.payload, offset: 0) }
-                if a.type == 1 { address = IPAddress(family: family, view: a.payload, offset: 0) }
-            }
-            if let addr = local ?? address { owners[addr] = index }
-        }
+        try socket.dump(areq) { Self.decodeAddress($0, links: newLinks, into: &owners) }
         var h = Hasher()
         for (i, l) in newLinks.sorted(by: { $0.key < $1.key }) { h.combine(i); h.combine(l.name); h.combine(l.up); h.combine(l.running) }
         for (a, i) in owners.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(i) }
@@ -106,10 +89,7 @@ public final class InterfaceTable {
         req.appendAttribute(type: 1, payload: remote.bytes) // RTA_DST
         if !local.isUnspecified { req.appendAttribute(type: 2, payload: local.bytes) } // RTA_SRC
         var oif: UInt32?
-        try socket.request(req) { m in
-            guard m.type == 24, let attrs = m.payload.slice(12, m.payload.count - 12) else { return }
-            for a in NetlinkAttributes(attrs) where a.type == 4 { oif = a.payload.u32(0) } // RTA_OIF
-        }
+        try socket.request(req) { Self.decodeRoute($0, into: &oif) }
         return oif
     }
 }
