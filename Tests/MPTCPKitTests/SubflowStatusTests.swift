@@ -91,4 +91,13 @@ final class SubflowStatusTests: XCTestCase {
         SnapshotJSON.subflow(subflow(Facts(unacked: 1, backoff: 0, lastAck: 0, lastSent: 0, lastRecv: 0, rttMs: 5)), &healthy)
         XCTAssertTrue(healthy.text.contains(#""status":"active","stalled_ms":null"#), healthy.text)
     }
+
+    /// Found by the sockdiag fuzz target: four times an RTT near UInt32.max overflowed.
+    func testAnyRTTTheKernelSendsIsJudgedWithoutATrap() {
+        var s = subflow(Facts(unacked: 1, backoff: 0, lastAck: UInt32.max, lastSent: 0, lastRecv: 0, rttMs: 0))
+        s.tcp?.rtt = UInt32.max
+        XCTAssertEqual(s.status, .stalled(sinceAck: UInt32.max))
+        s.tcp?.lastAckReceived = 5000
+        XCTAssertEqual(s.status, .active, "an RTT of 71 minutes makes 5 s without an ACK no stall")
+    }
 }

@@ -56,7 +56,8 @@ public enum SubflowStatus: Equatable, Sendable {
         }
         let unacked = t.unacked ?? 0
         // An ACK overdue by more than a few RTTs; the RTT itself counts for slow paths.
-        let overdue = max(Self.stallAfterMilliseconds, 4 * (t.rtt ?? 0) / 1000)
+        // (In 64 bits: the RTT is the kernel's number, and four times a corrupt one overflows.)
+        let overdue = max(Self.stallAfterMilliseconds, UInt32(clamping: UInt64(t.rtt ?? 0) * 4 / 1000))
         if (t.backoff ?? 0) > 0 || (unacked > 0 && (t.lastAckReceived ?? 0) >= overdue) {
             self = .stalled(sinceAck: t.lastAckReceived)
             return
