@@ -153,7 +153,7 @@ func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Doub
 
 /// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
 func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
-    var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: "kernel", scheduler: "default", canAct: true),
+    var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: .kernel, scheduler: "default", canAct: true),
                                width: 200, height: 50)
     state.apply(try sampler.sample())
     state.apply(try sampler.sample())

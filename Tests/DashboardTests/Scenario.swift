@@ -5,7 +5,7 @@
 /// IPv6 with a backup subflow, and one that fell back to TCP), sampled once a second with
 /// traffic that grows steadily. Rates come from the real RateTracker.
 enum Scenario {
-    static let header = HeaderInfo(host: "lab-host", namespace: "mptop-lab-cli", pathManager: "kernel",
+    static let header = HeaderInfo(host: "lab-host", namespace: "mptop-lab-cli", pathManager: .kernel,
                                    scheduler: "default", canAct: true)
 
     struct SubflowSpec {

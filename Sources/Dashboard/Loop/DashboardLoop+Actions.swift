@@ -103,7 +103,7 @@ extension DashboardLoop {
                 let who = test.tokens.map { hex($0) }.joined(separator: ", ")
                 state.failover = FailoverPanel(title: "Failover test: \(test.config.mode.rawValue) on \(test.config.interface)"
                                                    + " for \(Units.fixed(test.config.duration, decimals: 0)) s, connection \(who)",
-                                               phase: "starting")
+                                               phase: .starting)
                 takeSample()
             }
         } catch {
@@ -121,7 +121,7 @@ extension DashboardLoop {
             for s in c.subflows { rates[s.interfaceName ?? "?", default: 0] += (s.txRate ?? 0) + (s.rxRate ?? 0) }
         }
         panel.rates = rates.sorted { $0.key < $1.key }.map { FailoverPanel.Rate(interface: $0.key, bitsPerSecond: $0.value) }
-        panel.phase = "\(test.phase)"
+        panel.phase = .test(test.phase)
         panel.events = test.events.map { "\(Units.fixed($0.time, decimals: 1)) s  \($0.text)" }
         state.failover = panel
         if test.isFinished { finishFailover(test) }
@@ -141,7 +141,7 @@ extension DashboardLoop {
 
     func finishFailover(_ test: FailoverTest) {
         guard var panel = state.failover else { return }
-        panel.phase = "finished"
+        panel.phase = .test(.finished)
         panel.report = test.report.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         state.failover = panel
     }

@@ -22,6 +22,16 @@ public final class FailoverTest {
     public enum Phase: Int, Sendable, Comparable {
         case before, during, after, finished
         public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
+
+        /// The phase in words, as the dashboard's failover panel shows it.
+        public var label: String {
+            switch self {
+            case .before: return "before"
+            case .during: return "during"
+            case .after: return "after"
+            case .finished: return "finished"
+            }
+        }
     }
 
     public let config: FailoverConfig

@@ -6,17 +6,17 @@ import Glibc
 public struct MPTCPSysctl: Sendable {
     /// Nil when the kernel has no MPTCP at all.
     public var enabled: Bool?
-    /// "kernel" or "userspace" (`path_manager`, 6.15+; else derived from `pm_type`).
-    public var pathManager: String?
+    /// `path_manager` (6.15+) as the kernel wrote it, else derived from `pm_type` (1 = userspace).
+    public var pathManager: PathManagerKind?
     public var scheduler: String?
 
     public static func read(root: String = "/proc/sys/net/mptcp") -> MPTCPSysctl {
         var s = MPTCPSysctl()
         s.enabled = readValue("\(root)/enabled").map { $0 != "0" }
         if let pm = readValue("\(root)/path_manager") {
-            s.pathManager = pm
+            s.pathManager = PathManagerKind(rawValue: pm)
         } else if let t = readValue("\(root)/pm_type") {
-            s.pathManager = t == "1" ? "userspace" : "kernel"
+            s.pathManager = t == "1" ? .userspace : .kernel
         }
         s.scheduler = readValue("\(root)/scheduler")
         return s
