@@ -38,7 +38,7 @@ enum EventsCommand {
             }
         }
         if let namespace { try NetworkNamespace.enter(namespace) }
-        guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
+        _ = try MPTCPSysctl.mptcpEnabled()
         let source = try PathManagerEventSource()
         var saveFile: UnsafeMutablePointer<FILE>?
         var saveError: Int32?

@@ -22,6 +22,14 @@ public struct MPTCPSysctl: Sendable {
         return s
     }
 
+    /// The one "is MPTCP here?" check every entry point makes, in the namespace it works in:
+    /// whether MPTCP is enabled for new sockets (`net.mptcp.enabled`), or `.mptcpMissing` when
+    /// this kernel has no MPTCP at all (no `/proc/sys/net/mptcp`).
+    public static func mptcpEnabled(root: String = "/proc/sys/net/mptcp") throws -> Bool {
+        guard let value = readValue("\(root)/enabled") else { throw MPTopError.mptcpMissing }
+        return value != "0"
+    }
+
     /// First line of a small /proc file, trimmed; nil when it cannot be read.
     public static func readValue(_ path: String) -> String? {
         guard let f = fopen(path, "r") else { return nil }
