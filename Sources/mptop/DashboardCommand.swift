@@ -1,5 +1,4 @@
 import Dashboard
-import LabKit
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,3 @@
-import LabKit
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
