@@ -27,7 +27,7 @@ public struct SubflowJoiner {
             }
             var c = s
             c.subflows.reserveCapacity(2)
-            if let token = c.token, token != 0 { byToken[token] = connections.count }
+            if let token = c.token { byToken[token] = connections.count }
             if c.inode != 0 { byInode[c.inode] = connections.count }
             connections.append(c)
         }
