@@ -123,7 +123,7 @@ func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB:
 
 /// CPU time (user + system) of a process so far, in seconds, from /proc/PID/stat.
 func cpuSeconds(of pid: Int32) -> Double? {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    guard let stat = (try? TextFile.read("/proc/\(pid)/stat", limit: 4096)) ?? nil,
           let close = stat.lastIndex(of: ")") else { return nil }
     // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
     let fields = stat[stat.index(after: close)...].split(separator: " ")

@@ -32,12 +32,9 @@ public struct MPTCPSysctl: Sendable {
 
     /// First line of a small /proc file, trimmed; nil when it cannot be read.
     public static func readValue(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 256)
-        guard fgets(&buf, Int32(buf.count), f) != nil else { return nil }
-        var s = String(cChars: buf)
-        while s.last == "\n" || s.last == " " { s.removeLast() }
-        return s
+        guard let text = (try? TextFile.read(path, limit: 4096)) ?? nil, !text.isEmpty else { return nil }
+        var s = text.prefix { $0 != "\n" }
+        while s.last == " " { s.removeLast() }
+        return String(s)
     }
 }
