@@ -123,7 +123,7 @@ func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB:
 
 /// CPU time (user + system) of a process so far, in seconds, from /proc/PID/stat.
 func cpuSeconds(of pid: Int32) -> Double? {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    guard let stat = (try? TextFile.read("/proc/\(pid)/stat", limit: 4096)) ?? nil,
           let close = stat.lastIndex(of: ")") else { return nil }
     // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
     let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -153,7 +153,7 @@ func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Doub
 
 /// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
 func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
-    var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: "kernel", scheduler: "default", canAct: true),
+    var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: .kernel, scheduler: "default", canAct: true),
                                width: 200, height: 50)
     state.apply(try sampler.sample())
     state.apply(try sampler.sample())

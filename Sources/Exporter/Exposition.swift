@@ -22,20 +22,22 @@ public enum Exposition {
         guard limit > 0 else { return [] }
         struct Ranked {
             let connection: Connection
+            let token: UInt32
             let rate: Double
             let bytes: UInt64
         }
         var ranked: [Ranked] = []
         ranked.reserveCapacity(connections.count)
-        for c in connections where c.info != nil {
+        for c in connections {
+            guard let token = c.token else { continue }
             let rate = (c.txRate ?? 0) + (c.rxRate ?? 0)
             let bytes = c.subflows.reduce(UInt64(0)) { $0 &+ $1.bytesCarried }
-            ranked.append(Ranked(connection: c, rate: rate, bytes: bytes))
+            ranked.append(Ranked(connection: c, token: token, rate: rate, bytes: bytes))
         }
         ranked.sort { a, b in
             if a.rate != b.rate { return a.rate > b.rate }
             if a.bytes != b.bytes { return a.bytes > b.bytes }
-            return a.connection.token < b.connection.token
+            return a.token < b.token
         }
         return ranked.prefix(limit).map(\.connection)
     }
@@ -96,7 +98,8 @@ final class Writer {
             gauge(.subflows, [ns, ("interface", interface)], 0)
         }
         for c in Exposition.busiest(snapshot.connections, limit: perConnection) {
-            let token = ("token", hex(c.token))
+            guard let t = c.token else { continue }  // busiest(_:limit:) kept only connections with one
+            let token = ("token", hex(t))
             gauge(.connectionSubflows, [ns, token], Double(c.subflows.count))
             let tx = c.info?.bytesAcked ?? c.subflows.reduce(0) { $0 &+ ($1.tcp?.bytesAcked ?? 0) }
             let rx = c.info?.bytesReceived ?? c.subflows.reduce(0) { $0 &+ ($1.tcp?.bytesReceived ?? 0) }

@@ -1,4 +1,5 @@
 import Foundation
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +25,10 @@ public enum LabEnvironment {
             return "'\(tool)' (iproute2) is not installed"
         }
         let sysctl = "/proc/sys/net/mptcp/enabled"
-        guard let enabled = try? String(contentsOfFile: sysctl, encoding: .utf8) else {
+        guard let enabled = try? MPTCPSysctl.mptcpEnabled() else {
             return "this kernel has no MPTCP (\(sysctl) is missing)"
         }
-        if enabled.trimmingCharacters(in: .whitespacesAndNewlines) == "0" {
+        if !enabled {
             return "MPTCP is disabled (\(sysctl) is 0)"
         }
         let probe = LabNamespaceName.makeStem() + "-probe"

@@ -4,17 +4,13 @@ import MPTCPKit
 import Glibc
 #endif
 
-/// Runs short-lived host tools (`ip`, `tc`, `ss`, `mptop`) and captures what they print.
+/// Runs short-lived host tools (`ip`, `tc`, `ss`, `mptop`) and captures what they print, on
+/// MPTCPKit's ToolRunner (the one process runner: posix_spawn, system directories only), with
+/// the lab's one-line `LabError`s.
 public enum ShellCommand {
-    /// What a finished command printed and how it ended.
-    public struct Output: Sendable {
-        /// The exit status, or 128 + signal number when a signal ended it.
-        public let status: Int32
-        public let stdout: String
-        public let stderr: String
-        /// Whether the command was killed because it ran past its timeout.
-        public let timedOut: Bool
-    }
+    /// What a finished command printed and how it ended (status: 128 + signal when a signal,
+    /// or the timeout's SIGKILL, ended it).
+    public typealias Output = ToolRunner.Output
 
     /// The absolute path of `tool` in the system directories (never `$PATH`), or nil.
     /// One search path for the whole project: MPTCPKit's ToolRunner owns it.
@@ -35,24 +31,11 @@ public enum ShellCommand {
     /// seconds is killed and reported with `timedOut`.
     public static func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 30) throws -> Output {
         let executable = try executable(tool)
-        let (process, out, err) = try launch(executable, arguments, describedAs: describe(tool, arguments))
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() >= deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            usleep(2_000)
+        do {
+            return try ToolRunner.run(executable, arguments, timeout: timeout)
+        } catch {
+            throw LabError(.command, "cannot run '\(describe(tool, arguments))': \(error)")
         }
-        process.waitUntilExit()
-        // A grandchild may hold the pipe open; never wait on it for long.
-        out.waitUntilFinished(before: Date(timeIntervalSinceNow: 2))
-        err.waitUntilFinished(before: Date(timeIntervalSinceNow: 2))
-        let status = process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-        return Output(status: status, stdout: out.text, stderr: err.text, timedOut: timedOut)
     }
 
     /// Runs `tool` and returns its stdout; throws a one-line error naming the command and its

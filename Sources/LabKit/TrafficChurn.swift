@@ -1,3 +1,4 @@
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +66,7 @@ public final class TrafficChurn {
         let total = TrafficPattern.headerSize + options.payloadBytes
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
         defer { buffer.deallocate() }
-        let start = monotonicSeconds()
+        let start = Clock.system.monotonicSeconds()
         var nextTick = start + tickEvery
 
         func fail(_ what: String, _ code: Int32) {
@@ -80,7 +81,7 @@ public final class TrafficChurn {
         }
 
         while true {
-            let now = monotonicSeconds()
+            let now = Clock.system.monotonicSeconds()
             let elapsed = now - start
             if elapsed >= options.seconds { break }
             // Open what is due by now, so a slow round catches up instead of lowering the rate.
@@ -115,7 +116,7 @@ public final class TrafficChurn {
             usleep(1000)
         }
         for c in open { finish(c) }
-        report.elapsed = monotonicSeconds() - start
+        report.elapsed = Clock.system.monotonicSeconds() - start
         return report
     }
 }

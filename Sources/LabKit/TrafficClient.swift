@@ -69,7 +69,7 @@ public final class TrafficClient {
         }
         try report(.connected(connections: connections.count))
 
-        let start = monotonicSeconds()
+        let start = Clock.system.monotonicSeconds()
         let deadline = options.seconds.map { start + $0 }
         var sent: UInt64 = 0
         if options.hold {
@@ -93,9 +93,9 @@ public final class TrafficClient {
             close(fd)
             throw LabError.system("cannot connect to \(target)", errno: code)
         }
-        let deadline = monotonicSeconds() + options.connectTimeout
+        let deadline = Clock.system.monotonicSeconds() + options.connectTimeout
         while rc != 0 {
-            let remaining = deadline - monotonicSeconds()
+            let remaining = deadline - Clock.system.monotonicSeconds()
             if remaining <= 0 {
                 close(fd)
                 throw LabError(.system, "cannot connect to \(target): timed out after \(formatSeconds(options.connectTimeout)) s")
@@ -128,7 +128,7 @@ public final class TrafficClient {
                         until stop: StopSignal, deadline: Double?) throws -> Bool {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TrafficClient.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
-        var pacer = options.rateBitsPerSecond.map { SendPacer(bitsPerSecond: $0, now: monotonicSeconds()) }
+        var pacer = options.rateBitsPerSecond.map { SendPacer(bitsPerSecond: $0, now: Clock.system.monotonicSeconds()) }
         var rotation = 0
 
         while true {
@@ -136,7 +136,7 @@ public final class TrafficClient {
             // peer whose namespace vanished never resets the connection, and with a full send
             // buffer this loop would wait for it for as long as TCP retries.
             try Console.checkReader()
-            let now = monotonicSeconds()
+            let now = Clock.system.monotonicSeconds()
             if let deadline, now >= deadline { return true }
             let active = connections.indices.filter { !connections[$0].finished }
             if active.isEmpty { return true }
@@ -208,11 +208,11 @@ public final class TrafficClient {
             connections[index].finished = true
             shutdown(connections[index].fd, Int32(SHUT_WR))
         }
-        let deadline = monotonicSeconds() + options.drainTimeout
+        let deadline = Clock.system.monotonicSeconds() + options.drainTimeout
         var open = Array(connections.indices)
         var scratch = [UInt8](repeating: 0, count: 4096)
         while !open.isEmpty {
-            let remaining = deadline - monotonicSeconds()
+            let remaining = deadline - Clock.system.monotonicSeconds()
             if remaining <= 0 { return }
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
             fds += open.map { pollfd(fd: connections[$0].fd, events: Int16(POLLIN), revents: 0) }
@@ -250,7 +250,7 @@ public final class TrafficClient {
     private func wait(for stop: StopSignal, deadline: Double?) throws {
         while true {
             try Console.checkReader()
-            let remaining = deadline.map { $0 - monotonicSeconds() }
+            let remaining = deadline.map { $0 - Clock.system.monotonicSeconds() }
             if let remaining, remaining <= 0 { return }
             var fd = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
             let ms = remaining.map { Int32(min($0 * 1000 + 1, 1000)) } ?? 1000

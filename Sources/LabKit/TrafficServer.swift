@@ -52,7 +52,7 @@ public final class TrafficServer {
     /// the still-open ones as `.closed` and then `.summary`.
     @discardableResult
     public func run(until stop: StopSignal, progressEvery: Double? = nil, report: (TrafficEvent) throws -> Void) throws -> TrafficServerSummary {
-        var nextProgress = progressEvery.map { monotonicSeconds() + $0 }
+        var nextProgress = progressEvery.map { Clock.system.monotonicSeconds() + $0 }
         try report(.listening(address: address.description))
         var summary = TrafficServerSummary()
         var connections: [ServerConnection] = []
@@ -72,7 +72,7 @@ public final class TrafficServer {
         }
 
         while true {
-            let accepting = monotonicSeconds() >= acceptPausedUntil
+            let accepting = Clock.system.monotonicSeconds() >= acceptPausedUntil
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
                        // A negative descriptor is skipped by poll: how accepting pauses.
                        pollfd(fd: accepting ? listenFD : -1, events: Int16(POLLIN), revents: 0)]
@@ -82,7 +82,7 @@ public final class TrafficServer {
             try Console.checkReader()
             var timeout: Int32 = accepting ? 1000 : 100
             if let due = nextProgress {
-                let untilDue = Int32(max(0, (due - monotonicSeconds()) * 1000))
+                let untilDue = Int32(max(0, (due - Clock.system.monotonicSeconds()) * 1000))
                 timeout = min(timeout, untilDue)
             }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
@@ -112,10 +112,10 @@ public final class TrafficServer {
                 summary.connections += result.accepted.count
                 // Out of descriptors: the listener stays readable, so stop polling it for a
                 // moment instead of spinning.
-                if result.outOfDescriptors { acceptPausedUntil = monotonicSeconds() + 0.1 }
+                if result.outOfDescriptors { acceptPausedUntil = Clock.system.monotonicSeconds() + 0.1 }
             }
 
-            if let due = nextProgress, let every = progressEvery, monotonicSeconds() >= due {
+            if let due = nextProgress, let every = progressEvery, Clock.system.monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
                 try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,

@@ -11,7 +11,7 @@ enum ActionSupport {
         try Privileges.requireNetAdmin(for: action, readOnly: readOnly)
         try JournalRecovery.atStart(readOnly: readOnly) { Console.err($0 + "\n") }
         if let namespace { try NetworkNamespace.enter(namespace) }
-        guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
+        _ = try MPTCPSysctl.mptcpEnabled()
         return try Sampler(options: .init(processes: false, namespace: namespace))
     }
 

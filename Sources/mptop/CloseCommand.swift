@@ -53,7 +53,7 @@ enum CloseCommand {
         for _ in 0..<40 {
             let now = try sampler.sample()
             let c = now.connections.first { $0.info != nil && $0.token == token }
-            let live = c?.subflows.filter { $0.state == SocketState.established } ?? []
+            let live = c?.subflows.filter { $0.state == .established } ?? []
             if !live.contains(where: { $0.cookie == subflow.cookie }) {
                 remaining = live.count
                 break

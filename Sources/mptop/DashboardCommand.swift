@@ -1,5 +1,4 @@
 import Dashboard
-import LabKit
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -40,8 +39,8 @@ enum DashboardCommand {
         // anything else happens.
         try JournalRecovery.atStart(readOnly: o.readOnly) { startNotes.append($0) }
         if enterNamespace, let ns = o.namespace { try NetworkNamespace.enter(ns) }
+        let enabled = try MPTCPSysctl.mptcpEnabled()
         let sysctl = MPTCPSysctl.read()
-        guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
         // Fail here, before the screen opens, if the kernel cannot be read; the loop starts from
         // this sample rather than taking another one a moment later (rates over milliseconds).
@@ -73,7 +72,7 @@ enum DashboardCommand {
             defer { firstSample = nil }
             return try firstSample ?? sampler.sample()
         },
-                                     now: { Double(Clock.system.monotonicNanos()) / 1e9 }, themes: themes, extras: extras)
+                                     now: { Clock.system.monotonicSeconds() }, themes: themes, extras: extras)
         inputs.events = events
         inputs.counters = { try counters.refresh() }
         inputs.diagnose = { snapshot, events in Diagnosis.run(namespace: o.namespace, snapshot: snapshot, events: events) }

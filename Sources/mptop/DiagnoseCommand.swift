@@ -29,7 +29,7 @@ enum DiagnoseCommand {
             }
         }
         if let namespace { try NetworkNamespace.enter(namespace) }
-        guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
+        _ = try MPTCPSysctl.mptcpEnabled()
         // One sample without rates: the connections the findings talk about. Without it the
         // setup findings still stand, and the report says what it could not read.
         var snapshot: Snapshot?

@@ -1,4 +1,3 @@
-import LabKit
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +37,7 @@ enum EventsCommand {
             }
         }
         if let namespace { try NetworkNamespace.enter(namespace) }
-        guard MPTCPSysctl.read().enabled != nil else { throw MPTopError.mptcpMissing }
+        _ = try MPTCPSysctl.mptcpEnabled()
         let source = try PathManagerEventSource()
         var saveFile: UnsafeMutablePointer<FILE>?
         var saveError: Int32?

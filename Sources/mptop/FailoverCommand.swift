@@ -1,4 +1,3 @@
-import LabKit
 import MPTCPKit
 
 /// `mptop failover`: makes one interface fail for one connection for a while, measures how the

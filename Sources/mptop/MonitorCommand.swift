@@ -10,9 +10,7 @@ enum MonitorCommand {
         // Like every start of mptop: what a killed run left is undone (or, --readonly, named).
         try JournalRecovery.atStart(readOnly: o.readOnly) { Console.err($0 + "\n") }
         if let ns = o.namespace { try NetworkNamespace.enter(ns) }
-        let sysctl = MPTCPSysctl.read()
-        guard let enabled = sysctl.enabled else { throw MPTopError.mptcpMissing }
-        if !enabled {
+        if try !MPTCPSysctl.mptcpEnabled() {
             Console.err("mptop: note: MPTCP is disabled here (net.mptcp.enabled = 0): existing connections are shown, new ones cannot be made\n")
         }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))

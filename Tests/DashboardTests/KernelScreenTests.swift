@@ -78,7 +78,7 @@ final class KernelScreenTests: XCTestCase {
     func testDiagnosisShowsFindingsFirst() {
         var setup = PathManagerSetup(namespace: "lab")
         setup.mptcpEnabled = true
-        setup.pathManager = "kernel"
+        setup.pathManager = .kernel
         setup.limits = PathManagerLimits(subflows: 0, addAddrAccepted: 0)
         var s = Scenario.state(width: 100, height: 24)
         s.diagnosis = Diagnosis(setup: setup)
@@ -97,7 +97,7 @@ final class KernelScreenTests: XCTestCase {
                             .init(key: "y", label: "yes, close it anyway"), .init(key: "n", label: "cancel (Esc)")])
         assertGoldenFrame(DashboardRenderer.render(s, theme: .basic), named: "dialog-100x30")
         s.dialog = nil
-        s.failover = FailoverPanel(title: "Failover test: blackhole on wifi0 for 5 s, connection 5f1c2a3b", phase: "during",
+        s.failover = FailoverPanel(title: "Failover test: blackhole on wifi0 for 5 s, connection 5f1c2a3b", phase: .test(.during),
                                    rates: [.init(interface: "cell0", bitsPerSecond: 19e6), .init(interface: "wifi0", bitsPerSecond: 0)],
                                    events: ["2.0 s  wifi0 blackholed (1 subflow(s), both directions)",
                                             "2.2 s  cell0 carries 50% of the rate before"])

@@ -109,7 +109,7 @@ final class KeyTableTests: XCTestCase {
         XCTAssertEqual(s.handle(.character("j")), [], "other keys wait for an answer")
         s.dialog = nil
 
-        s.failover = FailoverPanel(title: "Failover test", phase: "during")
+        s.failover = FailoverPanel(title: "Failover test", phase: .test(.during))
         XCTAssertEqual(s.handle(.escape), [.stopFailover(reason: "stopped from the dashboard")])
         XCTAssertEqual(s.handle(.character("q")), [.stopFailover(reason: "the dashboard was closed")])
         XCTAssertTrue(s.quit, "q stops the test, then quits")

@@ -5,7 +5,7 @@
 /// IPv6 with a backup subflow, and one that fell back to TCP), sampled once a second with
 /// traffic that grows steadily. Rates come from the real RateTracker.
 enum Scenario {
-    static let header = HeaderInfo(host: "lab-host", namespace: "mptop-lab-cli", pathManager: "kernel",
+    static let header = HeaderInfo(host: "lab-host", namespace: "mptop-lab-cli", pathManager: .kernel,
                                    scheduler: "default", canAct: true)
 
     struct SubflowSpec {
@@ -60,7 +60,7 @@ enum Scenario {
         s.connections = specs.map { spec in
             var c = Connection(local: SocketAddress(IPAddress(spec.local)!, spec.localPort),
                                remote: SocketAddress(IPAddress(spec.remote)!, spec.remotePort),
-                               state: 1, cookie: spec.cookie, inode: UInt32(spec.cookie), uid: 0)
+                               state: .established, cookie: spec.cookie, inode: UInt32(spec.cookie), uid: 0)
             var info = MPTCPInfo()
             info.token = spec.token
             info.flags = spec.fallback ? 1 : 0
@@ -71,7 +71,7 @@ enum Scenario {
             c.process = spec.process
             c.subflows = spec.subflows.map { f in
                 var sf = Subflow(local: SocketAddress(IPAddress(f.local)!, f.localPort), remote: SocketAddress(IPAddress(f.remote)!, f.remotePort),
-                                 state: 1, boundInterfaceIndex: 0, cookie: f.cookie, inode: 0, uid: 0)
+                                 state: .established, boundInterfaceIndex: 0, cookie: f.cookie, inode: 0, uid: 0)
                 sf.interfaceIndex = f.interface
                 var tcp = TCPInfo()
                 let carried = f.stalledFrom.map { min(t, UInt64($0 + 10)) } ?? t

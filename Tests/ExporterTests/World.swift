@@ -23,7 +23,7 @@ enum World {
         var s = Snapshot(time: 1_800_000_000, monotonic: 1_000_000_000, namespace: nil)
         s.connections = conns.map { spec in
             var c = Connection(local: SocketAddress(IPAddress("198.18.1.1")!, UInt16(truncatingIfNeeded: spec.cookie)),
-                               remote: SocketAddress(IPAddress("198.18.0.1")!, 5201), state: 1, cookie: spec.cookie,
+                               remote: SocketAddress(IPAddress("198.18.0.1")!, 5201), state: .established, cookie: spec.cookie,
                                inode: UInt32(truncatingIfNeeded: spec.cookie), uid: 0)
             var info = MPTCPInfo()
             info.token = spec.token
@@ -31,7 +31,7 @@ enum World {
             c.info = info
             c.txRate = spec.txRate
             c.subflows = spec.flows.map { f in
-                var sf = Subflow(local: c.local, remote: c.remote, state: 1, boundInterfaceIndex: 0,
+                var sf = Subflow(local: c.local, remote: c.remote, state: .established, boundInterfaceIndex: 0,
                                  cookie: f.cookie, inode: 0, uid: 0)
                 sf.interfaceIndex = f.interface
                 var tcp = TCPInfo()

@@ -22,13 +22,14 @@ final class ActionExecutorTests: XCTestCase {
         let sampler = try Sampler(options: .init(processes: false))
         let snapshot = try sampler.sample()
         let connection = try XCTUnwrap(snapshot.connections.first)
+        let token = try XCTUnwrap(connection.token)
         let cell = try XCTUnwrap(connection.subflows.first { $0.interfaceName == "cell0" })
         let executor = ActionExecutor(pathManager: .kernel)
         XCTAssertNil(executor.readOnlyReason)
         XCTAssertEqual(ActionExecutor(readOnly: true).readOnlyReason, "read-only (--readonly)")
 
         // b on the cell0 subflow: the in-kernel PM changes its endpoint, and the dialog says so.
-        let backup = try executor.plan(.toggleSubflowBackup(token: connection.token, local: cell.local), snapshot: snapshot,
+        let backup = try executor.plan(.toggleSubflowBackup(token: token, local: cell.local), snapshot: snapshot,
                                        interfaces: sampler.interfaceTable)
         XCTAssertTrue(backup.description.contains("every connection using it"), backup.description)
         XCTAssertThrowsError(try ActionExecutor(readOnly: true).execute(backup)) { XCTAssertTrue("\($0)".contains("read-only")) }
@@ -43,9 +44,9 @@ final class ActionExecutorTests: XCTestCase {
         XCTAssertTrue(try PathManagerClient().endpoints().allSatisfy { !$0.flags.contains(.backup) }, "toggled back")
 
         // x on the cell0 subflow.
-        let close = try executor.plan(.closeSubflow(token: connection.token, local: cell.local), snapshot: try sampler.sample(),
+        let close = try executor.plan(.closeSubflow(token: token, local: cell.local), snapshot: try sampler.sample(),
                                       interfaces: sampler.interfaceTable)
-        XCTAssertEqual(close.description, "close subflow \(cell.local) -> \(cell.remote) on cell0 of connection \(hex(connection.token))")
+        XCTAssertEqual(close.description, "close subflow \(cell.local) -> \(cell.remote) on cell0 of connection \(hex(token))")
         XCTAssertNil(close.secondConfirmation)
         guard case .done(let line) = try executor.execute(close) else { return XCTFail("close gives a line") }
         XCTAssertTrue(line.contains("SOCK_DESTROY"), line)
@@ -54,7 +55,7 @@ final class ActionExecutorTests: XCTestCase {
 
         // x on the last one: a second confirmation, and nothing happens without it.
         let wifi = try XCTUnwrap(try sampler.sample().connections.first?.subflows.first)
-        let last = try executor.plan(.closeSubflow(token: connection.token, local: wifi.local), snapshot: try sampler.sample(),
+        let last = try executor.plan(.closeSubflow(token: token, local: wifi.local), snapshot: try sampler.sample(),
                                      interfaces: sampler.interfaceTable)
         XCTAssertTrue(last.secondConfirmation?.contains("LAST subflow") == true)
         XCTAssertThrowsError(try executor.execute(last))

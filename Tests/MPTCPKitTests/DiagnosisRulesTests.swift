@@ -9,7 +9,7 @@ final class DiagnosisRulesTests: XCTestCase {
     private func healthy() -> PathManagerSetup {
         var s = PathManagerSetup(namespace: "lab")
         s.mptcpEnabled = true
-        s.pathManager = "kernel"
+        s.pathManager = .kernel
         s.limits = PathManagerLimits(subflows: 4, addAddrAccepted: 4)
         s.endpoints = [PathManagerEndpoint(id: 1, address: IPAddress("198.18.2.1"), flags: .subflow, interfaceIndex: 3),
                        PathManagerEndpoint(id: 2, address: IPAddress("2001:db8:2::1"), flags: .subflow, interfaceIndex: 3)]
@@ -113,7 +113,7 @@ final class DiagnosisRulesTests: XCTestCase {
         XCTAssertTrue(f.contains { $0.code == "single_subflow" && $0.message.contains("the peer opens") })
 
         var u = healthy()
-        u.pathManager = "userspace"
+        u.pathManager = .userspace
         u.endpoints = []
         XCTAssertEqual(codes(u), ["userspace_pm", "no_problem"])
 

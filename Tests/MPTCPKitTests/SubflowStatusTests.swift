@@ -18,7 +18,7 @@ final class SubflowStatusTests: XCTestCase {
 
     func subflow(_ f: Facts) -> Subflow {
         var s = Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 1_000_000)
-        s.state = f.state
+        s.state = SocketState(rawValue: f.state)
         s.tcp?.unacked = f.unacked
         s.tcp?.backoff = f.backoff
         s.tcp?.lastAckReceived = f.lastAck

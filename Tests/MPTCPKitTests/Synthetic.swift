@@ -5,7 +5,7 @@ enum Synthetic {
     static func subflow(_ local: String, _ port: UInt16, cookie: UInt64, interface: UInt32, acked: UInt64, received: UInt64 = 0,
                         join: Bool = false) -> Subflow {
         var s = Subflow(local: SocketAddress(IPAddress(local)!, port), remote: SocketAddress(IPAddress("198.18.0.1")!, 5201),
-                        state: 1, boundInterfaceIndex: 0, cookie: cookie, inode: 42, uid: 0)
+                        state: .established, boundInterfaceIndex: 0, cookie: cookie, inode: 42, uid: 0)
         s.interfaceIndex = interface
         var t = TCPInfo()
         t.bytesAcked = acked
@@ -25,7 +25,7 @@ enum Synthetic {
 
     static func snapshot(at seconds: Double, subflows: [Subflow], bytesAcked: UInt64? = nil) -> Snapshot {
         var c = Connection(local: SocketAddress(IPAddress("198.18.1.1")!, 40000), remote: SocketAddress(IPAddress("198.18.0.1")!, 5201),
-                           state: 1, cookie: 7, inode: 42, uid: 0)
+                           state: .established, cookie: 7, inode: 42, uid: 0)
         var info = MPTCPInfo()
         info.token = 0xabcd
         info.bytesAcked = bytesAcked

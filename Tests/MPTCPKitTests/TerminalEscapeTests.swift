@@ -52,7 +52,7 @@ final class TerminalEscapeTests: XCTestCase {
     func testDiagnosisFindingsEscapeWhatTheyQuote() {
         var setup = PathManagerSetup(namespace: "ns\u{1b}[2J")
         setup.mptcpEnabled = true
-        setup.pathManager = "kernel"
+        setup.pathManager = .kernel
         setup.endpoints = [PathManagerEndpoint(id: 1, address: IPAddress("198.18.2.1"), flags: .init(rawValue: 1), interfaceIndex: 3)]
         setup.endpointInterfaces = [1: 3]
         setup.links = [InterfaceTable.Link(index: 3, name: "eth\u{1b}[2J\u{7}", up: false, loopback: false, running: false)]

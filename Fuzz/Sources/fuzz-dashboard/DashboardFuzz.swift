@@ -8,7 +8,7 @@ import MPTCPKit
 func fuzzDashboard(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
     let keys = input.messages.filter { $0.type == 1 }.flatMap { Array($0.payload.base) }
-    var state = DashboardState(header: HeaderInfo(host: "fuzz", namespace: "fuzz", pathManager: "kernel", scheduler: "default",
+    var state = DashboardState(header: HeaderInfo(host: "fuzz", namespace: "fuzz", pathManager: .kernel, scheduler: "default",
                                                   canAct: true),
                                width: 120, height: 40)
     for (i, snapshot) in input.samples.enumerated() {

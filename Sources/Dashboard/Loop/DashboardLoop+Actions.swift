@@ -19,13 +19,13 @@ extension DashboardLoop {
                 state.message = "select a subflow to close (Enter shows a connection's subflows)"
                 return
             }
-            action = .closeSubflow(token: c.token, local: s.local)
+            action = .closeSubflow(token: c.displayToken, local: s.local)
         case (.toggleBackup, .connections):
             guard let (c, s) = state.selectedSubflow else {
                 state.message = "select a subflow (or, with Tab, an interface) to change its backup flag"
                 return
             }
-            action = .toggleSubflowBackup(token: c.token, local: s.local)
+            action = .toggleSubflowBackup(token: c.displayToken, local: s.local)
         case (.toggleBackup, .interfaces):
             guard let name = state.selectedInterface else { return }
             action = .toggleInterfaceBackup(interface: name)
@@ -34,7 +34,7 @@ extension DashboardLoop {
                 state.message = "select a live connection (or, with Tab, an interface) for a failover test"
                 return
             }
-            action = .failover(FailoverConfig(token: c.token, interface: busiest, mode: .blackhole,
+            action = .failover(FailoverConfig(token: c.displayToken, interface: busiest, mode: .blackhole,
                                               duration: Self.failoverDuration, namespace: port.namespace))
         case (.failover, .interfaces):
             guard let name = state.selectedInterface else { return }
@@ -103,7 +103,7 @@ extension DashboardLoop {
                 let who = test.tokens.map { hex($0) }.joined(separator: ", ")
                 state.failover = FailoverPanel(title: "Failover test: \(test.config.mode.rawValue) on \(test.config.interface)"
                                                    + " for \(Units.fixed(test.config.duration, decimals: 0)) s, connection \(who)",
-                                               phase: "starting")
+                                               phase: .starting)
                 takeSample()
             }
         } catch {
@@ -117,11 +117,11 @@ extension DashboardLoop {
         markPhase(test, from: before)
         guard var panel = state.failover else { return }
         var rates: [String: Double] = [:]
-        for c in snapshot.connections where test.tokens.contains(c.token) {
+        for c in snapshot.connections where test.tokens.contains(c.displayToken) {
             for s in c.subflows { rates[s.interfaceName ?? "?", default: 0] += (s.txRate ?? 0) + (s.rxRate ?? 0) }
         }
         panel.rates = rates.sorted { $0.key < $1.key }.map { FailoverPanel.Rate(interface: $0.key, bitsPerSecond: $0.value) }
-        panel.phase = "\(test.phase)"
+        panel.phase = .test(test.phase)
         panel.events = test.events.map { "\(Units.fixed($0.time, decimals: 1)) s  \($0.text)" }
         state.failover = panel
         if test.isFinished { finishFailover(test) }
@@ -141,7 +141,7 @@ extension DashboardLoop {
 
     func finishFailover(_ test: FailoverTest) {
         guard var panel = state.failover else { return }
-        panel.phase = "finished"
+        panel.phase = .test(.finished)
         panel.report = test.report.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         state.failover = panel
     }

@@ -33,7 +33,7 @@ extension Painter {
         let top = bottom - height
         for y in top..<bottom { grid.fill(" ", x: 0, y: y, count: grid.width, style: style(.dialog)) }
         grid.fill(" ", x: 0, y: top, count: grid.width, style: style(.dialogTitle))
-        grid.put(" \(f.title)  [\(f.phase)]", x: 0, y: top, style: style(.dialogTitle), limit: grid.width)
+        grid.put(" \(f.title)  [\(f.phase.label)]", x: 0, y: top, style: style(.dialogTitle), limit: grid.width)
         var y = top + 1
         if let report = f.report {
             for line in report where y < bottom - 1 {

@@ -6,7 +6,7 @@ extension Painter {
     mutating func detailView(_ state: DashboardState, cookie: UInt64, _ layout: DashboardLayout) {
         guard let c = state.snapshot?.connections.first(where: { $0.cookie == cookie }) else { return }
         let top = layout.interfaceTitle
-        var heading = "Connection \(hex(c.token))  \(c.local)\(glyphs.arrow)\(c.remote)"
+        var heading = "Connection \(hex(c.displayToken))  \(c.local)\(glyphs.arrow)\(c.remote)"
         if let p = c.process { heading += "  \(p.name)/\(p.pid)" }
         title(heading, y: top, active: true)
         var summary = "TX \(Units.rate(c.txRate))  RX \(Units.rate(c.rxRate))  bytes \(Units.bytes(c.bytesCarried))"
@@ -59,7 +59,7 @@ extension Painter {
             }
             y += needed
         }
-        if axis > 0 { timeAxis(state, token: c.token, x: labelWidth, width: chartWidth, y: bottom) }
+        if axis > 0 { timeAxis(state, token: c.displayToken, x: labelWidth, width: chartWidth, y: bottom) }
     }
 
     /// "MPTCP: 2 subflows now, 3 ever  reinjected 5.7KiB  ...": what the connection's

@@ -9,7 +9,7 @@ extension Painter {
         // shown): where you are and what you may do matter more than the host and scheduler.
         var parts: [(text: String, drop: Int?)] = [
             ("mptop", nil), ("host \(h.host)", 1), ("netns \(h.namespace ?? "(own)")", 5),
-            ("pm \(h.pathManager.map { $0 == "kernel" ? "in-kernel" : $0 } ?? "?")", 3),
+            ("pm \(h.pathManager.map { $0 == .kernel ? "in-kernel" : $0.rawValue } ?? "?")", 3),
             ("sched \(h.scheduler ?? "?")", 0), ("every \(IntervalText.format(state.interval))", 4),
             (h.canAct ? "actions on" : "read-only" + (h.readOnlyReason.map { " (\($0))" } ?? ""), nil),
         ]

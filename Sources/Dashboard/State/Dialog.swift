@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// A confirmation dialog: what is about to happen, named exactly, and how to answer.
 public struct Dialog: Sendable, Equatable {
     public var title: String
@@ -27,9 +29,22 @@ public struct FailoverPanel: Sendable, Equatable {
         }
     }
 
+    /// Where the test is: starting (planned, not yet sampled), then the test's own phase.
+    public enum Stage: Equatable, Sendable {
+        case starting
+        case test(FailoverTest.Phase)
+
+        /// What the panel's title shows: the one place a phase becomes words.
+        public var label: String {
+            switch self {
+            case .starting: return "starting"
+            case .test(let phase): return phase.label
+            }
+        }
+    }
+
     public var title: String
-    /// "before", "during", "after", "finished".
-    public var phase: String
+    public var phase: Stage
     public var rates: [Rate]
     /// What happened when, one line each, oldest first.
     public var events: [String]
@@ -38,7 +53,7 @@ public struct FailoverPanel: Sendable, Equatable {
     /// Where the report was saved, once it was.
     public var savedTo: String?
 
-    public init(title: String, phase: String, rates: [Rate] = [], events: [String] = [], report: [String]? = nil) {
+    public init(title: String, phase: Stage, rates: [Rate] = [], events: [String] = [], report: [String]? = nil) {
         self.title = title
         self.phase = phase
         self.rates = rates

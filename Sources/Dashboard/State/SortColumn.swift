@@ -31,7 +31,7 @@ public enum SortColumn: String, CaseIterable, Sendable {
     func ordered(_ a: Connection, _ b: Connection) -> Bool? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Bool? { x == y ? nil : (descendingByDefault ? x > y : x < y) }
         switch self {
-        case .token: return cmp(a.token, b.token)
+        case .token: return cmp(a.displayToken, b.displayToken)
         case .local: return a.local.sortKey == b.local.sortKey ? nil : a.local.sortKey < b.local.sortKey
         case .remote: return a.remote.sortKey == b.remote.sortKey ? nil : a.remote.sortKey < b.remote.sortKey
         case .subflows: return cmp(a.subflows.count, b.subflows.count)

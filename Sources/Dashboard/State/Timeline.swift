@@ -93,11 +93,11 @@ public struct Timeline: Sendable {
                     // The path went silent when the last ACK came, not when this sample saw it.
                     let since = snapshot.time - Double(s.rttAge ?? 0) / 1000
                     now.stalledSince = since
-                    append(TimelineMark(time: since, kind: .stalled, token: c.token, interface: name, text: "\(name) stalled"))
+                    append(TimelineMark(time: since, kind: .stalled, token: c.displayToken, interface: name, text: "\(name) stalled"))
                 } else if !stalled, let since = now.stalledSince {
                     now.stalledSince = nil
                     let after = snapshot.time - since
-                    append(TimelineMark(time: snapshot.time, kind: .recovered, token: c.token, interface: name,
+                    append(TimelineMark(time: snapshot.time, kind: .recovered, token: c.displayToken, interface: name,
                                         text: "\(name) recovered after \(Units.fixed(after, decimals: 1)) s", after: after))
                 }
                 next[s.cookie] = now

@@ -69,7 +69,8 @@ public final class BackupToggle {
                      pathManager: PathManagerKind = .current()) throws -> BackupPlan {
         let on = backup ?? !(subflow.ulp?.backupLocal ?? false)
         if pathManager == .userspace {
-            return BackupPlan(target: .subflow(token: connection.token, local: subflow.local, remote: subflow.remote,
+            // No mptcp_info, no token: 0, as always; the kernel refuses SET_FLAGS for it with its own error.
+            return BackupPlan(target: .subflow(token: connection.token ?? 0, local: subflow.local, remote: subflow.remote,
                                                interface: subflow.interfaceName), backup: on)
         }
         guard let id = subflow.ulp?.localID, id != 0 else {

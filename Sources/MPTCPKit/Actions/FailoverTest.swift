@@ -22,6 +22,16 @@ public final class FailoverTest {
     public enum Phase: Int, Sendable, Comparable {
         case before, during, after, finished
         public static func < (a: Phase, b: Phase) -> Bool { a.rawValue < b.rawValue }
+
+        /// The phase in words, as the dashboard's failover panel shows it.
+        public var label: String {
+            switch self {
+            case .before: return "before"
+            case .during: return "during"
+            case .after: return "after"
+            case .finished: return "finished"
+            }
+        }
     }
 
     public let config: FailoverConfig
@@ -62,15 +72,17 @@ public final class FailoverTest {
             connections = try SnapshotLookup.connections(on: config.interface, in: snapshot, interfaces: interfaces)
         }
         var targets: [(token: UInt32, subflow: Subflow)] = []
+        // SnapshotLookup returns only connections with mptcp_info, so each has a token.
         for c in connections {
+            guard let token = c.token else { continue }
             let on = try SnapshotLookup.subflows(on: config.interface, of: c, interfaces: interfaces)
             if config.mode == .close && on.count >= c.subflows.count {
-                throw MPTopError.usage("close mode would close every subflow of connection \(hex(c.token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
+                throw MPTopError.usage("close mode would close every subflow of connection \(hex(token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
             }
-            targets += on.map { (c.token, $0) }
+            targets += on.map { (token, $0) }
         }
         self.targets = targets
-        tokens = connections.map(\.token)
+        tokens = connections.compactMap(\.token)
         interfaceIndex = interfaces.index(named: config.interface) ?? 0
         let run = ActionRunID.make()
         tableName = NftBlackhole.tableName(for: run)
@@ -146,7 +158,7 @@ public final class FailoverTest {
 
     private func record(_ snapshot: Snapshot, now: UInt64) {
         last = [:]
-        for c in snapshot.connections where c.info != nil && tokens.contains(c.token) { last[c.token] = c }
+        for c in snapshot.connections { if let t = c.token, tokens.contains(t) { last[t] = c } }
         let subflows = last.values.flatMap(\.subflows)
         guard subflows.contains(where: { $0.txRate != nil }) else { return }
         var perInterface: [String: Double] = [config.interface: 0]
@@ -282,7 +294,7 @@ public final class FailoverTest {
             FailoverReport.Throughput(interface: n, before: mean(rates[.before]?[n] ?? []),
                                       during: mean(rates[.during]?[n] ?? []), after: mean(rates[.after]?[n] ?? []))
         }
-        let survived = tokens.allSatisfy { t in last[t].map { $0.state == SocketState.established && !$0.subflows.isEmpty } ?? false }
+        let survived = tokens.allSatisfy { t in last[t].map { $0.state == .established && !$0.subflows.isEmpty } ?? false }
         return FailoverReport(token: config.token, tokens: tokens, interface: config.interface, mode: config.mode, duration: config.duration,
                               throughput: throughput, recoveryMs: recoveryMs, survived: survived,
                               restored: restoreSucceeded ?? (failedAt == nil), events: events, notes: notes)

@@ -2,8 +2,8 @@
 /// one-line errors that say what exists instead, so a typo changes nothing.
 public enum SnapshotLookup {
     public static func connection(token: UInt32, in snapshot: Snapshot) throws -> Connection {
-        if let c = snapshot.connections.first(where: { $0.info != nil && $0.token == token }) { return c }
-        let known = snapshot.connections.compactMap { $0.info != nil ? hex($0.token, digits: 1) : nil }
+        if let c = snapshot.connections.first(where: { $0.token == token }) { return c }
+        let known = snapshot.connections.compactMap { $0.token.map { hex($0, digits: 1) } }
         let hint = known.isEmpty ? "there are no MPTCP connections here" : "known: \(known.prefix(8).joined(separator: ", "))"
         throw MPTopError.usage("no MPTCP connection with token \(hex(token, digits: 1)) (\(hint))")
     }
@@ -14,7 +14,7 @@ public enum SnapshotLookup {
             return s
         }
         let known = connection.subflows.map(\.local.description).joined(separator: ", ")
-        throw MPTopError.usage("connection \(hex(connection.token, digits: 1)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
+        throw MPTopError.usage("connection \(tokenText(connection)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
     }
 
     /// The subflows of `connection` carried by interface `name`; throws when the namespace has
@@ -24,10 +24,13 @@ public enum SnapshotLookup {
         let found = connection.subflows.filter { $0.interfaceName == name }
         guard !found.isEmpty else {
             let used = Set(connection.subflows.compactMap(\.interfaceName)).sorted().joined(separator: ", ")
-            throw MPTopError.usage("connection \(hex(connection.token, digits: 1)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
+            throw MPTopError.usage("connection \(tokenText(connection)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
         }
         return found
     }
+
+    /// A connection's token for an error; "0" when it has none, as these errors always printed.
+    private static func tokenText(_ connection: Connection) -> String { hex(connection.token ?? 0, digits: 1) }
 
     /// The index of interface `name`; a one-line error listing the namespace's interfaces.
     public static func interface(named name: String, in interfaces: InterfaceTable) throws -> UInt32 {

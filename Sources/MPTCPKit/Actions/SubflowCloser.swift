@@ -61,7 +61,9 @@ public final class SubflowCloser {
         if last && !force {
             throw MPTopError.usage("refusing to close \(subflow.local) -> \(subflow.remote): \(CloseSubflowPlan.strandingWarning) (--force closes it anyway)")
         }
-        return CloseSubflowPlan(token: connection.token, subflow: subflow,
+        // No mptcp_info, no token: 0, as always. SOCK_DESTROY does not use it, and the kernel refuses
+        // SUBFLOW_DESTROY for token 0 with its own error.
+        return CloseSubflowPlan(token: connection.token ?? 0, subflow: subflow,
                                 method: pathManagerKind == .userspace ? .subflowDestroy : .sockDestroy, isLastSubflow: last)
     }
 

@@ -6,7 +6,7 @@ public enum SockDiagDecoder {
     public static func mptcpSocket(_ payload: ByteView) -> Connection? {
         guard let m = InetDiagMessage(payload) else { return nil }
         var c = Connection(local: SocketAddress(m.source, m.sourcePort), remote: SocketAddress(m.destination, m.destinationPort),
-                           state: m.state, cookie: m.cookie, inode: m.inode, uid: m.uid)
+                           state: SocketState(rawValue: m.state), cookie: m.cookie, inode: m.inode, uid: m.uid)
         for a in NetlinkAttributes(m.attributes) where a.type == InetDiagAttribute.info {
             c.info = MPTCPInfo(a.payload)
         }
@@ -37,7 +37,7 @@ public enum SockDiagDecoder {
             guard m.inode != 0, isMPTCPInode(m.inode) else { return nil }
         }
         var s = Subflow(local: SocketAddress(m.source, m.sourcePort), remote: SocketAddress(m.destination, m.destinationPort),
-                        state: m.state, boundInterfaceIndex: m.interfaceIndex, cookie: m.cookie, inode: m.inode, uid: m.uid)
+                        state: SocketState(rawValue: m.state), boundInterfaceIndex: m.interfaceIndex, cookie: m.cookie, inode: m.inode, uid: m.uid)
         s.ulp = ulp
         s.tcp = infoView.map(TCPInfo.init)
         s.congestion = congestion?.cString()

@@ -3,12 +3,15 @@
 extension DiagnosisRules {
     static func connections(_ snap: Snapshot, _ s: PathManagerSetup) -> [DiagnosisFinding] {
         var out: [DiagnosisFinding] = []
-        for c in snap.connections where c.state == SocketState.established {
-            let name = "connection \(hex(c.token)) (\(c.local) -> \(c.remote))"
+        for c in snap.connections where c.state == .established {
+            // Without mptcp_info there is no token; such a connection has always been named
+            // 00000000 here, and its findings carry 0.
+            let token = c.token ?? 0
+            let name = "connection \(hex(token)) (\(c.local) -> \(c.remote))"
             if c.fallback {
                 out.append(.init(.warning, "fallback",
                                  "\(name) fell back to plain TCP: the peer or a middlebox did not keep MPTCP, so it cannot have extra subflows",
-                                 token: c.token))
+                                 token: token))
                 continue
             }
             let extra = max(0, c.subflows.count - 1)
@@ -16,12 +19,12 @@ extension DiagnosisRules {
             if let limit, limit > 0, extra >= limit {
                 out.append(.init(.info, "subflow_limit_reached",
                                  "\(name) has \(c.subflows.count) subflows: its \(extra) extra = the subflow limit \(limit), no more will be added (ip mptcp limits set subflow \(limit + 1))",
-                                 token: c.token))
+                                 token: token))
                 continue
             }
             guard c.subflows.count <= 1 else { continue }
             out.append(.init(.warning, "single_subflow", "\(name) has \(c.subflows.count == 0 ? "no subflow" : "a single subflow"): \(singleReason(c, snap, s))",
-                             token: c.token))
+                             token: token))
         }
         return out
     }
@@ -45,11 +48,12 @@ extension DiagnosisRules {
         if usable.isEmpty {
             return "its 'subflow' endpoints are unusable for it (interface down, address missing, or the address it already uses)"
         }
-        let announced = s.events.contains { $0.kind == .announced && $0.token == c.token }
-        if !announced, s.events.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.token == c.token && $0.denyJoinID0 }) {
+        let token = c.token ?? 0  // as in connections(_:_:)
+        let announced = s.events.contains { $0.kind == .announced && $0.token == token }
+        if !announced, s.events.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.token == token && $0.denyJoinID0 }) {
             return "the peer asked not to be joined at its initial address (deny-join-id0 in its MP_CAPABLE) and announced no other address (peer: net.mptcp.allow_join_initial_addr_port = 0)"
         }
-        if let closedAtOnce = joinsClosedAtOnce(c.token, s.events), closedAtOnce > 0 {
+        if let closedAtOnce = joinsClosedAtOnce(token, s.events), closedAtOnce > 0 {
             return "the peer took \(closedAtOnce == 1 ? "the join" : "\(closedAtOnce) joins") and closed \(closedAtOnce == 1 ? "it" : "them") at once (SUB_ESTABLISHED then SUB_CLOSED within a second): its subflow limit is reached or 0 (counter MPJoinRejected on the peer)"
         }
         if let counters = s.counters, let tx = counters["MPJoinSynTx"], tx > (counters["MPJoinSynAckRx"] ?? 0) {

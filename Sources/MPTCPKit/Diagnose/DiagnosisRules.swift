@@ -13,14 +13,14 @@ public enum DiagnosisRules {
         for what in s.unreadable {
             out.append(.init(.warning, "unreadable", "could not read \(what)"))
         }
-        if s.pathManager == "userspace" {
+        if s.pathManager == .userspace {
             out.append(.init(.info, "userspace_pm",
                              "the userspace path manager is selected (net.mptcp.path_manager): extra subflows come from a daemon such as mptcpd, not from endpoints and limits"))
         } else {
             out += configuration(s)
         }
         out += counters(s)
-        if let snapshot = s.snapshot, s.pathManager != "userspace" {
+        if let snapshot = s.snapshot, s.pathManager != .userspace {
             out += connections(snapshot, s)
         }
         if !out.contains(where: { $0.severity >= .warning }) {

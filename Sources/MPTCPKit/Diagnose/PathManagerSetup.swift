@@ -5,8 +5,8 @@ public struct PathManagerSetup: Sendable {
     public var namespace: String?
     /// Nil when the kernel has no MPTCP.
     public var mptcpEnabled: Bool?
-    /// "kernel" or "userspace".
-    public var pathManager: String?
+    /// The namespace's path manager setting (nil when unreadable).
+    public var pathManager: PathManagerKind?
     public var endpoints: [PathManagerEndpoint] = []
     public var limits: PathManagerLimits?
     public var sysctls: [MPTCPSysctlValue] = []

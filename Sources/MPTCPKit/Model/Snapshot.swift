@@ -13,7 +13,7 @@ public struct ProcessRef: Hashable, Sendable {
 public struct Subflow: Sendable {
     public var local: SocketAddress
     public var remote: SocketAddress
-    public var state: UInt8
+    public var state: SocketState
     /// The device the subflow is bound to (`idiag_if`), 0 when not bound.
     public var boundInterfaceIndex: UInt32
     /// The interface that carries it: the bound device, else the one owning the local address,
@@ -31,7 +31,7 @@ public struct Subflow: Sendable {
     public var txRate: Double?
     public var rxRate: Double?
 
-    public init(local: SocketAddress, remote: SocketAddress, state: UInt8, boundInterfaceIndex: UInt32,
+    public init(local: SocketAddress, remote: SocketAddress, state: SocketState, boundInterfaceIndex: UInt32,
                 cookie: UInt64, inode: UInt32, uid: UInt32) {
         self.local = local
         self.remote = remote
@@ -62,7 +62,7 @@ public struct InterfaceShare: Sendable, Equatable {
 public struct Connection: Sendable {
     public var local: SocketAddress
     public var remote: SocketAddress
-    public var state: UInt8
+    public var state: SocketState
     public var cookie: UInt64
     public var inode: UInt32
     public var uid: UInt32
@@ -75,7 +75,7 @@ public struct Connection: Sendable {
     /// Share of this connection's subflow bytes per interface, largest first.
     public var interfaceShares: [InterfaceShare] = []
 
-    public init(local: SocketAddress, remote: SocketAddress, state: UInt8, cookie: UInt64, inode: UInt32, uid: UInt32) {
+    public init(local: SocketAddress, remote: SocketAddress, state: SocketState, cookie: UInt64, inode: UInt32, uid: UInt32) {
         self.local = local
         self.remote = remote
         self.state = state
@@ -84,7 +84,8 @@ public struct Connection: Sendable {
         self.uid = uid
     }
 
-    public var token: UInt32 { info?.token ?? 0 }
+    /// The connection's token, nil when the kernel gave no mptcp_info for it (nothing to name it by).
+    public var token: UInt32? { info?.token }
     public var fallback: Bool { info?.fallback ?? false }
 }
 

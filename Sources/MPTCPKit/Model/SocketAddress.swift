@@ -11,28 +11,44 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String { address.withPort(port) }
 }
 
-/// TCP/MPTCP socket states by the kernel's numbering, named as `ss` names them.
-public enum SocketState {
-    public static func name(_ state: UInt8) -> String {
+/// A TCP/MPTCP socket state by the kernel's numbering (`idiag_state`), named as `ss` names them.
+/// A struct rather than an enum so a state this code does not know (a newer kernel's) is kept as
+/// it came and printed `STATE-n`, never mapped onto a known one.
+public struct SocketState: RawRepresentable, Hashable, Sendable {
+    public let rawValue: UInt8
+
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let established = SocketState(rawValue: 1)
+    public static let synSent = SocketState(rawValue: 2)
+    public static let synReceived = SocketState(rawValue: 3)
+    public static let finWait1 = SocketState(rawValue: 4)
+    public static let finWait2 = SocketState(rawValue: 5)
+    public static let timeWait = SocketState(rawValue: 6)
+    public static let close = SocketState(rawValue: 7)
+    public static let closeWait = SocketState(rawValue: 8)
+    public static let lastAck = SocketState(rawValue: 9)
+    public static let listen = SocketState(rawValue: 10)
+    public static let closing = SocketState(rawValue: 11)
+    public static let newSynReceived = SocketState(rawValue: 12)
+
+    public static func name(_ state: SocketState) -> String {
         switch state {
-        case 1: return "ESTAB"
-        case 2: return "SYN-SENT"
-        case 3: return "SYN-RECV"
-        case 4: return "FIN-WAIT-1"
-        case 5: return "FIN-WAIT-2"
-        case 6: return "TIME-WAIT"
-        case 7: return "CLOSE"
-        case 8: return "CLOSE-WAIT"
-        case 9: return "LAST-ACK"
-        case 10: return "LISTEN"
-        case 11: return "CLOSING"
-        case 12: return "NEW-SYN-RECV"
-        default: return "STATE-\(state)"
+        case .established: return "ESTAB"
+        case .synSent: return "SYN-SENT"
+        case .synReceived: return "SYN-RECV"
+        case .finWait1: return "FIN-WAIT-1"
+        case .finWait2: return "FIN-WAIT-2"
+        case .timeWait: return "TIME-WAIT"
+        case .close: return "CLOSE"
+        case .closeWait: return "CLOSE-WAIT"
+        case .lastAck: return "LAST-ACK"
+        case .listen: return "LISTEN"
+        case .closing: return "CLOSING"
+        case .newSynReceived: return "NEW-SYN-RECV"
+        default: return "STATE-\(state.rawValue)"
         }
     }
-
-    public static let established: UInt8 = 1
-    public static let listen: UInt8 = 10
 }
 
 /// Lower-case hex with a fixed number of digits (tokens are 8), without Foundation.

@@ -8,7 +8,7 @@ public enum DiagnosisJSON {
         w.beginObject()
         w.field("namespace", s.namespace)
         w.field("mptcp_enabled", s.mptcpEnabled)
-        w.field("path_manager", s.pathManager)
+        w.field("path_manager", s.pathManager?.rawValue)
         if let l = s.limits {
             w.beginObject("limits")
             w.field("subflows", l.subflows)

@@ -16,7 +16,7 @@ public enum DiagnosisText {
         let s = d.setup
         var lines: [String] = []
         let ns = s.namespace.map { "namespace '\($0.escapedForTerminal)'" } ?? "this namespace"
-        lines.append("MPTCP path manager in \(ns): \((s.pathManager ?? "unknown").escapedForTerminal)"
+        lines.append("MPTCP path manager in \(ns): \((s.pathManager?.rawValue ?? "unknown").escapedForTerminal)"
                      + (s.mptcpEnabled == false ? " (MPTCP disabled)" : ""))
         if let l = s.limits {
             lines.append("  limits: subflow \(l.subflows), add_addr_accepted \(l.addAddrAccepted)")

@@ -3,14 +3,17 @@ import Glibc
 #endif
 
 /// Runs a short-lived system tool (`nft`, `ip`) and captures what it printed, without
-/// Foundation: MPTCPKit stays a kernel-side library. LabKit's ShellCommand uses `locate` from
-/// here, so there is one search path for tools in the project.
+/// Foundation: MPTCPKit stays a kernel-side library. LabKit's ShellCommand runs on it, so there
+/// is one process runner and one search path for tools in the project (posix_spawn + waitpid:
+/// Foundation's Process hung with tmux).
 public enum ToolRunner {
     public struct Output: Sendable {
         /// Exit status, or 128 + signal when a signal (or the timeout's SIGKILL) ended it.
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// Whether the tool was killed because it ran past its timeout.
+        public let timedOut: Bool
     }
 
     /// Where tools are looked for, in order: the system's directories only, never `$PATH`.
@@ -91,24 +94,34 @@ public enum ToolRunner {
             }
         }
         close(inPipe[1])
-        let (out, err) = collect(outPipe[0], errPipe[0], pid: pid, timeout: timeout)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Output(status: code, stdout: out, stderr: err)
+        return collect(outPipe[0], errPipe[0], pid: pid, timeout: timeout)
     }
 
-    /// Reads both pipes until they close (or the deadline passes, then the tool is killed).
-    private static func collect(_ outFD: Int32, _ errFD: Int32, pid: pid_t, timeout: Double) -> (String, String) {
+    /// A process a tool left behind (`sh -c 'x &'`) can hold the pipes open after the tool
+    /// exited: its output is read for this long more, then the tool's own status is returned.
+    static let afterExitNanos: UInt64 = 2_000_000_000
+
+    /// Reads both pipes until they close, the tool is reaped and `afterExitNanos` passed, or the
+    /// deadline passes (then the tool is killed); returns once the tool is reaped.
+    private static func collect(_ outFD: Int32, _ errFD: Int32, pid: pid_t, timeout: Double) -> Output {
         var out = [UInt8](), err = [UInt8]()
         var open = [outFD: true, errFD: true]
         let deadline = Clock.system.monotonicNanos() + UInt64(timeout * 1e9)
         var buffer = [UInt8](repeating: 0, count: 4096)
+        var status: Int32 = 0
+        var exitedAt: UInt64?
+        var timedOut = false
         while open.values.contains(true) {
             let now = Clock.system.monotonicNanos()
-            if now >= deadline { kill(pid, SIGKILL); break }
+            if exitedAt == nil, waitpid(pid, &status, WNOHANG) == pid { exitedAt = now }
+            if let exitedAt, now &- exitedAt >= afterExitNanos { break }
+            if exitedAt == nil, now >= deadline { kill(pid, SIGKILL); timedOut = true; break }
+            // Woken at least every 50 ms while the tool runs, to notice it exited with the pipes
+            // still held; a tool that closes them ends the loop at once.
+            let until = exitedAt.map { $0 + afterExitNanos } ?? deadline
+            let wait = min(exitedAt == nil ? 50 : 1000, (until &- now) / 1_000_000 + 1)
             var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(1000, (deadline - now) / 1_000_000 + 1)))
+            let ready = poll(&fds, nfds_t(fds.count), Int32(wait))
             if ready < 0 && errno != EINTR { break }
             for p in fds where p.revents != 0 {
                 let n = read(p.fd, &buffer, buffer.count)
@@ -117,6 +130,9 @@ public enum ToolRunner {
             }
         }
         close(outFD); close(errFD)
-        return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        if exitedAt == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Output(status: code, stdout: String(decoding: out, as: UTF8.self),
+                      stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
     }
 }

@@ -3,7 +3,8 @@ public struct DepartedSubflow: Sendable {
     /// The subflow as last seen: its final cwnd, RTT, bytes.
     public let subflow: Subflow
     public let connectionCookie: UInt64
-    public let connectionToken: UInt32
+    /// Nil when the connection had no mptcp_info (no token).
+    public let connectionToken: UInt32?
     /// Why it closed, in words: from its SUB_CLOSED event when one arrived, else
     /// `Departures.goneFromDump`.
     public internal(set) var reason: String
@@ -104,15 +105,15 @@ public struct Departures: Sendable {
             for c in snapshot.connections { live[c.cookie] = c }
             for old in previous.connections {
                 guard let current = live[old.cookie] else {
-                    let event = connectionCloses.removeValue(forKey: old.token)
+                    let event = old.token.flatMap { connectionCloses.removeValue(forKey: $0) }
                     connections.append(DepartedConnection(connection: old, reason: event?.closeReason ?? Self.goneFromDump, event: event,
                                                           departedAt: snapshot.time, departedMonotonic: now))
-                    for s in old.subflows { subflowCloses.removeValue(forKey: Self.key(old.token, s)) }
+                    for s in old.subflows { if let k = Self.key(old.token, s) { subflowCloses.removeValue(forKey: k) } }
                     continue
                 }
                 let stillThere = Set(current.subflows.map(\.cookie))
                 for s in old.subflows where !stillThere.contains(s.cookie) {
-                    let event = subflowCloses.removeValue(forKey: Self.key(old.token, s))
+                    let event = Self.key(old.token, s).flatMap { subflowCloses.removeValue(forKey: $0) }
                     subflows.append(DepartedSubflow(subflow: s, connectionCookie: old.cookie, connectionToken: old.token,
                                                     reason: event?.closeReason ?? Self.goneFromDump, event: event,
                                                     departedAt: snapshot.time, departedMonotonic: now))
@@ -127,7 +128,8 @@ public struct Departures: Sendable {
         connectionCloses = connectionCloses.filter { now &- $0.value.monotonic <= keep || $0.value.monotonic > now }
     }
 
-    static func key(_ token: UInt32, _ s: Subflow) -> SubflowKey {
-        SubflowKey(token: s.ulp?.tokenLocal ?? token, local: s.local, remote: s.remote)
+    /// Nil when neither the subflow nor its connection has a token: no event can name it.
+    static func key(_ token: UInt32?, _ s: Subflow) -> SubflowKey? {
+        (s.ulp?.tokenLocal ?? token).map { SubflowKey(token: $0, local: s.local, remote: s.remote) }
     }
 }

@@ -27,7 +27,7 @@ public final class Sampler {
 
     /// Fails with a clear error when this kernel cannot report MPTCP sockets.
     public init(options: Options = Options(), clock: Clock = .system) throws {
-        guard access("/proc/sys/net/mptcp", F_OK) == 0 else { throw MPTopError.mptcpMissing }
+        _ = try MPTCPSysctl.mptcpEnabled()
         diag = try NetlinkSocket(.sockDiag)
         interfaces = try InterfaceTable()
         self.clock = clock

@@ -21,13 +21,13 @@ public struct SubflowJoiner {
         byToken.reserveCapacity(sockets.count)
         byInode.reserveCapacity(sockets.count)
         for s in sockets {
-            if s.state == SocketState.listen {
+            if s.state == .listen {
                 listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
                 continue
             }
             var c = s
             c.subflows.reserveCapacity(2)
-            if c.token != 0 { byToken[c.token] = connections.count }
+            if let token = c.token { byToken[token] = connections.count }
             if c.inode != 0 { byInode[c.inode] = connections.count }
             connections.append(c)
         }
@@ -40,7 +40,7 @@ public struct SubflowJoiner {
     /// kernel gave ULP info, else by the socket inode it shares with its MPTCP socket (KERNEL.md
     /// §3.3). Listener-side TCP sockets (LISTEN) are no connection's subflows and are dropped.
     public mutating func add(_ sf: Subflow) {
-        guard sf.state != SocketState.listen else { return }
+        guard sf.state != .listen else { return }
         let index: Int?
         if let token = sf.ulp?.tokenLocal, token != 0 {
             index = byToken[token]

@@ -45,8 +45,8 @@ public enum SubflowStatus: Equatable, Sendable {
 
     public init(_ subflow: Subflow) {
         switch subflow.state {
-        case SocketState.established: break
-        case 2, 3, 12: self = .opening; return  // SYN-SENT, SYN-RECV, NEW-SYN-RECV
+        case .established: break
+        case .synSent, .synReceived, .newSynReceived: self = .opening; return
         default: self = .closing; return
         }
         guard let t = subflow.tcp else {

@@ -12,6 +12,10 @@ public struct Clock: Sendable {
         self.wallSeconds = wallSeconds
     }
 
+    /// The monotonic clock in seconds: for deadlines and pacing, which wall-clock jumps must
+    /// not stretch or cut short.
+    public func monotonicSeconds() -> Double { Double(monotonicNanos()) / 1e9 }
+
     public static let system = Clock(
         monotonicNanos: {
             var ts = timespec()

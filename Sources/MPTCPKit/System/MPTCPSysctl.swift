@@ -6,30 +6,35 @@ import Glibc
 public struct MPTCPSysctl: Sendable {
     /// Nil when the kernel has no MPTCP at all.
     public var enabled: Bool?
-    /// "kernel" or "userspace" (`path_manager`, 6.15+; else derived from `pm_type`).
-    public var pathManager: String?
+    /// `path_manager` (6.15+) as the kernel wrote it, else derived from `pm_type` (1 = userspace).
+    public var pathManager: PathManagerKind?
     public var scheduler: String?
 
     public static func read(root: String = "/proc/sys/net/mptcp") -> MPTCPSysctl {
         var s = MPTCPSysctl()
         s.enabled = readValue("\(root)/enabled").map { $0 != "0" }
         if let pm = readValue("\(root)/path_manager") {
-            s.pathManager = pm
+            s.pathManager = PathManagerKind(rawValue: pm)
         } else if let t = readValue("\(root)/pm_type") {
-            s.pathManager = t == "1" ? "userspace" : "kernel"
+            s.pathManager = t == "1" ? .userspace : .kernel
         }
         s.scheduler = readValue("\(root)/scheduler")
         return s
     }
 
+    /// The one "is MPTCP here?" check every entry point makes, in the namespace it works in:
+    /// whether MPTCP is enabled for new sockets (`net.mptcp.enabled`), or `.mptcpMissing` when
+    /// this kernel has no MPTCP at all (no `/proc/sys/net/mptcp`).
+    public static func mptcpEnabled(root: String = "/proc/sys/net/mptcp") throws -> Bool {
+        guard let value = readValue("\(root)/enabled") else { throw MPTopError.mptcpMissing }
+        return value != "0"
+    }
+
     /// First line of a small /proc file, trimmed; nil when it cannot be read.
     public static func readValue(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 256)
-        guard fgets(&buf, Int32(buf.count), f) != nil else { return nil }
-        var s = String(cChars: buf)
-        while s.last == "\n" || s.last == " " { s.removeLast() }
-        return s
+        guard let text = (try? TextFile.read(path, limit: 4096)) ?? nil, !text.isEmpty else { return nil }
+        var s = text.prefix { $0 != "\n" }
+        while s.last == " " { s.removeLast() }
+        return String(s)
     }
 }

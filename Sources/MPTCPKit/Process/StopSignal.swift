@@ -18,10 +18,12 @@ public final class StopSignal: @unchecked Sendable {
         var fds: [Int32] = [-1, -1]
         // pipe2 needs _GNU_SOURCE, which Glibc's Swift module does not define: set flags after.
         guard pipe(&fds) == 0 else {
-            throw LabError.system("cannot create a pipe", errno: errno)
+            throw MPTopError.io("cannot create a pipe: \(MPTopError.errnoText(errno))")
         }
         for fd in fds {
-            MPTCPSocket.setNonBlocking(fd)
+            // Non-blocking: a full pipe must not block stop() or the signal handler.
+            let flags = fcntl(fd, F_GETFL)
+            if flags >= 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         }
         readEnd = fds[0]
