@@ -72,11 +72,12 @@ enum DemoCommand {
         // one line with nothing to clean up; one that takes only lines gets the plain view.
         let dashboard = try script == nil && monitor.wantsDashboard && DashboardCommand.terminalCanDraw()
         try requireRoot()
-        if let reason = LabEnvironment.skipReason() { throw MPTopError.io("cannot build the demo lab: \(reason)") }
-        Lab.cleanupStale()
-
+        // Before anything makes a namespace (the lab probe is the first): a SIGTERM or Ctrl-C from
+        // then on ends the demo through its cleanup instead of killing it with namespaces left.
         let stop = try StopSignal()
         stop.installSignalHandlers()
+        if let reason = LabEnvironment.skipReason() { throw MPTopError.io("cannot build the demo lab: \(reason)") }
+        Lab.cleanupStale()
         // Its own file for the traffic generator, never one found by $MPTOP_BINARY or in the
         // working directory (MptopBinary's search, for tests): this runs as root.
         guard let mptop = RunningExecutable.path else { throw MPTopError.io("cannot build the demo lab: /proc/self/exe is unreadable") }
