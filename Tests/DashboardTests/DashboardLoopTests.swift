@@ -89,3 +89,35 @@ final class DashboardLoopTests: XCTestCase {
         XCTAssertTrue(terminal.drawn.last!.text.contains("sampling failed: namespace vanished"))
     }
 }
+
+/// `w` on a finished failover report writes a new file, never through a link left at its name.
+final class ReportSaveTests: XCTestCase {
+    func testTheReportIsSavedAsANewFileNeverThroughALink() throws {
+        let clock = DashboardLoopTests.FakeClock()
+        let terminal = DashboardLoopTests.ScriptedTerminal([], clock: clock)
+        let loop = DashboardLoop(state: Scenario.state(width: 100, height: 30),
+                                 inputs: DashboardInputs(terminal: terminal, sample: { Scenario.snapshot(at: 0) },
+                                                         now: { clock.now }, themes: [.basic]))
+        let dir = NSTemporaryDirectory() + "mptop-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let home = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(dir)
+        defer {
+            FileManager.default.changeCurrentDirectoryPath(home)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        let name = "mptop-failover-\(Int(clock.now * 1000)).json"
+        let target = dir + "/target"
+        XCTAssertEqual(symlink(target, name), 0)
+        let saved = loop.save("{\"mode\":\"blackhole\"}")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target), "nothing was written through the link")
+        XCTAssertNotEqual(saved, "./" + name)
+        unlink(name)
+        XCTAssertEqual(loop.save("{}"), "./" + name)
+        var st = stat()
+        XCTAssertEqual(stat(name, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
+        XCTAssertEqual(try String(contentsOfFile: name, encoding: .utf8), "{}\n")
+        unlink("/tmp/" + name)
+    }
+}

@@ -150,13 +150,20 @@ extension DashboardLoop {
     /// writable) and returns the path, or an error text.
     func save(_ json: String) -> String {
         let name = "mptop-failover-\(Int(inputs.now() * 1000)).json"
+        var failure: Int32 = 0
         for dir in [".", "/tmp"] {
             let path = dir + "/" + name
-            guard let f = fopen(path, "w") else { continue }
-            fputs(json + "\n", f)
-            fclose(f)
-            return path
+            // A new file only (never through a link someone left at that name in /tmp), 0600,
+            // and every byte written, or it does not count as saved.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { failure = errno; continue }
+            var bytes = Array((json + "\n").utf8)
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written != bytes.count { failure = written < 0 ? errno : EIO }
+            close(fd)
+            if written == bytes.count { return path }
+            unlink(path)
         }
-        return "(could not save: \(String(cString: strerror(errno))))"
+        return "(could not save: \(MPTopError.errnoText(failure)))"
     }
 }
