@@ -57,7 +57,8 @@ func syntheticSnapshot(connections n: Int) -> Snapshot {
     return s
 }
 
-/// Renders the snapshot `rounds` times with each writer and prints the medians as MB/s.
+/// Renders the snapshot `rounds` times with each writer into one reused buffer, as `mptop`
+/// does, and prints the medians as MB/s.
 func benchWriters(connections n: Int, rounds: Int) {
     let snapshot = syntheticSnapshot(connections: n)
     func measure(_ name: String, _ render: () -> Int) {
@@ -67,6 +68,15 @@ func benchWriters(connections n: Int, rounds: Int) {
         print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10))   \(Units.fixed(Double(bytes) / 1e6, decimals: 2)) MB   \(Units.fixed(mbps, decimals: 0)) MB/s")
     }
     print("output writers on a synthetic snapshot, \(n) connections, \(snapshot.subflowCount) subflows (median of \(rounds)):")
-    measure("JSON") { SnapshotJSON.render(snapshot).utf8.count }
-    measure("text table") { SnapshotTable.render(snapshot).utf8.count }
+    var buffer: [UInt8] = []
+    measure("JSON") {
+        buffer.removeAll(keepingCapacity: true)
+        SnapshotJSON.render(snapshot, into: &buffer)
+        return buffer.count
+    }
+    measure("text table") {
+        buffer.removeAll(keepingCapacity: true)
+        SnapshotTable.render(snapshot, into: &buffer)
+        return buffer.count
+    }
 }

@@ -2,7 +2,14 @@
 /// Rates are bits per second, RTTs milliseconds, shares 0...1; unknown values are null.
 public enum SnapshotJSON {
     public static func render(_ s: Snapshot) -> String {
-        var w = JSONWriter()
+        var bytes: [UInt8] = []
+        render(s, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the snapshot's JSON to `buffer` (a command reuses one buffer for every report).
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        var w = JSONWriter(appendingTo: &buffer)
         w.beginObject()
         w.field("time", s.time, decimals: 3)
         w.field("namespace", s.namespace)
@@ -36,7 +43,7 @@ public enum SnapshotJSON {
         w.endArray()
         w.field("unmatched_subflows", s.unmatchedSubflows)
         w.endObject()
-        return w.text
+        w.finish(into: &buffer)
     }
 
     static func family(_ a: IPAddress) -> String { a.family == .ipv4 ? "ipv4" : "ipv6" }

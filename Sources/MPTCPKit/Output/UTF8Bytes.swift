@@ -1,0 +1,37 @@
+/// Appending text and numbers to a byte buffer as UTF-8, for the output writers: one growing
+/// `[UInt8]` per report instead of a String built by appends, and numbers written as digits
+/// without a String for each. Console writes such a buffer with one write(2).
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 of `s` (a copy of its bytes: Swift strings are stored as UTF-8).
+    @inlinable public mutating func append(utf8 s: String) {
+        var s = s
+        s.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends `v` in decimal, as `String(v)` writes it.
+    public mutating func append(decimal v: UInt64) {
+        // Lowest digit first, then turned around in place.
+        let start = count
+        var v = v
+        repeat {
+            append(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
+            v /= 10
+        } while v != 0
+        self[start...].reverse()
+    }
+
+    /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
+    public mutating func append<I: BinaryInteger>(decimal v: I) {
+        if v < 0 {
+            append(0x2d)
+            append(decimal: UInt64(v.magnitude))
+        } else {
+            append(decimal: UInt64(v))
+        }
+    }
+
+    /// Appends `n` spaces.
+    public mutating func append(spaces n: Int) {
+        if n > 0 { append(contentsOf: repeatElement(0x20, count: n)) }
+    }
+}
