@@ -38,6 +38,17 @@ final class ByteWriterTests: XCTestCase {
         for v: UInt8 in [0, 9, 255] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
     }
 
+    func testAddressesAreWrittenAsTheirDescription() {
+        let addresses = ["0.0.0.0", "1.2.3.4", "198.18.1.2", "255.255.255.255", "10.0.0.100", "::", "::1", "fe80::1",
+                         "2001:db8::8:800:200c:417a", "::ffff:192.0.2.1", "2001:db8:0:0:1:0:0:1", "ff02::1:ff00:1"]
+        for text in addresses {
+            for port: UInt16 in [0, 80, 65535] {
+                let a = SocketAddress(IPAddress(text)!, port)
+                XCTAssertEqual(bytesOf { $0.append(address: a) }, a.description)
+            }
+        }
+    }
+
     func bytesOf(_ body: (inout [UInt8]) -> Void) -> String {
         var b: [UInt8] = []
         body(&b)

@@ -6,7 +6,10 @@
 /// writes report after report hands the same buffer back each time (`init(appendingTo:)`).
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma = [false]
+    /// Whether the next value in the innermost object or array follows another; the outer
+    /// levels' flags wait in `enclosing` (a field asks only the Bool, not an array).
+    private var needsComma = false
+    private var enclosing: [Bool] = []
 
     public init() { bytes.reserveCapacity(4096) }
 
@@ -83,6 +86,15 @@ public struct JSONWriter {
         return true
     }
 
+    /// An address as a string, `ADDR:PORT` (`[ADDR]:PORT` for IPv6), as its description reads;
+    /// it holds nothing to escape.
+    public mutating func field(_ key: String?, address: SocketAddress) {
+        separator(key)
+        bytes.append(0x22)
+        bytes.append(address: address)
+        bytes.append(0x22)
+    }
+
     public mutating func null(_ key: String?) {
         separator(key)
         bytes.append(utf8: "null")
@@ -91,17 +103,18 @@ public struct JSONWriter {
     private mutating func open(_ key: String?, _ bracket: UInt8) {
         separator(key)
         bytes.append(bracket)
-        needsComma.append(false)
+        enclosing.append(needsComma)
+        needsComma = false
     }
 
     private mutating func close(_ bracket: UInt8) {
-        needsComma.removeLast()
+        needsComma = enclosing.removeLast()
         bytes.append(bracket)
     }
 
     private mutating func separator(_ key: String?) {
-        if needsComma[needsComma.count - 1] { bytes.append(0x2c) }
-        needsComma[needsComma.count - 1] = true
+        if needsComma { bytes.append(0x2c) }
+        needsComma = true
         if let key {
             Self.quote(key, into: &bytes)
             bytes.append(0x3a)

@@ -19,7 +19,7 @@ public enum SnapshotJSON {
         w.beginArray("listeners")
         for l in s.listeners {
             w.beginObject()
-            w.field("local", l.local.description)
+            w.field("local", address: l.local)
             w.field("family", family(l.local.address))
             process(l.process, &w)
             w.field("inode", l.inode)
@@ -59,8 +59,8 @@ public enum SnapshotJSON {
     static func connection(_ c: Connection, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("token", c.info.map { hex($0.token) })
-        w.field("local", c.local.description)
-        w.field("remote", c.remote.description)
+        w.field("local", address: c.local)
+        w.field("remote", address: c.remote)
         w.field("family", family(c.local.address))
         w.field("state", SocketState.name(c.state))
         w.field("fallback", c.fallback)
@@ -97,8 +97,8 @@ public enum SnapshotJSON {
     static func subflow(_ sf: Subflow, _ w: inout JSONWriter) {
         let t = sf.tcp
         w.beginObject()
-        w.field("local", sf.local.description)
-        w.field("remote", sf.remote.description)
+        w.field("local", address: sf.local)
+        w.field("remote", address: sf.remote)
         w.field("interface", sf.interfaceName)
         w.field("ifindex", sf.interfaceIndex)
         w.field("state", SocketState.name(sf.state))

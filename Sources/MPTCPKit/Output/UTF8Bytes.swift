@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Appending text and numbers to a byte buffer as UTF-8, for the output writers: one growing
 /// `[UInt8]` per report instead of a String built by appends, and numbers written as digits
 /// without a String for each. Console writes such a buffer with one write(2).
@@ -33,5 +37,38 @@ extension Array where Element == UInt8 {
     /// Appends `n` spaces.
     public mutating func append(spaces n: Int) {
         if n > 0 { append(contentsOf: repeatElement(0x20, count: n)) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`), without
+    /// a String: IPv4 as four decimal octets (what inet_ntop prints), IPv6 through inet_ntop
+    /// into a buffer on the stack.
+    public mutating func append(address a: SocketAddress) {
+        let ip = a.address
+        if ip.family == .ipv4 {
+            // The octets in memory order, as `IPAddress.description` hands them to inet_ntop.
+            Swift.withUnsafeBytes(of: ip.high) { octets in
+                for i in 0..<4 {
+                    if i > 0 { append(0x2e) }
+                    append(decimal: octets[i])
+                }
+            }
+        } else {
+            append(0x5b)
+            var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)  // 64 bytes
+            let raw = (ip.high, ip.low)
+            let ok = Swift.withUnsafeBytes(of: raw) { r in
+                Swift.withUnsafeMutableBytes(of: &text) { t -> Bool in
+                    guard inet_ntop(AF_INET6, r.baseAddress, t.baseAddress!.assumingMemoryBound(to: CChar.self), 64) != nil else { return false }
+                    append(contentsOf: UnsafeRawBufferPointer(rebasing: t[..<(t.firstIndex(of: 0) ?? 0)]))
+                    return true
+                }
+            }
+            if !ok { append(0x3f) }  // "?", as description writes
+            append(0x5d)
+        }
+        append(0x3a)
+        append(decimal: a.port)
     }
 }
