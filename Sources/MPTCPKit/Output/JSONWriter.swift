@@ -134,6 +134,11 @@ public struct JSONWriter {
         var s = s
         out.append(0x22)
         s.withUTF8 { b in
+            // Nearly every string (every key) has nothing to escape: one tight scan, one copy.
+            guard b.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 }) else {
+                out.append(contentsOf: b)
+                return
+            }
             var start = 0  // the first byte not yet copied
             var i = 0
             while i < b.count {

@@ -14,14 +14,19 @@ extension Array where Element == UInt8 {
 
     /// Appends `v` in decimal, as `String(v)` writes it.
     public mutating func append(decimal v: UInt64) {
-        // Lowest digit first, then turned around in place.
-        let start = count
-        var v = v
-        repeat {
-            append(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
-            v /= 10
-        } while v != 0
-        self[start...].reverse()
+        if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
+        // Lowest digit first, from the end of a buffer on the stack (UInt64.max has 20 digits).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &digits) { d in
+            var v = v
+            var i = d.count
+            repeat {
+                i -= 1
+                d[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+            } while v != 0
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+        }
     }
 
     /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
