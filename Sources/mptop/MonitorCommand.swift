@@ -51,12 +51,14 @@ enum MonitorCommand {
         return 0
     }
 
-    /// Writes one report, built in `buffer`, with one write(2) where the kernel takes it whole.
+    /// Writes one report, built in `buffer`: a table with one write(2) where the kernel takes it
+    /// whole, JSON in pieces of about 1 MiB (its buffer would otherwise be the largest thing
+    /// mptop holds at 10,000 connections).
     static func emit(_ s: Snapshot, _ o: MonitorOptions, into buffer: inout [UInt8], clearScreen: Bool = false) throws {
         buffer.removeAll(keepingCapacity: true)
         switch o.output {
         case .json:
-            SnapshotJSON.render(s, into: &buffer)
+            try SnapshotJSON.render(s, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
             buffer.append(0x0a)
         case .table:
             if clearScreen { buffer.append(utf8: "\u{1b}[H\u{1b}[2J") }

@@ -49,6 +49,18 @@ final class ByteWriterTests: XCTestCase {
         }
     }
 
+    /// JSON written in pieces is the same text as JSON written whole.
+    func testJSONInPiecesIsTheWholeReport() {
+        var s = Synthetic.snapshot(at: 1, subflows: [Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 10),
+                                                     Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 2, acked: 20, join: true)])
+        s.connections += Array(repeating: s.connections[0], count: 9)
+        var pieces: [[UInt8]] = []
+        var rest: [UInt8] = []
+        SnapshotJSON.render(s, into: &rest, flushingEvery: 500) { pieces.append($0) }
+        XCTAssertGreaterThan(pieces.count, 5, "a connection's JSON is over 500 bytes, so each one is flushed")
+        XCTAssertEqual(String(decoding: pieces.joined() + rest, as: UTF8.self), SnapshotJSON.render(s))
+    }
+
     func bytesOf(_ body: (inout [UInt8]) -> Void) -> String {
         var b: [UInt8] = []
         body(&b)

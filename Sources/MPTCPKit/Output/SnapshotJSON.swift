@@ -9,12 +9,23 @@ public enum SnapshotJSON {
 
     /// Appends the snapshot's JSON to `buffer` (a command reuses one buffer for every report).
     public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        render(s, into: &buffer, flushingEvery: .max) { _ in }
+    }
+
+    /// Appends the snapshot's JSON to `buffer`, handing the buffer to `write` and emptying it
+    /// whenever it holds `chunk` bytes after a connection: a report of any size then needs
+    /// about `chunk` bytes of buffer. What is left at the end stays in `buffer`.
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8], flushingEvery chunk: Int,
+                              to write: ([UInt8]) throws -> Void) rethrows {
         var w = JSONWriter(appendingTo: &buffer)
         w.beginObject()
         w.field("time", s.time, decimals: 3)
         w.field("namespace", s.namespace)
         w.beginArray("connections")
-        for c in s.connections { connection(c, &w) }
+        for c in s.connections {
+            connection(c, &w)
+            try w.flush(ifAtLeast: chunk, write)
+        }
         w.endArray()
         w.beginArray("listeners")
         for l in s.listeners {
