@@ -3,6 +3,12 @@
 //
 //   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
 //   swift run -c release mptop-bench --churn SECS [--churn-rate N]
+//   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
+//
+// Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
+// --once table, with and without owning processes, and a ten-sample --json stream, round by
+// round (--process-rounds, default 5) with the bare dump and `ss -Mi; ss -tni`, with peak RSS.
+// --writers times only the output writers on a synthetic snapshot (WriterBench.swift).
 //
 // With --exporter, it also times a Prometheus scrape at the same size: in process (collection +
 // exposition text, what one GET /metrics computes) and whole, with curl against a running
@@ -29,6 +35,8 @@ struct BenchOptions {
     var exporter = false
     var churnSeconds: Int?
     var churnRate = 500.0
+    var processRounds = 5
+    var writers = false
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -40,6 +48,10 @@ struct BenchOptions {
                 o.exporter = true
                 continue
             }
+            if a == "--writers" {
+                o.writers = true
+                continue
+            }
             guard i < args.count || a == "--help" else { fail("\(a) needs a value") }
             switch a {
             case "--connections":
@@ -49,6 +61,10 @@ struct BenchOptions {
             case "--rounds":
                 guard let r = Int(args[i]), r > 0 else { fail("--rounds takes a number above 0") }
                 o.rounds = r
+                i += 1
+            case "--process-rounds":
+                guard let r = Int(args[i]), r > 0 else { fail("--process-rounds takes a number above 0") }
+                o.processRounds = r
                 i += 1
             case "--dashboard":
                 guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
@@ -63,8 +79,9 @@ struct BenchOptions {
                 o.churnRate = r
                 i += 1
             case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]   (root)\n"
-                    + "       mptop-bench --churn SECS [--churn-rate 500]")
+                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
+                    + "       mptop-bench --churn SECS [--churn-rate 500]\n"
+                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -165,7 +182,7 @@ func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
     })
 }
 
-func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: Bool) throws {
+func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: Bool) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
     let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
@@ -221,6 +238,7 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboard
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
+    try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds)
     if exporter {
         try benchExporter(lab: lab, mptop: mptop, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
     }
@@ -237,6 +255,10 @@ func bench(connections n: Int, rounds: Int, mptop: String, ss: String, dashboard
 }
 
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+if options.writers {
+    for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchWriters(connections: n, rounds: options.rounds) }
+    exit(0)
+}
 if let reason = LabEnvironment.skipReason() { fail("cannot build a lab here: \(reason)") }
 guard let ss = ShellCommand.locate("ss") else { fail("ss not found (install iproute2)") }
 let mptop: String
@@ -249,7 +271,7 @@ if let seconds = options.churnSeconds {
 }
 for n in options.sizes {
     do {
-        try bench(connections: n, rounds: options.rounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,
+        try bench(connections: n, rounds: options.rounds, processRounds: options.processRounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,
                   exporter: options.exporter)
     } catch { fail("\(error)") }
 }

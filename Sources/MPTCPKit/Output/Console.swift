@@ -28,21 +28,29 @@ public enum Console {
         _ = write(fd: 2, s)
     }
 
+    /// Writes a report built as UTF-8 bytes to stdout, with as few write(2)s as the kernel
+    /// takes; throws when it cannot be written whole.
+    public static func out(_ bytes: [UInt8]) throws(WriteError) {
+        if let code = bytes.withUnsafeBytes({ write(fd: 1, $0) }) { throw WriteError(errno: code) }
+    }
+
     /// Writes all of `s` to `fd`; returns the errno of a failed write, nil when all went out.
     private static func write(fd: Int32, _ s: String) -> Int32? {
         var s = s
-        return s.withUTF8 { buf -> Int32? in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                off += n
+        return s.withUTF8 { write(fd: fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func write(fd: Int32, _ buf: UnsafeRawBufferPointer) -> Int32? {
+        var off = 0
+        while off < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return nil
+            off += n
         }
+        return nil
     }
 
     /// Whether stdout is a pipe or socket whose reader has gone (`mptop --json | head -1` after

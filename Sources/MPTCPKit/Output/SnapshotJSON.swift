@@ -2,17 +2,35 @@
 /// Rates are bits per second, RTTs milliseconds, shares 0...1; unknown values are null.
 public enum SnapshotJSON {
     public static func render(_ s: Snapshot) -> String {
-        var w = JSONWriter()
+        var bytes: [UInt8] = []
+        render(s, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the snapshot's JSON to `buffer` (a command reuses one buffer for every report).
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        render(s, into: &buffer, flushingEvery: .max) { _ in }
+    }
+
+    /// Appends the snapshot's JSON to `buffer`, handing the buffer to `write` and emptying it
+    /// whenever it holds `chunk` bytes after a connection: a report of any size then needs
+    /// about `chunk` bytes of buffer. What is left at the end stays in `buffer`.
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8], flushingEvery chunk: Int,
+                              to write: ([UInt8]) throws -> Void) rethrows {
+        var w = JSONWriter(appendingTo: &buffer)
         w.beginObject()
         w.field("time", s.time, decimals: 3)
         w.field("namespace", s.namespace)
         w.beginArray("connections")
-        for c in s.connections { connection(c, &w) }
+        for c in s.connections {
+            connection(c, &w)
+            try w.flush(ifAtLeast: chunk, write)
+        }
         w.endArray()
         w.beginArray("listeners")
         for l in s.listeners {
             w.beginObject()
-            w.field("local", l.local.description)
+            w.field("local", address: l.local)
             w.field("family", family(l.local.address))
             process(l.process, &w)
             w.field("inode", l.inode)
@@ -36,7 +54,7 @@ public enum SnapshotJSON {
         w.endArray()
         w.field("unmatched_subflows", s.unmatchedSubflows)
         w.endObject()
-        return w.text
+        w.finish(into: &buffer)
     }
 
     static func family(_ a: IPAddress) -> String { a.family == .ipv4 ? "ipv4" : "ipv6" }
@@ -52,8 +70,8 @@ public enum SnapshotJSON {
     static func connection(_ c: Connection, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("token", c.info.map { hex($0.token) })
-        w.field("local", c.local.description)
-        w.field("remote", c.remote.description)
+        w.field("local", address: c.local)
+        w.field("remote", address: c.remote)
         w.field("family", family(c.local.address))
         w.field("state", SocketState.name(c.state))
         w.field("fallback", c.fallback)
@@ -90,8 +108,8 @@ public enum SnapshotJSON {
     static func subflow(_ sf: Subflow, _ w: inout JSONWriter) {
         let t = sf.tcp
         w.beginObject()
-        w.field("local", sf.local.description)
-        w.field("remote", sf.remote.description)
+        w.field("local", address: sf.local)
+        w.field("remote", address: sf.remote)
         w.field("interface", sf.interfaceName)
         w.field("ifindex", sf.interfaceIndex)
         w.field("state", SocketState.name(sf.state))

@@ -2,7 +2,16 @@
 /// then listeners, then the per-interface totals.
 public enum SnapshotTable {
     public static func render(_ s: Snapshot) -> String {
-        var out: [String] = []
+        var bytes: [UInt8] = []
+        render(s, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the snapshot's text to `buffer` (a command reuses one buffer for every report).
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        var out = Lines(buffer: buffer)
+        buffer = []
+        defer { buffer = out.buffer }
         let ns = s.namespace.map { "namespace '\($0.escapedForTerminal)'" } ?? "this namespace"
         out.append("MPTCP in \(ns): \(plural(s.connections.count, "connection")), \(plural(s.subflowCount, "subflow")), \(plural(s.listeners.count, "listener"))")
         if s.connections.isEmpty {
@@ -18,7 +27,7 @@ public enum SnapshotTable {
                     Units.rate(c.txRate), Units.rate(c.rxRate), Units.bytes(c.info?.bytesSent), Units.bytes(c.info?.bytesReceived),
                     c.interfaceShares.map { "\($0.name) \(Units.percent($0.share))" }.joined(separator: " "),
                     c.process.map { "\($0.name)[\($0.pid)]" } ?? "-"])
-            out += ct.render()
+            ct.render(into: &out.buffer)
             guard !c.subflows.isEmpty else { continue }
             var st = TextTable([("IFACE", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("STATUS", .left), ("CWND", .right),
                                 ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
@@ -31,13 +40,13 @@ public enum SnapshotTable {
                         Units.bytes(t?.bytesAcked), Units.bytes(t?.bytesReceived), t?.totalRetrans.map(String.init) ?? "-",
                         Units.rate(sf.txRate), Units.rate(sf.rxRate), flags(sf)])
             }
-            out += st.render()
+            st.render(into: &out.buffer)
         }
         if !s.listeners.isEmpty {
             out.append("")
             var lt = TextTable([("LISTENING", .left), ("PROCESS", .left)])
             for l in s.listeners { lt.add([l.local.description, l.process.map { "\($0.name)[\($0.pid)]" } ?? "-"]) }
-            out += lt.render()
+            lt.render(into: &out.buffer)
         }
         if !s.interfaces.isEmpty {
             out.append("")
@@ -45,13 +54,22 @@ public enum SnapshotTable {
             for i in s.interfaces {
                 it.add([i.name, String(i.subflows), Units.percent(i.share), Units.bytes(i.bytes), Units.rate(i.txRate), Units.rate(i.rxRate)])
             }
-            out += it.render()
+            it.render(into: &out.buffer)
         }
         if s.unmatchedSubflows > 0 {
             out.append("")
             out.append("\(plural(s.unmatchedSubflows, "subflow")) without a connection (it changed during the sample)")
         }
-        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The report's lines, each ending in a newline.
+    struct Lines {
+        var buffer: [UInt8]
+
+        mutating func append(_ line: String) {
+            buffer.append(utf8: line)
+            buffer.append(0x0a)
+        }
     }
 
     static func flags(_ sf: Subflow) -> String {

@@ -1,0 +1,82 @@
+// mptop-bench --writers: the output writers alone, on a synthetic snapshot (no lab, no root):
+// how many MB/s of JSON and of text table they produce.
+import Foundation
+import MPTCPKit
+
+/// A snapshot shaped like the lab's: `n` established connections with two subflows each (an
+/// initial one on wifi0, a join on cell0), counters, rates, shares and an owning process.
+func syntheticSnapshot(connections n: Int) -> Snapshot {
+    let server = IPAddress("198.18.0.1")!
+    let locals = [IPAddress("198.18.1.2")!, IPAddress("198.18.2.2")!]
+    var s = Snapshot(time: 1_700_000_000.25, monotonic: 1_000_000_000, namespace: "mptop-lab-client")
+    s.connections.reserveCapacity(n)
+    for k in 0..<n {
+        let port = UInt16(10_000 + k % 50_000)
+        var c = Connection(local: SocketAddress(locals[0], port), remote: SocketAddress(server, 5201),
+                           state: 1, cookie: UInt64(2 * k + 1), inode: UInt32(100_000 + k), uid: 0)
+        var info = MPTCPInfo()
+        info.token = UInt32(truncatingIfNeeded: 0x9e37_79b9 &* UInt32(truncatingIfNeeded: k + 1))
+        info.subflowsTotal = 2
+        info.bytesSent = UInt64(1_000 + k)
+        info.bytesReceived = UInt64(2_000 + 3 * k)
+        info.bytesAcked = UInt64(1_000 + k)
+        c.info = info
+        c.process = ProcessRef(pid: 4242, name: "mptop")
+        c.txRate = Double(k % 1000) * 1234.5
+        c.rxRate = 0
+        for j in 0..<2 {
+            var sf = Subflow(local: SocketAddress(locals[j], port), remote: SocketAddress(server, 5201),
+                             state: 1, boundInterfaceIndex: 0, cookie: UInt64(1_000_000 + 2 * k + j), inode: 0, uid: 0)
+            sf.interfaceIndex = UInt32(j + 2)
+            sf.interfaceName = j == 0 ? "wifi0" : "cell0"
+            var t = TCPInfo()
+            t.sndCwnd = 10
+            t.sndSsthresh = 2_147_483_647
+            t.rtt = 12_500 + UInt32(k % 977)
+            t.rttVar = 500
+            t.minRtt = 12_000
+            t.bytesAcked = UInt64(500 + k)
+            t.bytesReceived = UInt64(1_000 + k)
+            t.bytesSent = UInt64(500 + k)
+            t.totalRetrans = 0
+            t.deliveryRate = 125_000
+            sf.tcp = t
+            var u = SubflowULPInfo()
+            u.name = "mptcp"
+            u.flags = j == 1 ? 0xcc : 0xc3
+            u.localID = UInt8(j)
+            sf.ulp = u
+            sf.congestion = "cubic"
+            sf.txRate = c.txRate.map { $0 / 2 }
+            sf.rxRate = 0
+            c.subflows.append(sf)
+        }
+        s.connections.append(c)
+    }
+    s.interfaces = Shares.apply(to: &s.connections, names: { [2: "wifi0", 3: "cell0"][$0] })
+    return s
+}
+
+/// Renders the snapshot `rounds` times with each writer into one reused buffer, as `mptop`
+/// does, and prints the medians as MB/s.
+func benchWriters(connections n: Int, rounds: Int) {
+    let snapshot = syntheticSnapshot(connections: n)
+    func measure(_ name: String, _ render: () -> Int) {
+        var bytes = render()
+        let t = median((0..<rounds).map { _ in milliseconds { bytes = render() } })
+        let mbps = Double(bytes) / 1e6 / (t / 1000)
+        print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10))   \(Units.fixed(Double(bytes) / 1e6, decimals: 2)) MB   \(Units.fixed(mbps, decimals: 0)) MB/s")
+    }
+    print("output writers on a synthetic snapshot, \(n) connections, \(snapshot.subflowCount) subflows (median of \(rounds)):")
+    var buffer: [UInt8] = []
+    measure("JSON") {
+        buffer.removeAll(keepingCapacity: true)
+        SnapshotJSON.render(snapshot, into: &buffer)
+        return buffer.count
+    }
+    measure("text table") {
+        buffer.removeAll(keepingCapacity: true)
+        SnapshotTable.render(snapshot, into: &buffer)
+        return buffer.count
+    }
+}

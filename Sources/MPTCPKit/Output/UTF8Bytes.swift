@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appending text and numbers to a byte buffer as UTF-8, for the output writers: one growing
+/// `[UInt8]` per report instead of a String built by appends, and numbers written as digits
+/// without a String for each. Console writes such a buffer with one write(2).
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 of `s` (a copy of its bytes: Swift strings are stored as UTF-8).
+    @inlinable public mutating func append(utf8 s: String) {
+        var s = s
+        s.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends `v` in decimal, as `String(v)` writes it.
+    public mutating func append(decimal v: UInt64) {
+        if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
+        // Lowest digit first, from the end of a buffer on the stack (UInt64.max has 20 digits).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &digits) { d in
+            var v = v
+            var i = d.count
+            repeat {
+                i -= 1
+                d[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+            } while v != 0
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+        }
+    }
+
+    /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
+    public mutating func append<I: BinaryInteger>(decimal v: I) {
+        if v < 0 {
+            append(0x2d)
+            append(decimal: UInt64(v.magnitude))
+        } else {
+            append(decimal: UInt64(v))
+        }
+    }
+
+    /// Appends `n` spaces.
+    public mutating func append(spaces n: Int) {
+        // Byte by byte: a column's fill is short, and a generic repeatElement append was slower.
+        for _ in 0..<Swift.max(0, n) { append(0x20) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`), without
+    /// a String: IPv4 as four decimal octets (what inet_ntop prints), IPv6 through inet_ntop
+    /// into a buffer on the stack.
+    public mutating func append(address a: SocketAddress) {
+        let ip = a.address
+        if ip.family == .ipv4 {
+            // The octets in memory order, as `IPAddress.description` hands them to inet_ntop.
+            Swift.withUnsafeBytes(of: ip.high) { octets in
+                for i in 0..<4 {
+                    if i > 0 { append(0x2e) }
+                    append(decimal: octets[i])
+                }
+            }
+        } else {
+            append(0x5b)
+            var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)  // 64 bytes
+            let raw = (ip.high, ip.low)
+            let ok = Swift.withUnsafeBytes(of: raw) { r in
+                Swift.withUnsafeMutableBytes(of: &text) { t -> Bool in
+                    guard inet_ntop(AF_INET6, r.baseAddress, t.baseAddress!.assumingMemoryBound(to: CChar.self), 64) != nil else { return false }
+                    append(contentsOf: UnsafeRawBufferPointer(rebasing: t[..<(t.firstIndex(of: 0) ?? 0)]))
+                    return true
+                }
+            }
+            if !ok { append(0x3f) }  // "?", as description writes
+            append(0x5d)
+        }
+        append(0x3a)
+        append(decimal: a.port)
+    }
+}

@@ -1,0 +1,102 @@
+import XCTest
+@testable import MPTCPKit
+
+/// The byte writers against the String code they replaced: the same text for every value.
+final class ByteWriterTests: XCTestCase {
+    /// What `JSONWriter.field(_, Double, decimals:)` wrote when it built a String.
+    func stringNumber(_ v: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let r = (v * scale).rounded() / scale
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : String(r)
+    }
+
+    func jsonNumber(_ v: Double, decimals: Int) -> String {
+        var w = JSONWriter()
+        w.field(nil, v, decimals: decimals)
+        return w.text
+    }
+
+    func testNumbersAreWrittenAsStringWroteThem() {
+        var g = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, 0.05, 0.0001, 0.00005, 0.00015, 1.25, -1.25, 12.5, 99.9999, 0.1 + 0.2,
+                                123_456_789.0123, 99_999_999_999.9999, 1e11, 1e11 + 0.5, 1e15 - 0.5, 1e15 + 0.5, 2.5e20, -7e-5]
+        for _ in 0..<20_000 {
+            let magnitude = Double.random(in: -6...13, using: &g)
+            values.append((Bool.random(using: &g) ? 1 : -1) * Double.random(in: 1...10, using: &g) * pow(10, magnitude))
+        }
+        for v in values {
+            for d in 0...6 {
+                XCTAssertEqual(jsonNumber(v, decimals: d), stringNumber(v, decimals: d), "\(v) to \(d) places")
+            }
+        }
+    }
+
+    func testIntegersAreWrittenAsStringWroteThem() {
+        for v: Int64 in [0, 1, 9, 10, -1, -10, 1234567890, .max, .min] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
+        for v: UInt64 in [0, 7, 10, 100, .max] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
+        for v: UInt8 in [0, 9, 255] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
+    }
+
+    func testAddressesAreWrittenAsTheirDescription() {
+        let addresses = ["0.0.0.0", "1.2.3.4", "198.18.1.2", "255.255.255.255", "10.0.0.100", "::", "::1", "fe80::1",
+                         "2001:db8::8:800:200c:417a", "::ffff:192.0.2.1", "2001:db8:0:0:1:0:0:1", "ff02::1:ff00:1"]
+        for text in addresses {
+            for port: UInt16 in [0, 80, 65535] {
+                let a = SocketAddress(IPAddress(text)!, port)
+                XCTAssertEqual(bytesOf { $0.append(address: a) }, a.description)
+            }
+        }
+    }
+
+    /// JSON written in pieces is the same text as JSON written whole.
+    func testJSONInPiecesIsTheWholeReport() {
+        var s = Synthetic.snapshot(at: 1, subflows: [Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 10),
+                                                     Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 2, acked: 20, join: true)])
+        s.connections += Array(repeating: s.connections[0], count: 9)
+        var pieces: [[UInt8]] = []
+        var rest: [UInt8] = []
+        SnapshotJSON.render(s, into: &rest, flushingEvery: 500) { pieces.append($0) }
+        XCTAssertGreaterThan(pieces.count, 5, "a connection's JSON is over 500 bytes, so each one is flushed")
+        XCTAssertEqual(String(decoding: pieces.joined() + rest, as: UTF8.self), SnapshotJSON.render(s))
+    }
+
+    func bytesOf(_ body: (inout [UInt8]) -> Void) -> String {
+        var b: [UInt8] = []
+        body(&b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// What `JSONWriter.quote` wrote when it appended unicode scalars to a String.
+    func stringQuoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.isTerminalControl: out += "\\u00" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    func testStringsAreQuotedAsBefore() {
+        var cases = ["", "plain", "a\"b\\c", "\n\r\t", "é", "\u{c2}", "\u{a0}\u{c2}\u{9f}", "🙂x", "tail\u{7f}", "\u{1b}]0;x\u{07}"]
+        for v in 0..<0x100 { cases.append("x\(Unicode.Scalar(UInt8(v)))y") }
+        for v in 0x7f...0xa1 { cases.append("\(Unicode.Scalar(UInt32(v))!)") }
+        for s in cases { XCTAssertEqual(JSONWriter.quoted(s), stringQuoted(s), s.debugDescription) }
+    }
+
+    /// A table with non-ASCII and control characters in its cells aligns by characters, as before.
+    func testTableWidthsCountCharactersAndEscapedCells() {
+        var t = TextTable([("NAME", .left), ("N", .right)])
+        t.add(["wlän0", "1"])
+        t.add(["a\u{1b}b", "22"])
+        t.add(["plain", "333"])
+        XCTAssertEqual(t.render(), ["NAME      N", "wlän0     1", "a\\x1bb   22", "plain   333"])
+    }
+}
