@@ -13,7 +13,7 @@ func syntheticSnapshot(connections n: Int) -> Snapshot {
     for k in 0..<n {
         let port = UInt16(10_000 + k % 50_000)
         var c = Connection(local: SocketAddress(locals[0], port), remote: SocketAddress(server, 5201),
-                           state: 1, cookie: UInt64(2 * k + 1), inode: UInt32(100_000 + k), uid: 0)
+                           state: .established, cookie: UInt64(2 * k + 1), inode: UInt32(100_000 + k), uid: 0)
         var info = MPTCPInfo()
         info.token = UInt32(truncatingIfNeeded: 0x9e37_79b9 &* UInt32(truncatingIfNeeded: k + 1))
         info.subflowsTotal = 2
@@ -26,7 +26,7 @@ func syntheticSnapshot(connections n: Int) -> Snapshot {
         c.rxRate = 0
         for j in 0..<2 {
             var sf = Subflow(local: SocketAddress(locals[j], port), remote: SocketAddress(server, 5201),
-                             state: 1, boundInterfaceIndex: 0, cookie: UInt64(1_000_000 + 2 * k + j), inode: 0, uid: 0)
+                             state: .established, boundInterfaceIndex: 0, cookie: UInt64(1_000_000 + 2 * k + j), inode: 0, uid: 0)
             sf.interfaceIndex = UInt32(j + 2)
             sf.interfaceName = j == 0 ? "wifi0" : "cell0"
             var t = TCPInfo()
