@@ -5,7 +5,7 @@ import MPTCPKit
 import Glibc
 #endif
 
-/// The terminal, through ncurses: the only file that imports it (DESIGN.md lesson 1).
+/// The terminal, through ncurses: the only file that imports it (docs/architecture.md, "Modules").
 ///
 /// It turns the dashboard's cell grid into screen updates (only rows that changed), keys and
 /// mouse clicks into `Key`s, and theme colours into what this terminal has (truecolor, 256, 16

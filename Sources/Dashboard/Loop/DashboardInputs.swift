@@ -1,7 +1,7 @@
 import MPTCPKit
 
 /// Everything the dashboard loop takes from the outside world, injected so a test can run the
-/// whole loop with a scripted terminal, recorded snapshots and a fake clock (DESIGN.md lesson 3).
+/// whole loop with a scripted terminal, recorded snapshots and a fake clock (docs/architecture.md, "The dashboard").
 public struct DashboardInputs {
     public var terminal: TerminalIO
     /// Takes one sample of the watched namespace (with rates against the previous one).

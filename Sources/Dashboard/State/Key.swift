@@ -9,7 +9,7 @@ public enum Key: Hashable, Sendable {
     case click(x: Int, y: Int)
 }
 
-/// Everything the event loop reacts to (DESIGN.md: one loop over one enum).
+/// Everything the event loop reacts to (docs/architecture.md, "The dashboard": one loop over one enum).
 public enum InputEvent: Sendable, Equatable {
     case key(Key)
     case resize(width: Int, height: Int)

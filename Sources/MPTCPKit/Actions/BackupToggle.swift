@@ -1,4 +1,4 @@
-/// Changing backup priority, as each path manager allows (KERNEL.md 6.2, SET_FLAGS).
+/// Changing backup priority, as each path manager allows (docs/kernel.md, "The path manager": SET_FLAGS).
 ///
 /// In-kernel PM: only per endpoint, and it applies to every connection using that endpoint.
 /// Userspace PM: per subflow of one connection (SET_FLAGS with token and both addresses).

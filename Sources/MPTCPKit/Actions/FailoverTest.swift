@@ -252,7 +252,7 @@ public final class FailoverTest {
             }
         case .close where config.pathManager == .kernel:
             problems.append("closed subflows are not re-created")
-            notes.append("the in-kernel path manager does not re-create closed subflows (KERNEL.md 5): the connection goes on without them")
+            notes.append("the in-kernel path manager does not re-create closed subflows: the connection goes on without them")
         default:
             break
         }

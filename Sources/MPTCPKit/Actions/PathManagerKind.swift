@@ -1,5 +1,5 @@
 /// Which path manager handles a connection. The kernel fixes it when the connection is created,
-/// from `net.mptcp.path_manager` / `pm_type` of that moment (KERNEL.md 6.3), and reports it
+/// from `net.mptcp.path_manager` / `pm_type` of that moment (docs/kernel.md, "The path manager"), and reports it
 /// nowhere per connection: mptop takes the namespace's current setting as the best guess and
 /// falls back when the kernel answers "userspace PM not selected".
 /// A struct rather than an enum so a `path_manager` value a newer kernel adds is kept as it

@@ -30,7 +30,7 @@ public struct CloseSubflowPlan: Sendable {
         "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(hex(token))"
     }
 
-    /// Why closing the last subflow is refused without force (KERNEL.md 5).
+    /// Why closing the last subflow is refused without force (docs/kernel.md, "Closing a subflow").
     public static let strandingWarning = "it is the connection's last subflow: the kernel would keep the connection open with no subflow "
         + "until net.mptcp.close_timeout (60 s by default) and the application would not be woken"
 }

@@ -5,7 +5,7 @@ import Glibc
 /// The namespace's MPTCP MIB counters: the `MPTcpExt:` line pair of `/proc/net/netstat`
 /// (a header line of names, then a line of values), keyed by name. The list is append-only and
 /// differs per kernel (76 counters on 6.18), so nothing is read by position: names the code
-/// does not know are kept like the rest (KERNEL.md 8).
+/// does not know are kept like the rest (docs/kernel.md, "Counters").
 public struct MPTCPCounters: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public let name: String

@@ -13,7 +13,7 @@ public struct InetDiagMessage {
     /// The socket cookie: what SOCK_DESTROY matches on; unique per socket.
     public let cookie: UInt64
     public let uid: UInt32
-    /// Socket inode; subflows carry their MPTCP socket's inode (KERNEL.md §4).
+    /// Socket inode; subflows carry their MPTCP socket's inode (docs/kernel.md, "Joining subflows to connections").
     public let inode: UInt32
     /// Attributes after the fixed part.
     public let attributes: ByteView

@@ -1,7 +1,7 @@
 /// `struct mptcp_info` decoded by its length.
 ///
-/// The kernel sends 48 bytes up to 6.4, 80 from 6.5, 88 from 6.8 and 96 from 6.10 (KERNEL.md
-/// §2.5). Fields a kernel does not send are nil. Length gates follow the struct versions, not
+/// The kernel sends 48 bytes up to 6.4, 80 from 6.5, 88 from 6.8 and 96 from 6.10 (docs/kernel.md,
+/// "Dumping connections"). Fields a kernel does not send are nil. Length gates follow the struct versions, not
 /// the field offsets: the 48-byte struct has padding where 6.5 put `retransmits`.
 public struct MPTCPInfo: Equatable, Sendable {
     /// Subflows besides the initial one (`mptcpi_subflows`).

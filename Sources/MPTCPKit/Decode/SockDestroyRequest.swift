@@ -3,7 +3,7 @@
 /// The kernel looks the socket up by its full identity: family, both ports and addresses, the
 /// bound device (`idiag_if` must equal the subflow's, or ENOENT) and the cookie (a stale one is
 /// ESTALE). Ports alone collide between subflows, and the cookie makes sure a socket that
-/// closed and was replaced is never hit by mistake (KERNEL.md 5).
+/// closed and was replaced is never hit by mistake (docs/kernel.md, "Closing a subflow").
 public enum SockDestroyRequest {
     public static func tcp(local: SocketAddress, remote: SocketAddress, interfaceIndex: UInt32, cookie: UInt64) -> NetlinkRequestBuilder {
         var b = NetlinkRequestBuilder(type: SockDiagRequest.destroyType, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagAck)

@@ -17,7 +17,7 @@ public enum SockDiagDecoder {
     ///
     /// A socket is a subflow when its ULP is "mptcp". When the kernel hides ULP info (before
     /// 6.15 without CAP_NET_ADMIN), a socket is taken as a subflow when it carries the inode of
-    /// an MPTCP socket (`isMPTCPInode`): subflows share their msk's inode (KERNEL.md §4).
+    /// an MPTCP socket (`isMPTCPInode`): subflows share their msk's inode (docs/kernel.md, "Joining subflows to connections").
     public static func subflow(_ payload: ByteView, isMPTCPInode: (UInt32) -> Bool) -> Subflow? {
         guard let m = InetDiagMessage(payload) else { return nil }
         var infoView: ByteView?

@@ -5,7 +5,7 @@ public enum SockDiagRequest {
     public static let ipprotoTCP: UInt8 = 6
     public static let ipprotoMPTCP: UInt32 = 262
     /// `INET_DIAG_REQ_PROTOCOL`: sdiag_protocol is a u8, so MPTCP (262) must travel here,
-    /// or the kernel silently answers with the TCP dump (KERNEL.md §0.2).
+    /// or the kernel silently answers with the TCP dump (docs/kernel.md, "Dumping connections").
     static let reqProtocolAttribute: UInt16 = 3
 
     /// Every state except TIME-WAIT (6), LISTEN (10) and NEW-SYN-RECV (12): those are never

@@ -1,7 +1,7 @@
 /// The MPTCP subflow part of `INET_DIAG_ULP_INFO` on a TCP socket.
 ///
 /// Since 6.15 an unprivileged reader gets name, tokens, flags and ids; before 6.15 the whole
-/// attribute needs CAP_NET_ADMIN (KERNEL.md §3.1). Absent fields stay nil.
+/// attribute needs CAP_NET_ADMIN (docs/kernel.md, "Joining subflows to connections"). Absent fields stay nil.
 public struct SubflowULPInfo: Equatable, Sendable {
     /// The ULP name: "mptcp" for a subflow ("tls" for kTLS and so on).
     public var name: String?

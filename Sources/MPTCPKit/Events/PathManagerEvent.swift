@@ -1,7 +1,7 @@
 /// One decoded event of the `mptcp_pm` family's `mptcp_pm_events` group.
 ///
 /// Every field the kernel may leave out is optional: which attributes an event carries
-/// changed across kernels (KERNEL.md 6.4). Attributes this decoder does not know, or whose
+/// changed across kernels (docs/kernel.md, "Path-manager events"). Attributes this decoder does not know, or whose
 /// length it does not understand, are kept in `rawAttributes` so nothing is silently lost.
 public struct PathManagerEvent: Sendable, Equatable {
     /// An attribute kept as bytes: its type and payload.

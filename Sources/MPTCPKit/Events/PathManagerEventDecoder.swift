@@ -1,7 +1,7 @@
 /// Decodes event messages of the `mptcp_pm` family from their bytes: a pure function, so the
 /// captured fixtures and hand-made messages of older and newer kernels test it without a kernel.
 public enum PathManagerEventDecoder {
-    /// `MPTCP_ATTR_*` numbers (unchanged from the 6.1 header to 6.18, KERNEL.md 6.4).
+    /// `MPTCP_ATTR_*` numbers (unchanged from the 6.1 header to 6.18, docs/kernel.md, "Path-manager events").
     public enum Attribute {
         public static let token: UInt16 = 1
         public static let family: UInt16 = 2

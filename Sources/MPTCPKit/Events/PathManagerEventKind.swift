@@ -1,5 +1,5 @@
 /// The type of a path-manager event: `genlmsghdr.cmd` of a message on the `mptcp_pm_events`
-/// group (`MPTCP_EVENT_*`, KERNEL.md 6.4). Numbers the kernel adds later stay `.unknown(n)`
+/// group (`MPTCP_EVENT_*`, docs/kernel.md, "Path-manager events"). Numbers the kernel adds later stay `.unknown(n)`
 /// so they are shown, not dropped.
 public enum PathManagerEventKind: Equatable, Hashable, Sendable {
     case created

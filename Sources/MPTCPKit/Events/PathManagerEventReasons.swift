@@ -22,7 +22,7 @@ public struct PathManagerEventError: Equatable, Sendable {
     }
 
     /// The errnos seen on subflows: 103 after a local SOCK_DESTROY (`ss -K`), 104 when the peer
-    /// reset the subflow, 111 for a refused join (KERNEL.md 6.4).
+    /// reset the subflow, 111 for a refused join (docs/kernel.md, "Path-manager events").
     static let known: [Int32: (name: String, text: String)] = [
         32: ("EPIPE", "broken pipe"),
         101: ("ENETUNREACH", "network unreachable"),

@@ -20,7 +20,7 @@ public struct PathManagerEventBatch: Sendable {
 /// is in when it is created (events, like everything MPTCP, are per network namespace).
 ///
 /// Wait for `fd` to become readable (poll/epoll, together with stdin or a timer), then call
-/// `drain()`: it never blocks. Events are hints: a CLOSED can be missing (KERNEL.md 6.4), so
+/// `drain()`: it never blocks. Events are hints: a CLOSED can be missing (docs/kernel.md, "Path-manager events"), so
 /// reconcile them with the next sock_diag dump.
 public final class PathManagerEventSource {
     /// The one-line message for a subscription refused for lack of CAP_NET_ADMIN.

@@ -1,5 +1,5 @@
 /// The path-manager commands that change something (all need CAP_NET_ADMIN). Which path
-/// manager accepts which command is in KERNEL.md 6.2: SET_FLAGS without a token is the in-kernel
+/// manager accepts which command is in docs/kernel.md ("The path manager"): SET_FLAGS without a token is the in-kernel
 /// endpoint form; with a token, and SUBFLOW_CREATE/DESTROY, are userspace-PM only.
 extension PathManagerClient {
     /// The nested MPTCP_PM_ATTR_ADDR / ADDR_REMOTE payload: family, address, and the optional

@@ -5,7 +5,7 @@ import Glibc
 /// Talks to the `mptcp_pm` generic netlink family in the calling thread's namespace.
 ///
 /// Reading (endpoints, limits) needs no privilege; every command that changes something needs
-/// CAP_NET_ADMIN (KERNEL.md 6.2).
+/// CAP_NET_ADMIN (docs/kernel.md, "The path manager").
 public final class PathManagerClient {
     public let socket: NetlinkSocket
     public let family: GenericNetlinkFamily

@@ -1,6 +1,6 @@
 /// One in-kernel path-manager endpoint (`ip mptcp endpoint show`).
 public struct PathManagerEndpoint: Equatable, Sendable {
-    /// `MPTCP_PM_ADDR_FLAG_*` bits (KERNEL.md 6.2). LAMINAR is new in 6.18.
+    /// `MPTCP_PM_ADDR_FLAG_*` bits (docs/kernel.md, "The path manager"). LAMINAR is new in 6.18.
     public struct Flags: OptionSet, Equatable, Sendable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }

@@ -19,7 +19,7 @@ public struct DepartedSubflow: Sendable {
 public struct DepartedConnection: Sendable {
     public let connection: Connection
     public internal(set) var reason: String
-    /// The CLOSED event, when one arrived (it can be missing: KERNEL.md 6.4).
+    /// The CLOSED event, when one arrived (it can be missing: docs/kernel.md, "Path-manager events").
     public internal(set) var event: PathManagerEvent?
     public let departedAt: Double
     public let departedMonotonic: UInt64

@@ -37,8 +37,8 @@ public struct SubflowJoiner {
     public func isConnectionInode(_ inode: UInt32) -> Bool { byInode[inode] != nil }
 
     /// Puts a subflow under its connection: by local token (`TOKEN_LOC == mptcpi_token`) when the
-    /// kernel gave ULP info, else by the socket inode it shares with its MPTCP socket (KERNEL.md
-    /// §3.3). Listener-side TCP sockets (LISTEN) are no connection's subflows and are dropped.
+    /// kernel gave ULP info, else by the socket inode it shares with its MPTCP socket (docs/kernel.md,
+    /// "Joining subflows to connections"). Listener-side TCP sockets (LISTEN) are no connection's subflows and are dropped.
     public mutating func add(_ sf: Subflow) {
         guard sf.state != .listen else { return }
         let index: Int?

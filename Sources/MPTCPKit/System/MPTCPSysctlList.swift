@@ -15,7 +15,7 @@ public struct MPTCPSysctlValue: Sendable, Equatable {
 }
 
 extension MPTCPSysctl {
-    /// Every sysctl under `root`, sorted by name. The set differs per kernel (KERNEL.md 7), so the
+    /// Every sysctl under `root`, sorted by name. The set differs per kernel (docs/kernel.md, "Sysctls"), so the
     /// directory is listed rather than a fixed list read. Empty when MPTCP is missing.
     public static func readAll(root: String = "/proc/sys/net/mptcp") -> [MPTCPSysctlValue] {
         guard let dir = opendir(root) else { return [] }
