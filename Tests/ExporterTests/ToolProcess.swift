@@ -1,31 +1,20 @@
 import Foundation
+import MPTCPKit
 import XCTest
 
-/// Runs the installed tools the exporter's output is checked with (promtool, systemd-analyze).
+/// Runs the installed tools the exporter's output is checked with (promtool, systemd-analyze),
+/// through the project's one process runner.
 enum ToolProcess {
     /// The tool's path, or XCTSkip naming the Debian package that has it.
     static func locate(_ name: String, package: String) throws -> String {
-        for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-            return "\(dir)/\(name)"
-        }
-        throw XCTSkip("\(name) is not installed (Debian package \(package))")
+        guard let path = ToolRunner.locate(name) else { throw XCTSkip("\(name) is not installed (Debian package \(package))") }
+        return path
     }
 
     /// Runs it to the end with `input` on stdin; stdout and stderr together.
     static func run(_ path: String, _ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        let stdin = Pipe(), out = Pipe()
-        p.standardInput = stdin
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        let out = try ToolRunner.run(path, arguments, input: input ?? "", timeout: 60)
+        return (out.status, out.stdout + out.stderr)
     }
 }
 
