@@ -139,17 +139,10 @@ public enum SettingsFile {
                 }
             }
         }
-        let temporary = path + ".new-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw fail("cannot write: \(MPTopError.errnoText(errno))") }
-        var bytes = Array(render(s).utf8)
-        let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let ok = written == bytes.count && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let e = errno
-            unlink(temporary)
-            throw fail("cannot write: \(MPTopError.errnoText(e))")
+        do {
+            try AtomicFile.replace(path, through: path + ".new-\(getpid())", leftover: .refuse, mode: 0o600, with: Array(render(s).utf8))
+        } catch let f as AtomicFile.Failure {
+            throw fail("cannot write: \(MPTopError.errnoText(f.errno))")
         }
     }
 }

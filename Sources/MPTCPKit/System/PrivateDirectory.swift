@@ -77,26 +77,10 @@ public final class PrivateDirectory {
     public func write(_ name: String, _ text: String) throws {
         let temporary = ".\(name).\(getpid()).new"
         unlinkat(fd, temporary, 0) // left by a run of this pid that died mid-write
-        let file = openat(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard file >= 0 else { throw MPTopError.io("cannot write \(path)/\(temporary): \(MPTopError.errnoText(errno))") }
-        let bytes = Array(text.utf8)
-        var done = 0
-        var failure: Int32 = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(file, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                break
-            }
-            done += n
-        }
-        if failure == 0 && fsync(file) != 0 { failure = errno }
-        close(file)
-        if failure == 0 && renameat(fd, temporary, fd, name) != 0 { failure = errno }
-        guard failure == 0 else {
-            unlinkat(fd, temporary, 0)
-            throw MPTopError.io("cannot write \(path)/\(name): \(MPTopError.errnoText(failure))")
+        do {
+            try AtomicFile.replace(name, in: fd, through: temporary, leftover: .refuse, mode: 0o600, with: Array(text.utf8))
+        } catch let f as AtomicFile.Failure {
+            throw MPTopError.io("cannot write \(path)/\(f.creatingTemporary ? temporary : name): \(MPTopError.errnoText(f.errno))")
         }
         fsync(fd) // the rename itself survives a crash
     }
