@@ -35,6 +35,18 @@ public enum DialogAnswer: Equatable, Sendable {
     case confirm, cancel, nextMode
 }
 
+extension DialogAnswer {
+    /// A dialog's answers; nil for every other action.
+    init?(_ action: DashboardAction) {
+        switch action {
+        case .confirm: self = .confirm
+        case .cancel: self = .cancel
+        case .nextMode: self = .nextMode
+        default: return nil
+        }
+    }
+}
+
 extension ActionRequest {
     /// The action keys' requests; nil for every other action.
     init?(_ action: DashboardAction) {

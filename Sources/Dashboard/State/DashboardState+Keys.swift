@@ -16,12 +16,7 @@ extension DashboardState {
     @discardableResult
     public mutating func handle(_ key: Key) -> [DashboardEffect] {
         if dialog != nil {
-            switch KeyMap.action(for: key, in: .dialog) {
-            case .confirm?: return [.answerDialog(.confirm)]
-            case .cancel?: return [.answerDialog(.cancel)]
-            case .nextMode?: return [.answerDialog(.nextMode)]
-            default: return []
-            }
+            return KeyMap.action(for: key, in: .dialog).flatMap(DialogAnswer.init).map { [.answerDialog($0)] } ?? []
         }
         var effects: [DashboardEffect] = []
         if let panel = failover {

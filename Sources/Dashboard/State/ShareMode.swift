@@ -32,8 +32,7 @@ extension DashboardState {
         case .sinceStart:
             return Dictionary(interfaces.map { ($0.name, $0.share) }, uniquingKeysWith: { a, _ in a })
         case .recent:
-            let n = recentSamples
-            return normalized(interfaces.map { ($0.name, history.interfaces[$0.name]?.rate.suffix(n).reduce(0, +) ?? 0) })
+            return normalized(interfaces.map { ($0.name, recent(history.interfaces[$0.name])) })
         }
     }
 
@@ -43,11 +42,8 @@ extension DashboardState {
         case .sinceStart:
             return c.interfaceShares
         case .recent:
-            let n = recentSamples
             var carried: [String: Double] = [:]
-            for s in c.subflows {
-                carried[s.interfaceName ?? "?", default: 0] += history.subflows[s.cookie]?.rate.suffix(n).reduce(0, +) ?? 0
-            }
+            for s in c.subflows { carried[s.interfaceName ?? "?", default: 0] += recent(history.subflows[s.cookie]) }
             return normalized(carried.map { ($0.key, $0.value) })
                 .map { InterfaceShare(name: $0.key, share: $0.value) }
                 .sorted { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name }
@@ -61,11 +57,16 @@ extension DashboardState {
             let total = c.bytesCarried
             return total > 0 ? Double(s.bytesCarried) / Double(total) : 0
         case .recent:
-            let n = recentSamples
-            let mine = history.subflows[s.cookie]?.rate.suffix(n).reduce(0, +) ?? 0
-            let total = c.subflows.reduce(0.0) { $0 + (history.subflows[$1.cookie]?.rate.suffix(n).reduce(0, +) ?? 0) }
+            let mine = recent(history.subflows[s.cookie])
+            let total = c.subflows.reduce(0.0) { $0 + recent(history.subflows[$1.cookie]) }
             return total > 0 ? mine / total : 0
         }
+    }
+
+    /// What a series carried in the recent window (the sum of its rates; the samples are evenly
+    /// spaced, so sums compare as bytes do).
+    private func recent(_ series: History.Series?) -> Double {
+        series?.rate.suffix(recentSamples).reduce(0, +) ?? 0
     }
 
     private func normalized(_ amounts: [(String, Double)]) -> [String: Double] {
