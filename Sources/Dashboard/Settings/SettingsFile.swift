@@ -103,17 +103,23 @@ public enum SettingsFile {
     /// not a regular file, is owned by someone other than this user or root, or that others may
     /// write: mptop often runs as root, and whoever writes this file picks what it does.
     public static func load(path: String) throws -> (DashboardSettings, notes: [String]) {
-        var st = stat()
-        if lstat(path, &st) != 0 {
+        // Checked on the descriptor that is then read, so the file cannot be swapped in between;
+        // never through a symlink, and a FIFO cannot block the open.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
             if errno == ENOENT { return (DashboardSettings(), []) }
-            throw ParseError(path: path, line: nil, message: MPTopError.errnoText(errno))
+            let why = errno == ELOOP ? "not a regular file; not read" : MPTopError.errnoText(errno)
+            throw ParseError(path: path, line: nil, message: why)
         }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ParseError(path: path, line: nil, message: MPTopError.errnoText(errno)) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw ParseError(path: path, line: nil, message: "not a regular file; not read") }
         guard st.st_uid == geteuid() || st.st_uid == 0, st.st_mode & 0o022 == 0 else {
             throw ParseError(path: path, line: nil, message: "owned by another user or writable by others; not read")
         }
         let text: String
-        do { text = try TextFile.read(path, limit: 64 * 1024) ?? "" } catch let e as TextFile.ReadError {
+        do { text = try TextFile.read(descriptor: fd, path: path, limit: 64 * 1024) } catch let e as TextFile.ReadError {
             throw ParseError(path: path, line: nil, message: e.reason)
         }
         let (settings, unknown) = try parse(text, path: path)
