@@ -22,6 +22,23 @@ final class ActionInputTests: XCTestCase {
         }
     }
 
+    /// SUBFLOW_DESTROY names the connection by token; a connection that showed no token is
+    /// closed with SOCK_DESTROY (matched by the subflow's own identity) instead of with a
+    /// made-up token 0 the kernel would refuse. Opening the sockets needs no privilege.
+    func testAClosePlanWithoutATokenUsesSockDestroy() throws {
+        let closer = try SubflowCloser(pathManagerKind: .userspace)
+        let second = Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 3, acked: 10)
+        var snap = Synthetic.snapshot(at: 1, subflows: [Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 2, acked: 10), second])
+        let withToken = try closer.plan(connection: snap.connections[0], subflow: second)
+        XCTAssertEqual(withToken.method, .subflowDestroy)
+        XCTAssertNotNil(withToken.token)
+        snap.connections[0].info = nil
+        let without = try closer.plan(connection: snap.connections[0], subflow: second)
+        XCTAssertEqual(without.method, .sockDestroy)
+        XCTAssertNil(without.token)
+        XCTAssertTrue(without.description.hasSuffix("of connection -"), without.description)
+    }
+
     func testSockDestroyCarriesTheFullIdentity() {
         let local = SocketAddress(IPAddress("198.18.2.1")!, 0x1234)
         let remote = SocketAddress(IPAddress("198.18.0.1")!, 5201)

@@ -173,6 +173,25 @@ final class DiagnosisRulesTests: XCTestCase {
         XCTAssertFalse(g?.message.contains("took the join") ?? true)
     }
 
+    /// A connection that showed no mptcp_info has no token: its findings say "-" and carry
+    /// none (not a 00000000 a script would take for a real token), and events with a token of
+    /// 0 are not its events.
+    func testAConnectionWithoutATokenIsNotGivenOne() throws {
+        var s = healthy()
+        var snap = oneSubflow()
+        snap.connections[0].info = nil
+        s.snapshot = snap
+        var closed = PathManagerEvent(kind: .subflowEstablished, monotonic: 1_000_000_000)
+        closed.token = 0
+        var gone = PathManagerEvent(kind: .subflowClosed, monotonic: 1_001_000_000)
+        gone.token = 0
+        s.events = [closed, gone]
+        let f = try XCTUnwrap(DiagnosisRules.findings(for: s).first { $0.code == "single_subflow" })
+        XCTAssertNil(f.token)
+        XCTAssertTrue(f.message.hasPrefix("connection - ("), f.message)
+        XCTAssertFalse(f.message.contains("took the join"), f.message)
+    }
+
     func testFindingsAreOrderedBySeverity() {
         var s = healthy()
         s.limits = PathManagerLimits(subflows: 0, addAddrAccepted: 0)

@@ -89,7 +89,7 @@ public enum EventLogEntry: Sendable {
         case .kernel(let e): return PathManagerEventText.columns(e)
         case .mark(let m):
             return PathManagerEventText.Columns(time: PathManagerEventText.clockTime(m.time), type: m.kind.logType,
-                                                token: m.token.map { hex($0) } ?? "-", addresses: "",
+                                                token: tokenText(m.token), addresses: "",
                                                 interface: m.interface ?? "-", details: m.text)
         }
     }

@@ -69,8 +69,11 @@ public final class BackupToggle {
                      pathManager: PathManagerKind = .current()) throws -> BackupPlan {
         let on = backup ?? !(subflow.ulp?.backupLocal ?? false)
         if pathManager == .userspace {
-            // No mptcp_info, no token: 0, as always; the kernel refuses SET_FLAGS for it with its own error.
-            return BackupPlan(target: .subflow(token: connection.token ?? 0, local: subflow.local, remote: subflow.remote,
+            // SET_FLAGS names the connection by token; without mptcp_info there is none to give.
+            guard let token = connection.token else {
+                throw MPTopError.usage("connection \(connection.local) -> \(connection.remote) shows no MPTCP token (no mptcp_info), and the userspace path manager changes a subflow's backup flag only by token")
+            }
+            return BackupPlan(target: .subflow(token: token, local: subflow.local, remote: subflow.remote,
                                                interface: subflow.interfaceName), backup: on)
         }
         guard let id = subflow.ulp?.localID, id != 0 else {

@@ -12,13 +12,15 @@ public struct CloseSubflowPlan: Sendable {
         case subflowDestroy = "SUBFLOW_DESTROY"
     }
 
-    public let token: UInt32
+    /// nil when the connection showed no mptcp_info: SUBFLOW_DESTROY needs a token, so such a
+    /// plan always uses SOCK_DESTROY (which matches the subflow by its own identity).
+    public let token: UInt32?
     public let subflow: Subflow
     public let method: Method
     /// The subflow is the connection's only one: closing it strands the connection.
     public let isLastSubflow: Bool
 
-    public init(token: UInt32, subflow: Subflow, method: Method, isLastSubflow: Bool) {
+    public init(token: UInt32?, subflow: Subflow, method: Method, isLastSubflow: Bool) {
         self.token = token
         self.subflow = subflow
         self.method = method
@@ -27,7 +29,7 @@ public struct CloseSubflowPlan: Sendable {
 
     /// E.g. "close subflow 198.18.2.1:43210 -> 198.18.0.1:5201 on cell0 of connection 5f1c2a3b".
     public var description: String {
-        "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(hex(token))"
+        "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(tokenText(token))"
     }
 
     /// Why closing the last subflow is refused without force (docs/kernel.md, "Closing a subflow").
@@ -61,18 +63,19 @@ public final class SubflowCloser {
         if last && !force {
             throw MPTopError.usage("refusing to close \(subflow.local) -> \(subflow.remote): \(CloseSubflowPlan.strandingWarning) (--force closes it anyway)")
         }
-        // No mptcp_info, no token: 0, as always. SOCK_DESTROY does not use it, and the kernel refuses
-        // SUBFLOW_DESTROY for token 0 with its own error.
-        return CloseSubflowPlan(token: connection.token ?? 0, subflow: subflow,
-                                method: pathManagerKind == .userspace ? .subflowDestroy : .sockDestroy, isLastSubflow: last)
+        // No mptcp_info, no token: SUBFLOW_DESTROY cannot name the connection, SOCK_DESTROY can.
+        let token = connection.token
+        return CloseSubflowPlan(token: token, subflow: subflow,
+                                method: pathManagerKind == .userspace && token != nil ? .subflowDestroy : .sockDestroy,
+                                isLastSubflow: last)
     }
 
     /// Carries out `plan`. Returns the method that actually closed the subflow.
     @discardableResult
     public func execute(_ plan: CloseSubflowPlan) throws -> CloseSubflowPlan.Method {
-        if plan.method == .subflowDestroy, let pathManager {
+        if plan.method == .subflowDestroy, let pathManager, let token = plan.token {
             do {
-                try pathManager.destroySubflow(token: plan.token, local: plan.subflow.local, remote: plan.subflow.remote)
+                try pathManager.destroySubflow(token: token, local: plan.subflow.local, remote: plan.subflow.remote)
                 return .subflowDestroy
             } catch MPTopError.netlink(_, let e) where e == EINVAL {
                 // "userspace PM not selected": this connection predates the switch to userspace.

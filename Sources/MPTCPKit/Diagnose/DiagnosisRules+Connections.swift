@@ -4,10 +4,10 @@ extension DiagnosisRules {
     static func connections(_ snap: Snapshot, _ s: PathManagerSetup) -> [DiagnosisFinding] {
         var out: [DiagnosisFinding] = []
         for c in snap.connections where c.state == .established {
-            // Without mptcp_info there is no token; such a connection has always been named
-            // 00000000 here, and its findings carry 0.
-            let token = c.token ?? 0
-            let name = "connection \(hex(token)) (\(c.local) -> \(c.remote))"
+            // Without mptcp_info there is no token: the connection is named "-" and its findings
+            // carry none, rather than a 00000000 that looks like a real token.
+            let token = c.token
+            let name = "connection \(tokenText(token)) (\(c.local) -> \(c.remote))"
             if c.fallback {
                 out.append(.init(.warning, "fallback",
                                  "\(name) fell back to plain TCP: the peer or a middlebox did not keep MPTCP, so it cannot have extra subflows",
@@ -48,13 +48,17 @@ extension DiagnosisRules {
         if usable.isEmpty {
             return "its 'subflow' endpoints are unusable for it (interface down, address missing, or the address it already uses)"
         }
-        let token = c.token ?? 0  // as in connections(_:_:)
-        let announced = s.events.contains { $0.kind == .announced && $0.token == token }
-        if !announced, s.events.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.token == token && $0.denyJoinID0 }) {
-            return "the peer asked not to be joined at its initial address (deny-join-id0 in its MP_CAPABLE) and announced no other address (peer: net.mptcp.allow_join_initial_addr_port = 0)"
-        }
-        if let closedAtOnce = joinsClosedAtOnce(token, s.events), closedAtOnce > 0 {
-            return "the peer took \(closedAtOnce == 1 ? "the join" : "\(closedAtOnce) joins") and closed \(closedAtOnce == 1 ? "it" : "them") at once (SUB_ESTABLISHED then SUB_CLOSED within a second): its subflow limit is reached or 0 (counter MPJoinRejected on the peer)"
+        // Events name a connection by token: one that showed no token has none to look at (and
+        // must not match listener events, which carry no token either).
+        if let token = c.token {
+            let mine = s.events.filter { $0.token == token }
+            let announced = mine.contains { $0.kind == .announced }
+            if !announced, mine.contains(where: { ($0.kind == .created || $0.kind == .established) && $0.denyJoinID0 }) {
+                return "the peer asked not to be joined at its initial address (deny-join-id0 in its MP_CAPABLE) and announced no other address (peer: net.mptcp.allow_join_initial_addr_port = 0)"
+            }
+            if let closedAtOnce = joinsClosedAtOnce(token, s.events), closedAtOnce > 0 {
+                return "the peer took \(closedAtOnce == 1 ? "the join" : "\(closedAtOnce) joins") and closed \(closedAtOnce == 1 ? "it" : "them") at once (SUB_ESTABLISHED then SUB_CLOSED within a second): its subflow limit is reached or 0 (counter MPJoinRejected on the peer)"
+            }
         }
         if let counters = s.counters, let tx = counters["MPJoinSynTx"], tx > (counters["MPJoinSynAckRx"] ?? 0) {
             return "joins were sent but not all answered (MPJoinSynTx \(tx), MPJoinSynAckRx \(counters["MPJoinSynAckRx"] ?? 0)): the peer did not accept them"

@@ -56,3 +56,7 @@ public func hex(_ value: UInt32, digits: Int = 8) -> String {
     let s = String(value, radix: 16)
     return s.count >= digits ? s : String(repeating: "0", count: digits - s.count) + s
 }
+
+/// A token as text people read: 8 hex digits, or "-" when the connection showed none
+/// (no mptcp_info), never a made-up 00000000.
+public func tokenText(_ token: UInt32?) -> String { token.map { hex($0) } ?? "-" }

@@ -50,7 +50,7 @@ public enum PathManagerEventText {
         if let t = e.timeout { details.append("timeout \(t)") }
         for a in e.rawAttributes { details.append("attr\(a.type)=\(a.hex.isEmpty ? "(empty)" : a.hex)") }
         if e.truncated { details.append("(truncated)") }
-        return Columns(time: clockTime(e.time), type: e.kind.label, token: e.token.map { hex($0) } ?? "-",
+        return Columns(time: clockTime(e.time), type: e.kind.label, token: tokenText(e.token),
                        addresses: addresses, interface: e.interfaceName?.escapedForTerminal ?? e.interfaceIndex.map { "if\($0)" } ?? "-",
                        details: details.joined(separator: "  "))
     }

@@ -22,7 +22,7 @@ public enum SnapshotTable {
             out.append("")
             var ct = TextTable([("TOKEN", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("SUBFLOWS", .right),
                                 ("TX", .right), ("RX", .right), ("SENT", .right), ("RECEIVED", .right), ("SHARE", .left), ("PROCESS", .left)])
-            ct.add([c.info.map { hex($0.token) } ?? "-", c.local.description, c.remote.description,
+            ct.add([tokenText(c.info?.token), c.local.description, c.remote.description,
                     SocketState.name(c.state) + (c.fallback ? " (fallback to TCP)" : ""), String(c.subflows.count),
                     Units.rate(c.txRate), Units.rate(c.rxRate), Units.bytes(c.info?.bytesSent), Units.bytes(c.info?.bytesReceived),
                     c.interfaceShares.map { "\($0.name) \(Units.percent($0.share))" }.joined(separator: " "),
