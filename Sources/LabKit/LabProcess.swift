@@ -1,4 +1,5 @@
 import Foundation
+import MPTCPKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,14 +11,39 @@ public final class LabProcess: @unchecked Sendable {
     public let pid: Int32
     /// The command line, for messages.
     public let commandLine: String
-    private let process: Process
     private let stdoutCollector: OutputCollector
     private let stderrCollector: OutputCollector
+    /// The wait status once the process was reaped; guarded by `lock`. Reaped once, so a
+    /// signal is never sent to a pid the system has given to someone else since.
+    private var waitStatus: Int32?
+    private let lock = NSLock()
 
+    /// Starts `executable` with stdout and stderr collected in the background and stdin from
+    /// /dev/null, on the project's one process starter (SpawnedProcess).
     init(executable: String, arguments: [String]) throws {
         commandLine = ShellCommand.describe(executable, arguments)
-        (process, stdoutCollector, stderrCollector) = try ShellCommand.launch(executable, arguments, describedAs: commandLine)
-        pid = process.processIdentifier
+        let child: SpawnedProcess
+        do {
+            child = try SpawnedProcess.start(executable, arguments, stdinPipe: false)
+        } catch {
+            throw LabError(.command, "cannot run '\(commandLine)': \(error)")
+        }
+        pid = child.pid
+        stdoutCollector = OutputCollector(fd: child.stdout)
+        stderrCollector = OutputCollector(fd: child.stderr)
+    }
+
+    /// The wait status, reaping the process if it ended; nil while it runs.
+    private func reaped() -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        if waitStatus == nil {
+            var status: Int32 = 0
+            var rc: pid_t
+            repeat { rc = waitpid(pid, &status, WNOHANG) } while rc < 0 && errno == EINTR
+            if rc == pid { waitStatus = status }
+        }
+        return waitStatus
     }
 
     /// Exit status, stderr and the tail of stdout in one line, for error messages.
@@ -52,14 +78,10 @@ public final class LabProcess: @unchecked Sendable {
     }
 
     /// Whether the process is still running.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { reaped() == nil }
 
     /// The exit status once the process ended (128 + signal when a signal ended it), else nil.
-    public var exitStatus: Int32? {
-        guard !process.isRunning else { return nil }
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-    }
+    public var exitStatus: Int32? { reaped().map(SpawnedProcess.exitCode(fromWaitStatus:)) }
 
     /// Waits up to `timeout` seconds for a complete stdout line containing `text` and returns
     /// the first such line, or nil when the process ended or time ran out first.
@@ -76,7 +98,7 @@ public final class LabProcess: @unchecked Sendable {
     @discardableResult
     public func waitForExit(timeout: TimeInterval) -> Int32? {
         let deadline = Date(timeIntervalSinceNow: timeout)
-        while process.isRunning {
+        while isRunning {
             if Date() >= deadline { return nil }
             usleep(5_000)
         }
@@ -87,7 +109,10 @@ public final class LabProcess: @unchecked Sendable {
 
     /// Sends `signal` (e.g. SIGTERM) if the process is still running.
     public func send(signal: Int32) {
-        if process.isRunning { kill(pid, signal) }
+        // Under the lock, so the process cannot be reaped (and its pid reused) in between.
+        lock.lock()
+        defer { lock.unlock() }
+        if waitStatus == nil { kill(pid, signal) }
     }
 
     /// Asks the process to finish (SIGTERM) and waits up to `timeout` seconds; kills it

@@ -12,9 +12,8 @@ final class OutputCollector: @unchecked Sendable {
     private var data = Data()
     private var finished = false
 
-    /// Starts reading `handle` until end of file.
-    init(_ handle: FileHandle) {
-        let fd = handle.fileDescriptor
+    /// Starts reading `fd` until end of file; the collector owns it and closes it then.
+    init(fd: Int32) {
         let thread = Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 16 * 1024)
             while true {
@@ -26,12 +25,11 @@ final class OutputCollector: @unchecked Sendable {
                 lock.broadcast()
                 lock.unlock()
             }
+            close(fd)
             lock.lock()
             finished = true
             lock.broadcast()
             lock.unlock()
-            // Keep the handle (and so the descriptor) alive until the last read.
-            withExtendedLifetime(handle) {}
         }
         thread.start()
     }

@@ -54,29 +54,6 @@ public enum ShellCommand {
         return output.stdout
     }
 
-    /// Starts `executable` with stdout and stderr collected in the background and stdin from
-    /// /dev/null. Throws a one-line error naming `description` when it cannot start.
-    static func launch(_ executable: String, _ arguments: [String], describedAs description: String) throws
-        -> (Process, OutputCollector, OutputCollector) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        process.environment = ToolRunner.environment
-        do {
-            try process.run()
-        } catch {
-            throw LabError(.command, "cannot run '\(description)': \(error)")
-        }
-        // The parent's copies of the write ends must go, or the readers never see end of file.
-        try? outPipe.fileHandleForWriting.close()
-        try? errPipe.fileHandleForWriting.close()
-        return (process, OutputCollector(outPipe.fileHandleForReading), OutputCollector(errPipe.fileHandleForReading))
-    }
-
     /// The command as a person would type it.
     static func describe(_ tool: String, _ arguments: [String]) -> String {
         ([tool] + arguments).joined(separator: " ")

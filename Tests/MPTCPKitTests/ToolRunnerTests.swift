@@ -7,12 +7,36 @@ import XCTest
 final class ToolRunnerTests: XCTestCase {
     private func sh() throws -> String { try XCTUnwrap(ToolRunner.locate("sh")) }
 
+    /// As every mptop command does at start (main.swift): a tool that exits without reading its
+    /// input makes the runner's write fail with EPIPE instead of killing the process.
+    override func setUp() { signal(SIGPIPE, SIG_IGN) }
+
     func testStatusAndBothStreamsAreKept() throws {
         let out = try ToolRunner.run(try sh(), ["-c", "echo out; echo err >&2; exit 3"])
         XCTAssertEqual(out.status, 3)
         XCTAssertEqual(out.stdout, "out\n")
         XCTAssertEqual(out.stderr, "err\n")
         XCTAssertFalse(out.timedOut)
+    }
+
+    /// A tool that prints while it reads (cat; nft echoing a large ruleset) fills its stdout
+    /// pipe before it has read all its input: the runner must read while it writes. Writing all
+    /// input first deadlocked past 64 KiB, and the timeout never fired.
+    func testLargeInputToAToolThatEchoesItDoesNotDeadlock() throws {
+        let cat = try XCTUnwrap(ToolRunner.locate("cat"))
+        let input = String(repeating: "add element inet mptop-test blackhole { 198.18.2.1 }\n", count: 20_000)
+        let out = try ToolRunner.run(cat, [], input: input, timeout: 20)
+        XCTAssertFalse(out.timedOut)
+        XCTAssertEqual(out.status, 0)
+        XCTAssertEqual(out.stdout.utf8.count, input.utf8.count)
+        XCTAssertEqual(out.stdout, input)
+    }
+
+    /// A tool that exits without reading its input ends the run; the unread rest is dropped.
+    func testAToolThatIgnoresItsInputStillEnds() throws {
+        let out = try ToolRunner.run(try sh(), ["-c", "exit 4"], input: String(repeating: "x", count: 1 << 20), timeout: 20)
+        XCTAssertFalse(out.timedOut)
+        XCTAssertEqual(out.status, 4)
     }
 
     func testATimeoutKillsTheToolAndSaysSo() throws {

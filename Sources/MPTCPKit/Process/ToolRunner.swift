@@ -51,59 +51,23 @@ public enum ToolRunner {
     /// Runs `executable` (an absolute path) with `arguments`, feeding `input` on stdin. A run
     /// longer than `timeout` seconds is killed. Throws only when the process cannot start.
     public static func run(_ executable: String, _ arguments: [String], input: String = "", timeout: Double = 10) throws -> Output {
-        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(errno))")
-        }
-        // Close-on-exec in the parent, so a tool started by another thread never inherits them.
-        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // mptop ignores SIGPIPE and catches SIGINT/SIGTERM; the tool gets the defaults back.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(rc))")
-        }
-        var bytes = Array(input.utf8)
-        bytes.withUnsafeMutableBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = write(inPipe[1], buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; break }
-                off += n
-            }
-        }
-        close(inPipe[1])
-        return collect(outPipe[0], errPipe[0], pid: pid, timeout: timeout)
+        let child = try SpawnedProcess.start(executable, arguments, stdinPipe: !input.isEmpty)
+        return collect(child, input: Array(input.utf8), timeout: timeout)
     }
 
     /// A process a tool left behind (`sh -c 'x &'`) can hold the pipes open after the tool
     /// exited: its output is read for this long more, then the tool's own status is returned.
     static let afterExitNanos: UInt64 = 2_000_000_000
 
-    /// Reads both pipes until they close, the tool is reaped and `afterExitNanos` passed, or the
-    /// deadline passes (then the tool is killed); returns once the tool is reaped.
-    private static func collect(_ outFD: Int32, _ errFD: Int32, pid: pid_t, timeout: Double) -> Output {
+    /// Feeds `input` to the tool's stdin and reads both pipes until they close, the tool is
+    /// reaped and `afterExitNanos` passed, or the deadline passes (then the tool is killed);
+    /// returns once the tool is reaped. Input is written as the pipe takes it, between reads: a
+    /// tool that prints while it reads (nft echoing a large ruleset) cannot deadlock with us.
+    private static func collect(_ child: SpawnedProcess, input: [UInt8], timeout: Double) -> Output {
+        let pid = child.pid, outFD = child.stdout, errFD = child.stderr
+        var inFD = child.stdin ?? -1
+        if inFD >= 0 { _ = fcntl(inFD, F_SETFL, fcntl(inFD, F_GETFL) | O_NONBLOCK) }
+        var written = 0
         var out = [UInt8](), err = [UInt8]()
         var open = [outFD: true, errFD: true]
         let deadline = Clock.system.monotonicNanos() + UInt64(timeout * 1e9)
@@ -111,9 +75,10 @@ public enum ToolRunner {
         var status: Int32 = 0
         var exitedAt: UInt64?
         var timedOut = false
+        func closeInput() { if inFD >= 0 { close(inFD); inFD = -1 } }
         while open.values.contains(true) {
             let now = Clock.system.monotonicNanos()
-            if exitedAt == nil, waitpid(pid, &status, WNOHANG) == pid { exitedAt = now }
+            if exitedAt == nil, waitpid(pid, &status, WNOHANG) == pid { exitedAt = now; closeInput() }
             if let exitedAt, now &- exitedAt >= afterExitNanos { break }
             if exitedAt == nil, now >= deadline { kill(pid, SIGKILL); timedOut = true; break }
             // Woken at least every 50 ms while the tool runs, to notice it exited with the pipes
@@ -121,18 +86,28 @@ public enum ToolRunner {
             let until = exitedAt.map { $0 + afterExitNanos } ?? deadline
             let wait = min(exitedAt == nil ? 50 : 1000, (until &- now) / 1_000_000 + 1)
             var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
+            if inFD >= 0 { fds.append(pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0)) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(wait))
             if ready < 0 && errno != EINTR { break }
             for p in fds where p.revents != 0 {
+                if p.fd == inFD {
+                    // POLLERR/POLLHUP without POLLOUT: the tool closed its stdin; what it did not
+                    // read is its business.
+                    guard p.revents & Int16(POLLOUT) != 0 else { closeInput(); continue }
+                    let n = input.withUnsafeBytes { write(inFD, $0.baseAddress! + written, input.count - written) }
+                    if n > 0 { written += n } else if errno != EAGAIN && errno != EINTR { closeInput(); continue }
+                    if written == input.count { closeInput() }
+                    continue
+                }
                 let n = read(p.fd, &buffer, buffer.count)
                 if n <= 0 { open[p.fd] = false; continue }
                 if p.fd == outFD { out += buffer[0..<n] } else { err += buffer[0..<n] }
             }
         }
+        closeInput()
         close(outFD); close(errFD)
         if exitedAt == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Output(status: code, stdout: String(decoding: out, as: UTF8.self),
+        return Output(status: SpawnedProcess.exitCode(fromWaitStatus: status), stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
     }
 }
