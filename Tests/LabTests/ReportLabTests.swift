@@ -10,10 +10,7 @@ final class ReportLabTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "mptop-report-lab-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        XCTAssertEqual(mkdir(dir, 0o755), 0)
-        let path = dir
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        dir = try temporaryDirectory("mptop-report-lab").path
     }
 
     /// Unpacks `archive` into a fresh directory and returns the one directory inside with its files.

@@ -10,10 +10,7 @@ final class ReportBundleTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "mptop-report-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        XCTAssertEqual(mkdir(dir, 0o700), 0)
-        let path = dir
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        dir = temporaryDirectory("mptop-report-test")
     }
 
     func testReadmeNamesEveryFileAndWhyOthersAreMissing() {
