@@ -27,8 +27,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Look into network namespace NAME (as 'ip -n NAME'; needs root).", valueName: "NAME"))
     var netns: String?
 
-    @Option(name: [.customShort("s"), .long], help: ArgumentHelp("Length of the sampling window (0: none).", valueName: "S"))
-    var seconds: Double = 10
+    @Option(name: [.customShort("s"), .long], help: ArgumentHelp("Length of the sampling window (default 10; 0: none).", valueName: "S"))
+    var seconds: Double?
+
+    /// Long enough to reproduce a join or a failover by hand, short enough to wait for.
+    static let defaultSeconds = 10.0
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The bundle to write.", valueName: "FILE.tar.gz"))
     var output: String
@@ -40,11 +43,12 @@ struct ReportCommand: ParsableCommand {
         if let netns, let problem = NetworkNamespaceName.problem(with: netns) {
             throw ValidationError("invalid namespace name \(NetworkNamespaceName.quoted(netns)): \(problem)")
         }
-        guard seconds.isFinite, (0...86_400).contains(seconds) else { throw ValidationError("--seconds takes 0 to 86400") }
+        if let seconds, !seconds.isFinite || !(0...86_400).contains(seconds) { throw ValidationError("--seconds takes 0 to 86400") }
         guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
     }
 
     func run() throws {
+        let seconds = self.seconds ?? Self.defaultSeconds
         try ReportBundle.check(output: output, force: force)
         if let netns { try NetworkNamespace.enter(netns) }
         let stop = try StopSignal()
