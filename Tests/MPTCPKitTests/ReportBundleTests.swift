@@ -135,6 +135,16 @@ final class ReportBundleTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "t")
     }
 
+    /// The temporary file is made beside the output, also for a file in / (it was made in the
+    /// current directory, and the final link or rename then failed across file systems).
+    func testTemporaryFileIsBesideTheOutput() {
+        let pid = getpid()
+        XCTAssertEqual(AtomicFile.temporaryPath(beside: "/bundle.tar.gz"), "/.bundle.tar.gz.\(pid).tmp")
+        XCTAssertEqual(AtomicFile.temporaryPath(beside: "/tmp/b.tar.gz"), "/tmp/.b.tar.gz.\(pid).tmp")
+        XCTAssertEqual(AtomicFile.temporaryPath(beside: "b.tar.gz"), ".b.tar.gz.\(pid).tmp")
+        XCTAssertNil(AtomicFile.temporaryPath(beside: "dir/"))
+    }
+
     func testToolsDoNotGetTarOptions() throws {
         setenv("TAR_OPTIONS", "--to-command=/bin/false", 1)
         defer { unsetenv("TAR_OPTIONS") }

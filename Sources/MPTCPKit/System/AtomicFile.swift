@@ -73,16 +73,24 @@ public enum AtomicFile {
     /// unless `overwrite`, a leftover refused (the directory may be anyone's, like /tmp).
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
                              overwrite: Bool = true, leftover: Leftover = .reuse) throws {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else { throw MPTopError.usage("'\(path)' is a directory, not a file name") }
-        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).tmp"
+        guard let temporary = temporaryPath(beside: path) else { throw MPTopError.usage("'\(path)' is a directory, not a file name") }
         do {
             try replace(path, through: temporary, leftover: leftover, mode: mode, with: bytes, overwrite: overwrite)
         } catch let f as Failure {
             throw MPTopError.io("cannot write \(f.creatingTemporary ? temporary : path): \(MPTopError.errnoText(f.errno))")
         }
+    }
+}
+
+extension AtomicFile {
+    /// `.NAME.PID.tmp` in the directory of `path`; nil when `path` names no file ("dir/").
+    static func temporaryPath(beside path: String) -> String? {
+        // The directory part keeps its slash: "/x" is in "/", not in the current directory.
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { return nil }
+        return directory + ".\(name).\(getpid()).tmp"
     }
 }
 

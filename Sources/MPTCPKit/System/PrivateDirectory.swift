@@ -135,8 +135,10 @@ extension PrivateDirectory {
     }
 
     private func removeContents() {
-        for name in names() where unlinkat(fd, name, 0) != 0 {
-            guard errno == EISDIR || errno == EPERM else { continue }
+        for name in names() {
+            if unlinkat(fd, name, 0) == 0 { continue }
+            // A directory (EISDIR) is emptied through its own descriptor, then removed.
+            guard errno == EISDIR else { continue }
             let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard sub >= 0 else { continue }
             PrivateDirectory(path: "\(path)/\(name)", fd: sub).removeContents()
