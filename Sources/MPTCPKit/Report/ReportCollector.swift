@@ -44,6 +44,7 @@ public final class ReportCollector {
     public func collect(extraSinks: (PrivateDirectory) throws -> [ReportWindowSink] = { _ in [] },
                         progress: (Int, Int) -> Void = { _, _ in }) throws -> ReportManifest {
         let started = Clock.system.wallSeconds()
+        manifest = ReportManifest()
         try setup()
         try commands("ss-mptcp-before.txt", "MPTCP sockets before the window (`ss -ManiH`)") { $0.run("ss", ss("-ManiH")) }
         let before = try counters("counters-before.txt", "before the window")
