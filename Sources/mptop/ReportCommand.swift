@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { try Console.out(fullMessage(for: error) + "\n"); return 0 }
             let message = message(for: error)
-            throw MPTopError.usage((message.split(separator: "\n").first.map(String.init) ?? message) + " (see 'mptop report --help')")
+            throw MPTopError.usage(message.split(separator: "\n").first.map(String.init) ?? message)
         }
         try command.run()
         return 0
