@@ -131,6 +131,10 @@ final class ReportBundleTests: XCTestCase {
         XCTAssertThrowsError(try ReportBundle.check(output: path, force: false)) { XCTAssertTrue("\($0)".contains("--force"), "\($0)") }
         XCTAssertNoThrow(try ReportBundle.check(output: path, force: true))
         XCTAssertThrowsError(try ReportBundle.check(output: dir, force: true)) { XCTAssertTrue("\($0)".contains("directory"), "\($0)") }
+        XCTAssertThrowsError(try ReportBundle.check(output: dir + "/missing/b.tar.gz", force: false)) {
+            XCTAssertEqual("\($0)", "cannot write \(dir)/missing/b.tar.gz: No such file or directory")
+        }
+        XCTAssertNoThrow(try ReportBundle.check(output: dir + "/new.tar.gz", force: false))
         XCTAssertThrowsError(try AtomicFile.write(Array("x".utf8), to: link, mode: 0o600, overwrite: false, leftover: .refuse))
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "t")
     }

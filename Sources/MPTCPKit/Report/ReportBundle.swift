@@ -19,8 +19,9 @@ public enum ReportBundle {
     /// The largest archive read back from the temporary directory.
     static let archiveLimit = 1 << 31
 
-    /// Refuses, before anything is collected, an output that is a symlink or a directory, or that
-    /// exists when `force` is not given; and a machine without tar or gzip.
+    /// Refuses, before anything is collected, an output that is a symlink or a directory, that
+    /// exists when `force` is not given, or whose directory is missing or not writable; and a
+    /// machine without tar or gzip.
     public static func check(output path: String, force: Bool) throws {
         var st = stat()
         if lstat(path, &st) == 0 {
@@ -32,6 +33,11 @@ public enum ReportBundle {
             }
         } else if errno != ENOENT {
             throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))")
+        } else {
+            // Found out now rather than after the whole window: a directory that is missing or
+            // not writable.
+            let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "."
+            if access(directory, W_OK | X_OK) != 0 { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
         }
         for tool in ["tar", "gzip"] where ToolRunner.locate(tool) == nil {
             throw MPTopError.io("cannot make a .tar.gz: \(tool) is not installed")
