@@ -61,7 +61,7 @@ struct ReportCommand: ParsableCommand {
                 if atTerminal { Console.err("\rmptop report: collecting… \(done)/\(total) s (Ctrl-C ends it early)") }
             })
         if atTerminal { Console.err("\n") }
-        for line in summary.manifest.notCollectedLines { Console.err("mptop report: \(line.escapedForTerminal)\n") }
+        for line in summary.manifest.problemLines { Console.err("mptop report: \(line.escapedForTerminal)\n") }
         Console.err("mptop report: wrote \(output.escapedForTerminal) (\(summary.files) files, \(summary.bytes) bytes, mode 0600)\n")
     }
 

@@ -39,12 +39,14 @@ final class ReportBundleTests: XCTestCase {
         XCTAssertEqual(lines[missing + 1],
                        "  events.jsonl     path-manager events: subscribing to MPTCP events needs CAP_NET_ADMIN (run as root)")
         XCTAssertTrue(readme.hasSuffix("\n"))
-        XCTAssertEqual(manifest.notCollectedLines,
-                       ["events.jsonl not collected: subscribing to MPTCP events needs CAP_NET_ADMIN (run as root)"])
+        XCTAssertEqual(manifest.problemLines, [
+            "endpoints.txt: note: 'ip mptcp endpoint show' exited with status 2: Error",
+            "events.jsonl not collected: subscribing to MPTCP events needs CAP_NET_ADMIN (run as root)",
+        ])
 
         let complete = ReportManifest(entries: [.init("versions.txt", "versions")])
         XCTAssertTrue(complete.render().contains("Not collected\n  nothing: every file above was collected.\n"))
-        XCTAssertEqual(complete.notCollectedLines, [])
+        XCTAssertEqual(complete.problemLines, [])
     }
 
     func testTextFileSectionsKeepAFailingToolsErrorAndExitStatus() {

@@ -73,11 +73,15 @@ public struct ReportManifest: Sendable, Equatable {
         return out
     }
 
-    /// One line per file that is missing, for stderr: "events.jsonl not collected: needs ...".
-    public var notCollectedLines: [String] {
-        notCollected.compactMap { e in
-            if case .notCollected(let why) = e.status { return "\(e.name) not collected: \(why)" }
-            return nil
+    /// One line per file that is missing or has a note, for stderr: "events.jsonl not
+    /// collected: needs ...", "endpoints.txt: note: 'ip ...' exited with status 2: ...".
+    public var problemLines: [String] {
+        entries.compactMap { e in
+            switch e.status {
+            case .notCollected(let why): return "\(e.name) not collected: \(why)"
+            case .collected(let note?): return "\(e.name): note: \(note)"
+            case .collected(nil): return nil
+            }
         }
     }
 }
