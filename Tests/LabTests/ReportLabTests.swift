@@ -203,6 +203,32 @@ final class ReportLabTests: XCTestCase {
         XCTAssertTrue(files["README.txt"]?.contains("(ended early by Ctrl-C or a signal)") ?? false, files["README.txt"] ?? "")
     }
 
+    /// The plug for more files of the window (the recording): a sink handed to the bundle sees
+    /// every snapshot, writes its own file into the bundle, and the README names it.
+    func testAnExtraSinkSeesTheWindowAndItsFileIsInTheBundle() throws {
+        try skipUnlessLabAvailable()
+        final class CountingSink: ReportWindowSink {
+            let directory: PrivateDirectory
+            var snapshots = 0
+            init(_ directory: PrivateDirectory) { self.directory = directory }
+            func take(_ snapshot: Snapshot) throws { snapshots += 1 }
+            func take(_ batch: PathManagerEventBatch) throws {}
+            func finish() throws -> ReportManifest.Entry {
+                try directory.write("extra.txt", "snapshots \(snapshots)\n")
+                return ReportManifest.Entry("extra.txt", "what the extra sink saw")
+            }
+        }
+        let output = dir + "/extra.tar.gz"
+        let summary = try ReportBundle.write(ReportOptions(namespace: nil, seconds: 1, mptopVersion: "mptop test"), to: output,
+                                             force: false, stop: StopSignal(), extraSinks: { [CountingSink($0)] })
+        XCTAssertTrue(summary.manifest.collected.contains { $0.name == "extra.txt" })
+        let (_, files) = try unpack(output)
+        XCTAssertEqual(files["extra.txt"], "snapshots 2\n", "the samples at 0 and 1 s")
+        XCTAssertEqual(files["snapshots.jsonl"]?.split(separator: "\n").count, 2, "the same samples as the bundle's own")
+        let readme = files["README.txt"] ?? ""
+        XCTAssertTrue(readme.contains("\n  extra.txt ") && readme.contains(" what the extra sink saw\n"), readme)
+    }
+
     func testUsageErrorsAreOneLine() throws {
         try skipUnlessLabAvailable()
         let noOutput = try runMptop(["report"])
