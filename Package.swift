@@ -2,11 +2,11 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// The kernel side is raw netlink and `mptop` itself has no third-party dependencies, so its
-// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) uses packages: SwiftNIO's
-// HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their small dependency
-// graph (7 packages to resolve; Hummingbird would be 26): `swift build --product mptop` compiles
-// none of them.
+// The kernel side is raw netlink, so the cold build stays fast. `mptop` uses one package,
+// swift-argument-parser, for its subcommands' flags; the Prometheus exporter (`mptop-exporter`)
+// uses SwiftNIO's HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their
+// small dependency graph (7 packages to resolve; Hummingbird would be 26):
+// `swift build --product mptop` compiles neither NIO nor Prometheus.
 let package = Package(
     name: "mptop",
     products: [
@@ -34,7 +34,10 @@ let package = Package(
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
         .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
         // The command-line tool.
-        .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "Dashboard", "LabKit", "CNcurses"]),
+        .executableTarget(name: "mptop", dependencies: [
+            "MPTCPKit", "Dashboard", "LabKit", "CNcurses",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
         // churn, the exposition text. Pure apart from the sampling it is handed.
         .target(name: "Exporter", dependencies: ["MPTCPKit", .product(name: "Prometheus", package: "swift-prometheus")]),

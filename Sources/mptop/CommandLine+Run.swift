@@ -28,6 +28,8 @@ extension CommandLine {
                 return try EventsCommand.run(Array(args.dropFirst()))
             case "diagnose":
                 return try DiagnoseCommand.run(Array(args.dropFirst()))
+            case "report":
+                return try ReportCommand.run(bridging: Array(args.dropFirst()))
             default:
                 let options = try MonitorOptions.parse(args)
                 if options.help { try Console.out(HelpText.main + "\n"); return 0 }

@@ -11,6 +11,8 @@ enum HelpText {
       mptop --json [--interval SECS] [--count N]     stream snapshots, one JSON object per line
       mptop events [--json] [--netns NAME]           stream path-manager events, decoded (root)
       mptop diagnose [--json] [--netns NAME]         path-manager setup, and why there is no extra subflow
+      mptop report --output FILE.tar.gz [--seconds S] [--netns NAME]
+                                                     debug bundle for a bug report ('mptop report --help')
       mptop demo [--script handover [--json]]        WiFi/cellular lab with live MPTCP traffic (root; 'mptop demo --help')
       mptop traffic serve|send ...                   built-in MPTCP traffic generator (see 'mptop traffic --help')
       mptop capture DIR [--netns NAME]               save the kernel's raw replies (for test fixtures)

@@ -26,7 +26,7 @@ final class ExporterPrometheusTests: XCTestCase {
                       "the exporter did not answer: \(exporter.diagnosis)")
         try lab.run(in: ns, "bash", ["-c", "set -o pipefail; curl -sf http://\(Self.exporterAddress)/metrics | promtool check metrics"])
 
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("mptop-exporter-test")
         let config = dir.appendingPathComponent("prometheus.yml")
         try """
         global:
@@ -96,7 +96,7 @@ final class ExporterPrometheusTests: XCTestCase {
 
     func testTextfileModeWritesTheSameTextAtomically() throws {
         let lab = try makeLab()
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("mptop-exporter-test")
         let path = dir.appendingPathComponent("mptop.prom").path
         let exporter = try lab.spawn(in: lab.clientNamespace, executable: try exporterPath(),
                                      arguments: ["--netns", lab.clientNamespace, "--textfile", path, "--interval", "0.2"])
@@ -218,13 +218,6 @@ final class ExporterPrometheusTests: XCTestCase {
         let path = URL(fileURLWithPath: try mptopPath()).deletingLastPathComponent().appendingPathComponent("mptop-exporter").path
         guard FileManager.default.isExecutableFile(atPath: path) else { throw TestFailure("no mptop-exporter at \(path): run 'swift build'") }
         return path
-    }
-
-    func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mptop-exporter-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
     }
 
     /// GET inside the lab's client namespace.

@@ -46,6 +46,14 @@ extension XCTestCase {
         return try JSONObject(parsing: output.stdout)
     }
 
+    /// A fresh directory `PREFIX-PID-RANDOM` in the temporary directory, removed when the test ends.
+    func temporaryDirectory(_ prefix: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
     /// Polls `condition` every 100 ms until it holds or `timeout` seconds pass.
     func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)

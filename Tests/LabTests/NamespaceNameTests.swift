@@ -7,6 +7,7 @@ import XCTest
 final class NamespaceNameTests: XCTestCase {
     func testEveryCommandRefusesABadNamespaceName() throws {
         let commands: [[String]] = [["--once"], ["events"], ["diagnose"], ["capture", NSTemporaryDirectory()],
+                                    ["report", "--output", NSTemporaryDirectory() + "mptop-never-written.tar.gz"],
                                     ["close", "--yes"], ["backup", "--on"], ["failover", "--yes"]]
         let names = ["evil\nmptop: restored everything", String(repeating: "n", count: 300), "..", "a/b"]
         for command in commands {

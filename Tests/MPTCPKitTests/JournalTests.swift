@@ -8,10 +8,7 @@ final class JournalTests: XCTestCase {
     private var dir = ""
 
     override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "mptop-journal-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        XCTAssertEqual(mkdir(dir, 0o700), 0)
-        let path = dir
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        dir = temporaryDirectory("mptop-journal-test")
     }
 
     /// A journal as a run with pid `pid` (dead: above the kernel's pid limit) would leave it.

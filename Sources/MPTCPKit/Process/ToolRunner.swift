@@ -33,15 +33,22 @@ public enum ToolRunner {
         return nil
     }
 
+    /// Variables that make a tool run programs or options of the caller's choosing, and that no
+    /// tool mptop runs needs: `TAR_OPTIONS` is read by tar before its own arguments
+    /// (`--use-compress-program`, `--to-command`), so root's archive step would run them.
+    static let dropped: Set<String> = ["TAR_OPTIONS"]
+
     /// The environment a tool is started with: mptop's own, with `PATH` replaced by the system
-    /// directories, so a tool that runs another by name (`ip netns exec NS nft`) finds the
-    /// same one `locate` would.
+    /// directories, so a tool that runs another by name (`ip netns exec NS nft`, tar its
+    /// `gzip`) finds the same one `locate` would, and without the `dropped` variables.
     public static var environment: [String: String] {
         var out: [String: String] = [:]
         var p = environ
         while let entry = p.pointee {
             let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") { out[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+            if let eq = text.firstIndex(of: "="), !dropped.contains(String(text[..<eq])) {
+                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
             p += 1
         }
         out["PATH"] = systemDirectories.joined(separator: ":")

@@ -53,6 +53,11 @@ public final class PrivateDirectory {
     /// a file mptop can have written: a symlink, not a regular file, another owner, readable or
     /// writable by others, or hard-linked.
     public func read(_ name: String, limit: Int = 64 * 1024) throws -> String? {
+        try bytes(name, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file `name` as bytes (an archive), with the same checks as `read`.
+    public func bytes(_ name: String, limit: Int) throws -> [UInt8]? {
         let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard file >= 0 else {
             if errno == ENOENT { return nil }
@@ -67,7 +72,7 @@ public final class PrivateDirectory {
                 + "and \(st.st_nlink) link(s); only a file of uid \(geteuid()), mode 0600, one link is read")
         }
         do {
-            return try TextFile.read(descriptor: file, path: "\(path)/\(name)", limit: limit)
+            return try TextFile.bytes(descriptor: file, path: "\(path)/\(name)", limit: limit)
         } catch {
             throw MPTopError.io("\(error)")
         }
@@ -87,5 +92,57 @@ public final class PrivateDirectory {
 
     public func remove(_ name: String) {
         unlinkat(fd, name, 0)
+    }
+}
+
+extension PrivateDirectory {
+    /// A new directory under `parent` with a name nobody could have guessed or taken (mkdtemp:
+    /// mode 0700, created here and now), for files that live only until `removeAll()`: a debug
+    /// bundle before it is archived. `parent` is fixed by the caller, never `$TMPDIR`.
+    public static func temporary(in parent: String = "/tmp", prefix: String) throws -> PrivateDirectory {
+        var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw MPTopError.io("cannot create a directory in \(parent): \(MPTopError.errnoText(errno))") }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let directory = try open(path, create: false) else {
+            throw MPTopError.io("cannot use \(path): \(MPTopError.errnoText(ENOENT))")
+        }
+        return directory
+    }
+
+    /// A new directory `name` in this one (mode 0700; refused when the name is taken).
+    public func makeDirectory(_ name: String) throws -> PrivateDirectory {
+        guard mkdirat(fd, name, 0o700) == 0 else { throw MPTopError.io("cannot create \(path)/\(name): \(MPTopError.errnoText(errno))") }
+        let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard sub >= 0 else { throw MPTopError.io("cannot use \(path)/\(name): \(MPTopError.errnoText(errno))") }
+        return PrivateDirectory(path: "\(path)/\(name)", fd: sub)
+    }
+
+    /// Creates the new file `name` (O_EXCL|O_NOFOLLOW, mode 0600) for writing piece by piece,
+    /// as a stream that takes longer than one write; the caller closes the descriptor.
+    public func create(_ name: String) throws -> Int32 {
+        let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard file >= 0 else { throw MPTopError.io("cannot create \(path)/\(name): \(MPTopError.errnoText(errno))") }
+        return file
+    }
+
+    /// Removes everything in the directory, its own subdirectories too, then the directory
+    /// itself: a temporary directory's end, on success, error or signal alike. Entries are
+    /// reached through the open descriptors, so a path swapped meanwhile is not followed.
+    public func removeAll() {
+        removeContents()
+        rmdir(path)
+    }
+
+    private func removeContents() {
+        for name in names() {
+            if unlinkat(fd, name, 0) == 0 { continue }
+            // A directory (EISDIR) is emptied through its own descriptor, then removed.
+            guard errno == EISDIR else { continue }
+            let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard sub >= 0 else { continue }
+            PrivateDirectory(path: "\(path)/\(name)", fd: sub).removeContents()
+            unlinkat(fd, name, AT_REMOVEDIR)
+        }
     }
 }

@@ -49,6 +49,11 @@ public enum TextFile {
     /// The rest of an open file as UTF-8, for callers that open (and check) it themselves;
     /// `path` only names it in errors. The descriptor stays open.
     public static func read(descriptor fd: Int32, path: String, limit: Int = 1 << 20) throws -> String {
+        String(decoding: try bytes(descriptor: fd, path: path, limit: limit), as: UTF8.self)
+    }
+
+    /// The rest of an open file as bytes, with the same limit (an archive is not text).
+    public static func bytes(descriptor fd: Int32, path: String, limit: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -61,6 +66,6 @@ public enum TextFile {
             bytes.append(contentsOf: chunk[0..<n])
             if bytes.count > limit { throw ReadError(path: path, problem: .tooLarge) }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
