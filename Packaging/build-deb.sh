@@ -29,7 +29,7 @@ arch=$(dpkg --print-architecture)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
-# The same sources give the same package: file times and the changelog's date are the last commit's.
+# File times and the changelog's date are the last commit's, not the time of the build.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 
 install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/mptop/themes" "$root/usr/share/man/man1" \

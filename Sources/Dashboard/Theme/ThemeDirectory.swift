@@ -37,7 +37,7 @@ public struct ThemeDirectory: Sendable, Equatable {
         if let build = folders.indices.reversed().prefix(3).first(where: { folders[$0].hasPrefix(".build") }), build > 0 {
             return ThemeDirectory(path: join(folders[..<build]) + "/Themes", origin: .checkout)
         }
-        folders.removeLast()  // "bin"
+        folders.removeLast()  // the binary's folder, "bin" when installed
         return ThemeDirectory(path: join(folders[...]) + "/share/mptop/themes", origin: .installed)
     }
 
