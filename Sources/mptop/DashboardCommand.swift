@@ -162,9 +162,11 @@ enum DashboardCommand {
     static func listThemes(_ o: MonitorOptions) throws {
         let catalog = ThemeCatalog.standard(themesDirectory: o.themesDirectory)
         let entries = catalog.available()
-        if entries.isEmpty { try Console.out("no themes found; searched: \(catalog.directories.joined(separator: ", ").escapedForTerminal)\n") }
+        if entries.isEmpty { try Console.out("no themes found; searched: \(catalog.directories.map(\.path).joined(separator: ", ").escapedForTerminal)\n") }
         // File names in a user's theme folder are the user's to choose, escapes included.
-        for e in entries { try Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.path.escapedForTerminal + "\n") }
+        for e in entries {
+            try Console.out(e.name.escapedForTerminal.padded(to: 15) + " " + e.origin.rawValue.padded(to: 12) + " " + e.path.escapedForTerminal + "\n")
+        }
     }
 
     /// "light" for ".../light.theme".

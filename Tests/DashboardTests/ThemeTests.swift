@@ -3,6 +3,11 @@ import Foundation
 import XCTest
 
 final class ThemeTests: XCTestCase {
+    /// The checkout's Themes/, as the tests see it (the tests always run from a checkout).
+    static let checkoutThemes = ThemeDirectory(
+        path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Themes").standardized.path,
+        origin: .checkout)
+
     func testParsesColoursBackgroundsAndAttributes() throws {
         let t = try ThemeParser.parse("""
             # comment
@@ -60,7 +65,7 @@ final class ThemeTests: XCTestCase {
     }
 
     func testBundledThemesParseAndCoverEveryRole() throws {
-        let catalog = ThemeCatalog(directories: [ThemeCatalog.sourceThemes])
+        let catalog = ThemeCatalog(directories: [Self.checkoutThemes])
         let names = catalog.available().map(\.name)
         XCTAssertEqual(names, ["default", "high-contrast", "light", "mono"])
         for name in names {
@@ -78,7 +83,7 @@ final class ThemeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "name = Mine\ntext = green\n".write(toFile: dir + "/default.theme", atomically: true, encoding: .utf8)
         try "text = #zzzzzz\n".write(toFile: dir + "/broken.theme", atomically: true, encoding: .utf8)
-        let catalog = ThemeCatalog(directories: [dir, ThemeCatalog.sourceThemes])
+        let catalog = ThemeCatalog(directories: [ThemeDirectory(path: dir, origin: .user), Self.checkoutThemes])
         XCTAssertEqual(try catalog.load("default").name, "Mine", "a user's theme hides the bundled one")
         XCTAssertThrowsError(try catalog.load("broken")) { XCTAssertTrue("\($0)".hasSuffix("broken.theme, line 1: text: bad colour '#zzzzzz' (expected #rrggbb)")) }
         XCTAssertThrowsError(try catalog.load("nope")) { XCTAssertTrue("\($0)".contains("no such theme (available: default, broken")) }
@@ -89,9 +94,34 @@ final class ThemeTests: XCTestCase {
     func testStandardSearchPath() {
         let env = ["XDG_CONFIG_HOME": "/cfg", "HOME": "/home/u"]
         let c = ThemeCatalog.standard(themesDirectory: "/mine", environment: { env[$0] }, executablePath: "/usr/bin/mptop")
-        XCTAssertEqual(Array(c.directories.prefix(3)), ["/mine", "/cfg/mptop/themes", "/usr/bin/../share/mptop/themes"])
+        XCTAssertEqual(c.directories.map(\.path), ["/mine", "/cfg/mptop/themes", "/usr/share/mptop/themes"])
+        XCTAssertEqual(c.directories.map(\.origin), [.option, .user, .installed])
         let noXDG = ThemeCatalog.standard(themesDirectory: nil, environment: { $0 == "HOME" ? "/home/u" : nil }, executablePath: "/x/mptop")
-        XCTAssertEqual(noXDG.directories.first, "/home/u/.config/mptop/themes")
+        XCTAssertEqual(noXDG.directories.first?.path, "/home/u/.config/mptop/themes")
+    }
+
+    /// The bundled themes are found from the binary's own path, for an installed tree and for a
+    /// checkout build, and never from where the sources were compiled.
+    func testBundledThemesAreFoundRelativeToTheBinary() throws {
+        func bundled(_ exe: String) -> ThemeDirectory? { ThemeDirectory.bundled(executablePath: exe) }
+        XCTAssertEqual(bundled("/usr/bin/mptop"), ThemeDirectory(path: "/usr/share/mptop/themes", origin: .installed))
+        XCTAssertEqual(bundled("/tmp/unpacked/usr/bin/mptop")?.path, "/tmp/unpacked/usr/share/mptop/themes")
+        XCTAssertEqual(bundled("/opt/mptop/bin/mptop")?.path, "/opt/mptop/share/mptop/themes")
+        XCTAssertEqual(bundled("/src/mptop/.build/debug/mptop"), ThemeDirectory(path: "/src/mptop/Themes", origin: .checkout))
+        XCTAssertEqual(bundled("/src/mptop/.build/x86_64-unknown-linux-gnu/release/mptop")?.path, "/src/mptop/Themes")
+        XCTAssertEqual(bundled("/src/mptop/.build-deb/release/mptop")?.path, "/src/mptop/Themes")
+        XCTAssertEqual(bundled("/home/u/.build/a/b/c/d/bin/mptop")?.origin, .installed, "a .build folder far above is not a build folder")
+        XCTAssertNil(bundled("mptop"))
+        XCTAssertNil(bundled("/mptop"))
+
+        // A fake installed tree, found by the standard catalog from the binary's path alone.
+        let prefix = NSTemporaryDirectory() + "mptop-prefix-\(getpid())"
+        try FileManager.default.createDirectory(atPath: prefix + "/share/mptop/themes", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: prefix) }
+        try "name = Packaged\n".write(toFile: prefix + "/share/mptop/themes/packaged.theme", atomically: true, encoding: .utf8)
+        let catalog = ThemeCatalog.standard(themesDirectory: nil, environment: { _ in nil }, executablePath: prefix + "/bin/mptop")
+        XCTAssertEqual(catalog.available(), [.init(name: "packaged", path: prefix + "/share/mptop/themes/packaged.theme", origin: .installed)])
+        XCTAssertFalse(catalog.directories.contains { $0.path.hasSuffix("/Themes") }, "no checkout path compiled in: \(catalog.directories)")
     }
 
     func testColourDepthDegrades() {
@@ -113,7 +143,7 @@ final class ThemeTests: XCTestCase {
     }
 
     func testMonochromeKeepsAttributesAndSelectionVisible() throws {
-        let t = try ThemeCatalog(directories: [ThemeCatalog.sourceThemes]).load("default").monochrome
+        let t = try ThemeCatalog(directories: [Self.checkoutThemes]).load("default").monochrome
         XCTAssertEqual(t.style(.selected).foreground, .terminalDefault)
         XCTAssertTrue(t.style(.selected).attributes.contains(.reverse), "a selection without colour is still visible")
         XCTAssertTrue(t.style(.header).attributes.contains(.bold))

@@ -4,41 +4,34 @@ import Glibc
 #endif
 
 /// Where themes come from, first match wins: `--themes-dir`, then
-/// `$XDG_CONFIG_HOME/mptop/themes` (or `~/.config/mptop/themes`), then the bundled `Themes/`
-/// (installed beside the binary as `../share/mptop/themes`, or the source checkout's).
+/// `$XDG_CONFIG_HOME/mptop/themes` (or `~/.config/mptop/themes`), then the ones that ship with
+/// mptop, found from the running binary (see `ThemeDirectory.bundled`).
 public struct ThemeCatalog: Sendable {
     public struct Entry: Sendable, Equatable {
         public let name: String
         public let path: String
+        public let origin: ThemeDirectory.Origin
     }
 
-    public let directories: [String]
+    public let directories: [ThemeDirectory]
 
-    public init(directories: [String]) { self.directories = directories }
+    public init(directories: [ThemeDirectory]) { self.directories = directories }
 
     /// The standard search path for this process.
     public static func standard(themesDirectory: String?, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } },
                                 executablePath: String? = nil) -> ThemeCatalog {
-        var dirs: [String] = []
-        if let themesDirectory { dirs.append(themesDirectory) }
+        var dirs: [ThemeDirectory] = []
+        if let themesDirectory { dirs.append(ThemeDirectory(path: themesDirectory, origin: .option)) }
         if let xdg = environment("XDG_CONFIG_HOME"), !xdg.isEmpty {
-            dirs.append(xdg + "/mptop/themes")
+            dirs.append(ThemeDirectory(path: xdg + "/mptop/themes", origin: .user))
         } else if let home = environment("HOME"), !home.isEmpty {
-            dirs.append(home + "/.config/mptop/themes")
+            dirs.append(ThemeDirectory(path: home + "/.config/mptop/themes", origin: .user))
         }
-        if let exe = executablePath ?? RunningExecutable.path {
-            let bin = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            dirs.append(bin + "/../share/mptop/themes")
+        if let exe = executablePath ?? RunningExecutable.path, let bundled = ThemeDirectory.bundled(executablePath: exe) {
+            dirs.append(bundled)
         }
-        dirs.append(Self.sourceThemes)
         return ThemeCatalog(directories: dirs)
     }
-
-    /// The checkout's Themes/ folder, for `swift run` from a clone (the quick start).
-    static let sourceThemes: String = {
-        let parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.dropLast(4).joined(separator: "/") + "/Themes"  // Sources/Dashboard/Theme/ThemeCatalog.swift
-    }()
 
     /// Every theme found, by file name without `.theme`; an earlier directory hides a later
     /// one's theme of the same name (a user's copy of "default" wins).
@@ -46,9 +39,9 @@ public struct ThemeCatalog: Sendable {
         var seen = Set<String>()
         var out: [Entry] = []
         for dir in directories {
-            for file in Self.files(in: dir) where file.hasSuffix(".theme") {
+            for file in Self.files(in: dir.path) where file.hasSuffix(".theme") {
                 let name = String(file.dropLast(6))
-                if seen.insert(name).inserted { out.append(Entry(name: name, path: dir + "/" + file)) }
+                if seen.insert(name).inserted { out.append(Entry(name: name, path: dir.path + "/" + file, origin: dir.origin)) }
             }
         }
         // "default" first, the rest alphabetically: the order `t` cycles through.
