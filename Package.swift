@@ -2,11 +2,12 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// The kernel side is raw netlink and `mptop` itself has no third-party dependencies, so its
-// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) uses packages: SwiftNIO's
-// HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their small dependency
-// graph (7 packages to resolve; Hummingbird would be 26): `swift build --product mptop` compiles
-// none of them.
+// The kernel side is raw netlink. `mptop` itself uses one package, swift-argument-parser (no
+// dependencies of its own), for its command line: help, usage errors, shell completions and the
+// man page come from one declaration of each command. Only the Prometheus exporter
+// (`mptop-exporter`) uses more: SwiftNIO's HTTP/1 server and swift-prometheus, chosen for their
+// small dependency graph (7 packages to resolve; Hummingbird would be 26):
+// `swift build --product mptop` compiles none of those.
 let package = Package(
     name: "mptop",
     products: [
@@ -33,8 +34,11 @@ let package = Package(
         .target(name: "Dashboard", dependencies: ["MPTCPKit"]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
         .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
-        // The command-line tool.
-        .executableTarget(name: "mptop", dependencies: ["MPTCPKit", "Dashboard", "LabKit", "CNcurses"]),
+        // The command-line tool (its commands declared with ArgumentParser).
+        .executableTarget(name: "mptop", dependencies: [
+            "MPTCPKit", "Dashboard", "LabKit", "CNcurses",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
         // churn, the exposition text. Pure apart from the sampling it is handed.
         .target(name: "Exporter", dependencies: ["MPTCPKit", .product(name: "Prometheus", package: "swift-prometheus")]),
