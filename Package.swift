@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
-        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop", "mptop-exporter"]),
+        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),
     ]
 )

@@ -21,11 +21,11 @@ struct CloseCommand: ParsableCommand {
 
     @Option(name: [.customShort("t"), .long], parsing: .unconditional,
             help: ArgumentHelp("The connection's token (hex).", valueName: "TOKEN"), transform: TokenText.parse)
-    var token: UInt32?
+    var token: UInt32
 
     @Option(name: [.customShort("s"), .long], parsing: .unconditional,
             help: ArgumentHelp("The subflow's local address.", valueName: "LOCAL_ADDR:PORT"), transform: SocketAddressText.parse)
-    var subflow: SocketAddress?
+    var subflow: SocketAddress
 
     @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
     var yes = false
@@ -37,13 +37,8 @@ struct CloseCommand: ParsableCommand {
     @OptionGroup var readOnly: ReadOnlyOption
     @ParentCommand var root: MptopCommand
 
-    func validate() throws {
-        guard token != nil else { throw MPTopError.usage("mptop close needs --token TOKEN (see 'mptop close --help')") }
-        guard subflow != nil else { throw MPTopError.usage("mptop close needs --subflow LOCAL_ADDR:PORT (see 'mptop close --help')") }
-    }
-
     func run() throws {
-        guard let token, let local = subflow else { return }
+        let local = subflow
         let readOnly = self.readOnly.readOnly || root.readOnly.readOnly
         let namespace = self.namespace.netns
         let sampler = try ActionSupport.prepare(action: "close a subflow", readOnly: readOnly, namespace: namespace)

@@ -12,12 +12,14 @@ struct FailoverCommand: ParsableCommand {
         Measures the connection's throughput per interface for --baseline seconds, then makes IF \
         fail for --duration seconds, restores it and measures --settle seconds more, sampling \
         every --interval seconds (recovery_ms is as precise). The modes:
-          blackhole  drops the connection's packets on IF (an nftables table of mptop's own,
-                     matching only its subflows, so nothing else is affected; needs nftables)
-          close      closes its subflows on IF; they are re-created afterwards with the userspace
-                     path manager, never with the in-kernel one (it does not re-create subflows)
-          backup     demotes IF to backup (with the in-kernel path manager: IF's endpoint, for
-                     every connection using it)
+          blackhole  drops the connection's packets on IF (an nftables table of mptop's
+                     own, matching only its subflows, so nothing else is affected;
+                     needs nftables)
+          close      closes its subflows on IF; they are re-created afterwards with the
+                     userspace path manager, never with the in-kernel one (it does not
+                     re-create subflows)
+          backup     demotes IF to backup (with the in-kernel path manager: IF's
+                     endpoint, for every connection using it)
         The report gives throughput per interface before/during/after, recovery_ms (from the \
         failure until the other paths carry half the earlier rate), survived and restored; \
         --json prints it as one JSON object. Everything changed is put back at the end, on \
@@ -35,16 +37,16 @@ struct FailoverCommand: ParsableCommand {
     @Option(name: [.customShort("I"), .long], parsing: .unconditional,
             help: ArgumentHelp("The interface to make fail.", valueName: "IF"),
             completion: .shellCommand("ls /sys/class/net"))
-    var interface: String?
+    var interface: String
 
     @Option(name: [.customShort("m"), .long], parsing: .unconditional,
             help: ArgumentHelp("How it fails: blackhole, close or backup.", valueName: "MODE"),
             completion: .list(FailoverMode.allCases.map(\.rawValue)), transform: FailoverMode.parse)
-    var mode: FailoverMode?
+    var mode: FailoverMode
 
     @Option(name: [.customShort("d"), .long], parsing: .unconditional,
             help: ArgumentHelp("How long it fails, in seconds (above 0).", valueName: "SECS"), transform: ArgumentValue.seconds("--duration"))
-    var duration: Double?
+    var duration: Double
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seconds measured before (default 2).", valueName: "SECS"),
             transform: ArgumentValue.seconds("--baseline"))
@@ -73,13 +75,10 @@ struct FailoverCommand: ParsableCommand {
         guard (token != nil) != all else {
             throw MPTopError.usage("mptop failover needs either --token TOKEN or --all (see 'mptop failover --help')")
         }
-        guard interface != nil else { throw MPTopError.usage("mptop failover needs --interface IF") }
-        guard mode != nil else { throw MPTopError.usage("mptop failover needs --mode blackhole|close|backup") }
-        guard let duration, duration > 0 else { throw MPTopError.usage("mptop failover needs --duration SECS (above 0)") }
+        guard duration > 0 else { throw MPTopError.usage("mptop failover needs --duration SECS (above 0)") }
     }
 
     func run() throws {
-        guard let interface, let mode, let duration else { return }
         let interval = max(0.05, interval), namespace = self.namespace.netns
         let readOnly = self.readOnly.readOnly || root.readOnly.readOnly
         let sampler = try ActionSupport.prepare(action: "run a failover test", readOnly: readOnly, namespace: namespace)

@@ -50,7 +50,7 @@ struct TrafficCommand: ParsableCommand {
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Address to listen on (IPv6 as [ADDR]:PORT; port 0 = any).", valueName: "ADDR:PORT"),
                 transform: TrafficCommand.endpoint)
-        var listen: TrafficEndpoint?
+        var listen: TrafficEndpoint
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Report live totals every SECS seconds (bytes so far, intact).", valueName: "SECS"),
                 transform: ArgumentValue.seconds("--progress"))
@@ -60,12 +60,10 @@ struct TrafficCommand: ParsableCommand {
         var json = false
 
         func validate() throws {
-            guard listen != nil else { throw MPTopError.usage("traffic serve needs --listen ADDR:PORT (see 'mptop traffic --help')") }
             if let progress, progress < 0.1 { throw MPTopError.usage("--progress takes at least 0.1 seconds") }
         }
 
         func run() throws {
-            guard let listen else { return }
             let summary = try TrafficCommand.labErrorsAsMPTopErrors {
                 let stop = try StopSignal()
                 stop.installSignalHandlers()
@@ -93,7 +91,7 @@ struct TrafficCommand: ParsableCommand {
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Address to connect to.", valueName: "ADDR:PORT"),
                 transform: TrafficCommand.endpoint)
-        var to: TrafficEndpoint?
+        var to: TrafficEndpoint
 
         @Option(parsing: .unconditional,
                 help: ArgumentHelp("Pattern bytes per connection (suffixes k M G = 1000s, Ki Mi Gi = 1024s).", valueName: "N"),
@@ -124,7 +122,6 @@ struct TrafficCommand: ParsableCommand {
 
         func validate() throws {
             guard connections <= 1_000_000 else { throw MPTopError.usage("--connections takes at most 1000000, not \(connections)") }
-            guard to != nil else { throw MPTopError.usage("traffic send needs --to ADDR:PORT (see 'mptop traffic --help')") }
             if bytes != nil && seconds != nil { throw MPTopError.usage("use --bytes or --seconds, not both") }
             if hold && (bytes != nil || rate != nil) {
                 throw MPTopError.usage("--hold keeps connections idle; it takes --seconds but not --bytes or --rate")
@@ -132,7 +129,6 @@ struct TrafficCommand: ParsableCommand {
         }
 
         func run() throws {
-            guard let to else { return }
             try TrafficCommand.labErrorsAsMPTopErrors {
                 let stop = try StopSignal()
                 stop.installSignalHandlers()

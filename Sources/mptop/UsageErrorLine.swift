@@ -27,7 +27,7 @@ enum UsageErrorLine {
         var names = [root.configuration.commandName ?? "mptop"]
         var level = root.configuration.subcommands
         for word in arguments where !word.hasPrefix("-") {
-            guard let sub = level.first(where: { $0.configuration.commandName == word }) else { break }
+            guard let sub = level.first(where: { $0._commandName == word }) else { break }
             names.append(word)
             level = sub.configuration.subcommands
         }
