@@ -36,8 +36,8 @@ struct NamespaceOption: ParsableArguments {
     var netns: String?
 }
 
-/// `--readonly`, accepted before the subcommand (by the root command) and after it (by each
-/// command that can change something): `mptop --readonly close ...` and `mptop close ... --readonly`.
+/// `--readonly`, of the dashboard and of every command that can change something; given before
+/// the command's name it is still the command's (`mptop --readonly close ...`).
 struct ReadOnlyOption: ParsableArguments {
     @Flag(name: [.customLong("readonly"), .customLong("read-only")],
           help: "Never change anything: close, backup, failover and the dashboard's action keys refuse; a killed run's undo journal is named, not restored.")

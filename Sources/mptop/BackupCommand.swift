@@ -32,12 +32,7 @@ struct BackupCommand: ParsableCommand {
 
     enum Priority: EnumerableFlag { case on, off }
 
-    @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
-    var yes = false
-
-    @OptionGroup var namespace: NamespaceOption
-    @OptionGroup var readOnly: ReadOnlyOption
-    @ParentCommand var root: MptopCommand
+    @OptionGroup var action: ActionOptions
 
     func validate() throws {
         guard priority != nil else { throw MPTopError.usage("mptop backup needs --on or --off (see 'mptop backup --help')") }
@@ -52,9 +47,8 @@ struct BackupCommand: ParsableCommand {
     func run() throws {
         guard let priority else { return }
         let backup = priority == .on
-        let endpointText = endpoint, local = subflow, namespace = self.namespace.netns
-        let readOnly = self.readOnly.readOnly || root.readOnly.readOnly
-        let sampler = try ActionSupport.prepare(action: "change backup priority", readOnly: readOnly, namespace: namespace)
+        let endpointText = endpoint, local = subflow
+        let sampler = try action.prepare(action: "change backup priority")
         let toggle = try BackupToggle()
         let plan: BackupPlan
         if let endpointText {
@@ -66,7 +60,7 @@ struct BackupCommand: ParsableCommand {
         } else {
             return
         }
-        try ActionSupport.confirm(plan.description, yes: yes)
+        try action.confirm(plan.description)
         try toggle.apply(plan)
         try Console.out("done: \(plan.description.escapedForTerminal)\n")
     }

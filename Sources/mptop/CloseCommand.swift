@@ -27,30 +27,23 @@ struct CloseCommand: ParsableCommand {
             help: ArgumentHelp("The subflow's local address.", valueName: "LOCAL_ADDR:PORT"), transform: SocketAddressText.parse)
     var subflow: SocketAddress
 
-    @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
-    var yes = false
-
     @Flag(help: "Also close a connection's last subflow.")
     var force = false
 
-    @OptionGroup var namespace: NamespaceOption
-    @OptionGroup var readOnly: ReadOnlyOption
-    @ParentCommand var root: MptopCommand
+    @OptionGroup var action: ActionOptions
 
     func run() throws {
         let local = subflow
-        let readOnly = self.readOnly.readOnly || root.readOnly.readOnly
-        let namespace = self.namespace.netns
-        let sampler = try ActionSupport.prepare(action: "close a subflow", readOnly: readOnly, namespace: namespace)
+        let sampler = try action.prepare(action: "close a subflow")
         let connection = try SnapshotLookup.connection(token: token, in: try sampler.sample())
         let subflow = try SnapshotLookup.subflow(local: local, of: connection)
         let closer = try SubflowCloser()
         let plan = try closer.plan(connection: connection, subflow: subflow, force: force)
         if plan.isLastSubflow {
             Console.err("mptop: warning: \(CloseSubflowPlan.strandingWarning)\n")
-            try ActionSupport.confirm("really \(plan.description), its LAST subflow", yes: yes)
+            try action.confirm("really \(plan.description), its LAST subflow")
         }
-        try ActionSupport.confirm(plan.description, yes: yes)
+        try action.confirm(plan.description)
         let method = try closer.execute(plan)
 
         // The kernel acknowledged; check that the subflow is really gone from the dump (a

@@ -8,11 +8,16 @@ extension CommandLine {
     /// Runs mptop with `args` (without the program name) and returns the exit status.
     /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
     static func run(_ args: [String]) -> Int32 {
+        let (root, words) = MptopCommand.root(for: args)
         var command: ParsableCommand
         do {
-            command = try MptopCommand.parseAsRoot(args)
+            command = try root.parseAsRoot(words)
         } catch {
-            return reportParseOutcome(error, args)
+            return reportParseOutcome(error, args, root)
+        }
+        if let stray = MptopCommand.strayCommandName(in: args, parsed: command) {
+            Console.err("mptop: unexpected argument '\(stray)' (see 'mptop --help')\n")
+            return 2
         }
         do {
             try command.run()
@@ -30,9 +35,9 @@ extension CommandLine {
             Console.err("mptop: \(e.description.escapedForTerminal)\n")
             if case .usage = e { return 2 }
             return 1
-        } catch where MptopCommand.exitCode(for: error) == .success {
+        } catch where root.exitCode(for: error) == .success {
             // ArgumentParser's own commands and exits: `mptop help close` shows help from run().
-            return reportParseOutcome(error, args)
+            return reportParseOutcome(error, args, root)
         } catch {
             // Errors quote what they were given (names, paths, file and kernel text); an error
             // is one line, so every control character in it came from such a value.
@@ -43,15 +48,15 @@ extension CommandLine {
 
     /// What ArgumentParser stopped parsing for: help, a completion script or the help dump
     /// go to stdout (exit 0); anything else is a usage error, one line, exit 2.
-    private static func reportParseOutcome(_ error: Error, _ args: [String]) -> Int32 {
-        guard MptopCommand.exitCode(for: error) == .success else {
-            Console.err("mptop: \(UsageErrorLine.text(for: error, root: MptopCommand.self, arguments: args))\n")
+    private static func reportParseOutcome(_ error: Error, _ args: [String], _ root: ParsableCommand.Type) -> Int32 {
+        guard root.exitCode(for: error) == .success else {
+            Console.err("mptop: \(UsageErrorLine.text(for: error, root: root, arguments: args))\n")
             return 2
         }
         do {
             // A fixed width: the help reads the same on every terminal, in the man page's
             // source and in the recorded snapshots.
-            try Console.out(MptopCommand.fullMessage(for: error, columns: HelpText.columns) + "\n")
+            try Console.out(root.fullMessage(for: error, columns: HelpText.columns) + "\n")
             return 0
         } catch {
             Console.err("mptop: \(error)\n")

@@ -72,7 +72,6 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup(title: "Dashboard options") var display: DisplayOptions
-    @ParentCommand var root: MptopCommand
 
     func run() throws {
         if cleanup {
@@ -86,7 +85,7 @@ struct DemoCommand: ParsableCommand {
         monitor.interval = interval
         monitor.count = count
         monitor.output = json ? .json : .table
-        monitor.readOnly = readOnly.readOnly || root.readOnly.readOnly
+        monitor.readOnly = readOnly.readOnly
         display.apply(to: &monitor)
         let wifi = wifiRate, cell = cellRate
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }

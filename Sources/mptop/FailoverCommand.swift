@@ -64,12 +64,7 @@ struct FailoverCommand: ParsableCommand {
     @Flag(name: [.customShort("j"), .long], help: "Print the report as one JSON object (progress goes to stderr).")
     var json = false
 
-    @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
-    var yes = false
-
-    @OptionGroup var namespace: NamespaceOption
-    @OptionGroup var readOnly: ReadOnlyOption
-    @ParentCommand var root: MptopCommand
+    @OptionGroup var action: ActionOptions
 
     func validate() throws {
         guard (token != nil) != all else {
@@ -79,13 +74,12 @@ struct FailoverCommand: ParsableCommand {
     }
 
     func run() throws {
-        let interval = max(0.05, interval), namespace = self.namespace.netns
-        let readOnly = self.readOnly.readOnly || root.readOnly.readOnly
-        let sampler = try ActionSupport.prepare(action: "run a failover test", readOnly: readOnly, namespace: namespace)
+        let interval = max(0.05, interval), namespace = action.netns
+        let sampler = try action.prepare(action: "run a failover test")
         let config = FailoverConfig(token: token, interface: interface, mode: mode, duration: duration, baseline: baseline,
                                     settle: settle, namespace: namespace)
         let test = try FailoverTest(config: config, snapshot: try sampler.sample(), interfaces: sampler.interfaceTable)
-        try ActionSupport.confirm(test.description, yes: yes)
+        try action.confirm(test.description)
 
         let stop = try StopSignal()
         stop.installSignalHandlers()

@@ -18,6 +18,32 @@ struct MptopCommand: ParsableCommand {
             CloseCommand.self, BackupCommand.self, FailoverCommand.self,
         ])
 
+    /// The root that parses `args`, and the words it parses. ArgumentParser lets a parent
+    /// command's options stand anywhere, also after a subcommand's name, so `mptop diagnose
+    /// --json` would set the dashboard's --json, not diagnose's. A subcommand is therefore
+    /// parsed under a root without options (`Subcommands`) when its name is the first word, or
+    /// comes after --readonly only: that --readonly is then the subcommand's own, moved after
+    /// its name (`mptop --readonly close ...`). Everything else, help, completions and the man
+    /// page's dump included, is parsed under this root.
+    static func root(for args: [String]) -> (root: ParsableCommand.Type, args: [String]) {
+        let leading = args.prefix { $0 == "--readonly" || $0 == "--read-only" }
+        guard let name = args.dropFirst(leading.count).first,
+              configuration.subcommands.contains(where: { $0._commandName == name }) else { return (MptopCommand.self, args) }
+        return (Subcommands.self, [name] + leading + args.dropFirst(leading.count + 1))
+    }
+
+    /// `mptop --once close ...`: a subcommand's name after the dashboard's options, which that
+    /// root parsed (and would have taken the subcommand's options for) is a stray word.
+    static func strayCommandName(in args: [String], parsed command: ParsableCommand) -> String? {
+        guard root(for: args).root == MptopCommand.self, !(command is MptopCommand), type(of: command)._commandName != "help" else { return nil }
+        return args.first { word in configuration.subcommands.contains { $0._commandName == word } }
+    }
+
+    /// `mptop SUBCOMMAND ...`: the same subcommands, no options of its own.
+    struct Subcommands: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mptop", subcommands: MptopCommand.configuration.subcommands)
+    }
+
     @OptionGroup(title: "Report options") var report: ReportOptions
 
     @OptionGroup var readOnly: ReadOnlyOption
