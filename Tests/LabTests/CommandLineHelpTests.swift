@@ -89,6 +89,9 @@ final class CommandLineHelpTests: XCTestCase {
             (["traffic", "send", "--connections", "many"], "mptop: --connections takes a whole number above 0, not 'many'\n"),
             (["events", "--json=yes"], "mptop: the option '--json' does not take any value, but 'yes' was specified. (see 'mptop events --help')\n"),
             (["capture", "a", "b"], "mptop: unexpected argument 'b' (see 'mptop capture --help')\n"),
+            // The dashboard's options are not a subcommand's (ArgumentParser would let the root take them).
+            (["diagnose", "--count", "1"], "mptop: unknown option '--count' (see 'mptop diagnose --help')\n"),
+            (["--once", "capture", "/tmp"], "mptop: unexpected argument 'capture' (see 'mptop --help')\n"),
             (["--unknown\u{1b}[2J"], "mptop: unknown option '--unknown\\x1b[2J' (see 'mptop --help')\n"),
             (["--generate-completion-script", "tcsh"], "mptop: can't generate completion scripts for 'tcsh'. (see 'mptop --help')\n"),
         ]
