@@ -34,7 +34,6 @@ enum ActionSupport {
     }
 }
 
-
 /// What close, backup and failover all take: --yes, --netns and --readonly.
 struct ActionOptions: ParsableArguments {
     @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
