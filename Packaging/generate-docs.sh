@@ -41,9 +41,18 @@ fi
 mkdir -p "$out/man/man1" "$out/completions/bash" "$out/completions/zsh" "$out/completions/fish"
 for tool in mptop mptop-exporter; do
     "$generate_manual" "$bin/$tool" --date "$day" --output-directory "$out/man/man1"
-    # The help's blank lines between paragraphs come through as empty input lines, which mdoc
-    # warns about; .Pp is its paragraph break.
-    sed -i 's/^$/.Pp/' "$out/man/man1/$tool.1"
+    # The help's prose comes through as typed; mdoc needs three things said: a blank line is a
+    # paragraph break (.Pp), an indented block (the dashboard's keys, failover's modes) is
+    # literal text, a heading in capitals (WHAT YOU SEE) stands on a line of its own.
+    awk '
+        /^  / && !literal { print ".Bd -literal -offset 2n"; literal = 1 }
+        !/^  / && literal { print ".Ed"; literal = 0 }
+        /^$/ { print ".Pp"; next }
+        /^[A-Z][A-Z ]*[A-Z]( \(.*\))?$/ { print ".Sy \"" $0 "\""; print ".br"; next }
+        { print }
+        END { if (literal) print ".Ed" }
+    ' "$out/man/man1/$tool.1" > "$out/man/man1/$tool.1.tmp"
+    mv "$out/man/man1/$tool.1.tmp" "$out/man/man1/$tool.1"
     "$bin/$tool" --generate-completion-script bash > "$out/completions/bash/$tool"
     "$bin/$tool" --generate-completion-script zsh > "$out/completions/zsh/_$tool"
     "$bin/$tool" --generate-completion-script fish > "$out/completions/fish/$tool.fish"

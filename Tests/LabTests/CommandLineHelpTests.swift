@@ -146,7 +146,8 @@ final class CommandLineHelpTests: XCTestCase {
             XCTAssertFalse(text.isEmpty, file)
         }
         let page = try String(contentsOfFile: "\(out)/man/man1/mptop.1", encoding: .utf8)
-        for text in [".Dt MPTOP 1", ".Dd December 1, 2025", "WHAT YOU SEE", "q Ctrl-C", "Fl -keep-closed", "failover", "-interface Ar IF"] {
+        for text in [".Dt MPTOP 1", ".Dd December 1, 2025", ".Sy \"WHAT YOU SEE\"", ".Bd -literal", "q Ctrl-C", "Fl -keep-closed", "failover",
+                     "-interface Ar IF"] {
             XCTAssertTrue(page.contains(text), "mptop.1 has \(text)")
         }
         for page in ["mptop.1", "mptop-exporter.1"] {
