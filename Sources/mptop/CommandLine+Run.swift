@@ -13,7 +13,7 @@ extension CommandLine {
         do {
             command = try root.parseAsRoot(words)
         } catch {
-            return reportParseOutcome(error, args, root)
+            return reportParseOutcome(error, words, root)
         }
         if let stray = MptopCommand.strayCommandName(in: args, parsed: command) {
             Console.err("mptop: unexpected argument '\(stray)' (see 'mptop --help')\n")
@@ -37,7 +37,7 @@ extension CommandLine {
             return 1
         } catch where root.exitCode(for: error) == .success {
             // ArgumentParser's own commands and exits: `mptop help close` shows help from run().
-            return reportParseOutcome(error, args, root)
+            return reportParseOutcome(error, words, root)
         } catch {
             // Errors quote what they were given (names, paths, file and kernel text); an error
             // is one line, so every control character in it came from such a value.

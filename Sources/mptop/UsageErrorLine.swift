@@ -22,11 +22,12 @@ enum UsageErrorLine {
 
     private static let missingValue = "Missing value for '"
 
-    /// The command whose help answers the mistake: `mptop close` for `mptop close --bogus`.
+    /// The command whose help answers the mistake: `mptop close` for `mptop close --bogus`,
+    /// `mptop traffic send` for `mptop traffic send --bogus` (the words `root` parsed).
     static func helpCommand(for arguments: [String], root: ParsableCommand.Type) -> String {
         var names = [root.configuration.commandName ?? "mptop"]
         var level = root.configuration.subcommands
-        for word in arguments where !word.hasPrefix("-") {
+        for word in arguments {
             guard let sub = level.first(where: { $0._commandName == word }) else { break }
             names.append(word)
             level = sub.configuration.subcommands

@@ -92,6 +92,8 @@ final class CommandLineHelpTests: XCTestCase {
             // The dashboard's options are not a subcommand's (ArgumentParser would let the root take them).
             (["diagnose", "--count", "1"], "mptop: unknown option '--count' (see 'mptop diagnose --help')\n"),
             (["--once", "capture", "/tmp"], "mptop: unexpected argument 'capture' (see 'mptop --help')\n"),
+            (["--theme", "demo", "--bogus"], "mptop: unknown option '--bogus' (see 'mptop --help')\n"),
+            (["traffic", "send", "--to", "198.18.0.1:1", "--bogus"], "mptop: unknown option '--bogus' (see 'mptop traffic send --help')\n"),
             (["--unknown\u{1b}[2J"], "mptop: unknown option '--unknown\\x1b[2J' (see 'mptop --help')\n"),
             (["--generate-completion-script", "tcsh"], "mptop: can't generate completion scripts for 'tcsh'. (see 'mptop --help')\n"),
         ]
