@@ -93,7 +93,7 @@ final class CommandLineHelpTests: XCTestCase {
             (["diagnose", "--count", "1"], "mptop: unknown option '--count' (see 'mptop diagnose --help')\n"),
             (["--once", "capture", "/tmp"], "mptop: unexpected argument 'capture' (see 'mptop --help')\n"),
             (["--theme", "demo", "--bogus"], "mptop: unknown option '--bogus' (see 'mptop --help')\n"),
-            (["traffic", "send", "--to", "198.18.0.1:1", "--bogus"], "mptop: unknown option '--bogus' (see 'mptop traffic send --help')\n"),
+            (["traffic", "send", "--to", "198.18.0.1:1", "--bogus"], "mptop: unknown option '--bogus'. Did you mean '--bytes'? (see 'mptop traffic send --help')\n"),
             (["--unknown\u{1b}[2J"], "mptop: unknown option '--unknown\\x1b[2J' (see 'mptop --help')\n"),
             (["--generate-completion-script", "tcsh"], "mptop: can't generate completion scripts for 'tcsh'. (see 'mptop --help')\n"),
         ]
