@@ -1,3 +1,4 @@
+import ArgumentParser
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -33,3 +34,22 @@ enum ActionSupport {
     }
 }
 
+/// What close, backup and failover all take: --yes, --netns and --readonly.
+struct ActionOptions: ParsableArguments {
+    @Flag(name: [.customShort("y"), .long], help: "Do not ask for confirmation.")
+    var yes = false
+
+    @OptionGroup var namespace: NamespaceOption
+    @OptionGroup var readOnly: ReadOnlyOption
+
+    var netns: String? { namespace.netns }
+
+    /// `ActionSupport.prepare` with these options.
+    func prepare(action: String) throws -> Sampler {
+        try ActionSupport.prepare(action: action, readOnly: readOnly.readOnly, namespace: netns)
+    }
+
+    func confirm(_ question: String) throws {
+        try ActionSupport.confirm(question, yes: yes)
+    }
+}

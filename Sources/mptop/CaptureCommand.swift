@@ -1,3 +1,4 @@
+import ArgumentParser
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -5,23 +6,27 @@ import Glibc
 
 /// `mptop capture DIR`: saves the raw replies of the four sock_diag dumps, byte for byte, so
 /// the decoders can be tested on what a real kernel sent (Tests/MPTCPKitTests/Fixtures).
-enum CaptureCommand {
-    static func run(_ args: [String]) throws -> Int32 {
-        var scan = ArgumentScanner(args)
-        var dir: String?
-        var namespace: String?
-        while let w = scan.next() {
-            switch w {
-            case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h":
-                try Console.out("usage: mptop capture DIR [--netns NAME]\n  writes mptcp-ipv4.nl, mptcp-ipv6.nl, tcp-ipv4.nl, tcp-ipv6.nl: the kernel's reply messages, concatenated\n")
-                return 0
-            default:
-                guard !w.hasPrefix("-"), dir == nil else { throw ArgumentScanner.unknown(w, in: "mptop capture") }
-                dir = w
-            }
-        }
-        guard let dir else { throw MPTopError.usage("mptop capture needs a directory to write to") }
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Save the kernel's raw sock_diag replies (for test fixtures).",
+        discussion: """
+        Writes mptcp-ipv4.nl, mptcp-ipv6.nl, tcp-ipv4.nl and tcp-ipv6.nl into DIR: the kernel's \
+        reply messages, concatenated.
+        """)
+
+    @Argument(help: ArgumentHelp("The directory to write to.", valueName: "DIR"), completion: .directory)
+    var directory: String?
+
+    @OptionGroup var namespace: NamespaceOption
+
+    func validate() throws {
+        guard directory != nil else { throw MPTopError.usage("mptop capture needs a directory to write to") }
+    }
+
+    func run() throws {
+        guard let dir = directory else { return }
+        let namespace = self.namespace.netns
         if let namespace { try NetworkNamespace.enter(namespace) }
         let socket = try NetlinkSocket(.sockDiag)
         let dumps: [(String, NetlinkRequestBuilder)] = [
@@ -42,6 +47,5 @@ enum CaptureCommand {
             }
             try Console.out("\(path.escapedForTerminal): \(bytes.count) bytes\n")
         }
-        return 0
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -5,46 +6,44 @@ import Glibc
 
 /// `mptop close`: closes exactly one subflow of a live connection (SOCK_DESTROY with the
 /// in-kernel path manager, SUBFLOW_DESTROY with the userspace one).
-enum CloseCommand {
-    static let usage = """
-    usage: mptop close --token TOKEN --subflow LOCAL_ADDR:PORT [--yes] [--force] [--netns NAME]
+struct CloseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close",
+        abstract: "Close one subflow of an MPTCP connection.",
+        discussion: """
+        The connection goes on over its other subflows. TOKEN is the connection's token in hex \
+        as mptop or 'ss -M' print it (0x prefix allowed); LOCAL_ADDR:PORT is the subflow's local \
+        address ([ADDR]:PORT for IPv6). Asks for confirmation unless --yes. Closing a connection's \
+        last subflow is refused unless --force: the kernel would keep the connection open with no \
+        subflow until net.mptcp.close_timeout and the application would not be woken. Needs \
+        CAP_NET_ADMIN.
+        """)
 
-    Closes one subflow of an MPTCP connection; the connection goes on over its other subflows.
-    TOKEN is the connection's token in hex as mptop or 'ss -M' print it (0x prefix allowed);
-    LOCAL_ADDR:PORT is the subflow's local address ([ADDR]:PORT for IPv6).
-    Asks for confirmation unless --yes. Closing a connection's last subflow is refused unless
-    --force: the kernel would keep the connection open with no subflow until
-    net.mptcp.close_timeout and the application would not be woken. Needs CAP_NET_ADMIN.
-    """
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional,
+            help: ArgumentHelp("The connection's token (hex).", valueName: "TOKEN"), transform: TokenText.parse)
+    var token: UInt32
 
-    static func run(_ args: [String], readOnly: Bool) throws -> Int32 {
-        var scan = ArgumentScanner(args)
-        var token: UInt32?, local: SocketAddress?, namespace: String?
-        var yes = false, force = false
-        while let w = scan.next() {
-            switch w {
-            case "--token", "-t": token = try TokenText.parse(try scan.value(for: w))
-            case "--subflow", "-s": local = try SocketAddressText.parse(try scan.value(for: w))
-            case "--yes", "-y": yes = true
-            case "--force": force = true
-            case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": try Console.out(usage + "\n"); return 0
-            default: throw ArgumentScanner.unknown(w, in: "mptop close")
-            }
-        }
-        guard let token else { throw MPTopError.usage("mptop close needs --token TOKEN (see 'mptop close --help')") }
-        guard let local else { throw MPTopError.usage("mptop close needs --subflow LOCAL_ADDR:PORT (see 'mptop close --help')") }
+    @Option(name: [.customShort("s"), .long], parsing: .unconditional,
+            help: ArgumentHelp("The subflow's local address.", valueName: "LOCAL_ADDR:PORT"), transform: SocketAddressText.parse)
+    var subflow: SocketAddress
 
-        let sampler = try ActionSupport.prepare(action: "close a subflow", readOnly: readOnly, namespace: namespace)
+    @Flag(help: "Also close a connection's last subflow.")
+    var force = false
+
+    @OptionGroup var action: ActionOptions
+
+    func run() throws {
+        let local = subflow
+        let sampler = try action.prepare(action: "close a subflow")
         let connection = try SnapshotLookup.connection(token: token, in: try sampler.sample())
         let subflow = try SnapshotLookup.subflow(local: local, of: connection)
         let closer = try SubflowCloser()
         let plan = try closer.plan(connection: connection, subflow: subflow, force: force)
         if plan.isLastSubflow {
             Console.err("mptop: warning: \(CloseSubflowPlan.strandingWarning)\n")
-            try ActionSupport.confirm("really \(plan.description), its LAST subflow", yes: yes)
+            try action.confirm("really \(plan.description), its LAST subflow")
         }
-        try ActionSupport.confirm(plan.description, yes: yes)
+        try action.confirm(plan.description)
         let method = try closer.execute(plan)
 
         // The kernel acknowledged; check that the subflow is really gone from the dump (a
@@ -65,6 +64,5 @@ enum CloseCommand {
         }
         try Console.out("closed subflow \(subflow.local) -> \(subflow.remote) on \((subflow.interfaceName ?? "?").escapedForTerminal) of connection \(hex(token)) "
             + "(\(method.rawValue)); \(remaining) subflow(s) left\n")
-        return 0
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -7,41 +8,24 @@ extension CommandLine {
     /// Runs mptop with `args` (without the program name) and returns the exit status.
     /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
     static func run(_ args: [String]) -> Int32 {
-        // --readonly may come before or after the action subcommand; they refuse under it.
-        let readOnly = args.contains("--readonly") || args.contains("--read-only")
-        let words = args.filter { $0 != "--readonly" && $0 != "--read-only" }
+        let (root, words) = MptopCommand.root(for: args)
+        var command: ParsableCommand
         do {
-            switch words.first {
-            case "close": return try CloseCommand.run(Array(words.dropFirst()), readOnly: readOnly)
-            case "backup": return try BackupCommand.run(Array(words.dropFirst()), readOnly: readOnly)
-            case "failover": return try FailoverCommand.run(Array(words.dropFirst()), readOnly: readOnly)
-            default: break
-            }
-            switch args.first {
-            case "traffic":
-                return try TrafficCommand.run(Array(args.dropFirst()))
-            case "demo":
-                return try DemoCommand.run(Array(args.dropFirst()))
-            case "capture":
-                return try CaptureCommand.run(Array(args.dropFirst()))
-            case "events":
-                return try EventsCommand.run(Array(args.dropFirst()))
-            case "diagnose":
-                return try DiagnoseCommand.run(Array(args.dropFirst()))
-            case "report":
-                return try ReportCommand.run(bridging: Array(args.dropFirst()))
-            default:
-                let options = try MonitorOptions.parse(args)
-                if options.help { try Console.out(HelpText.main + "\n"); return 0 }
-                if options.version { try Console.out(HelpText.version + "\n"); return 0 }
-                // A bad --theme is reported whatever the output mode, before anything starts.
-                if options.theme != nil { _ = try DashboardCommand.loadThemes(options) }
-                if options.listThemes { return try DashboardCommand.run(options) }
-                if options.wantsDashboard && isatty(1) != 0, try DashboardCommand.terminalCanDraw() {
-                    return try DashboardCommand.run(options)
-                }
-                return try MonitorCommand.run(options)
-            }
+            command = try root.parseAsRoot(words)
+        } catch {
+            return reportParseOutcome(error, words, root)
+        }
+        if let stray = MptopCommand.strayCommandName(in: args, parsed: command) {
+            Console.err("mptop: unexpected argument '\(stray)' (see 'mptop --help')\n")
+            return 2
+        }
+        do {
+            try command.run()
+            return 0
+        } catch let e as ExitCode {
+            // A command that said what it had to and ends with a status of its own
+            // (the traffic server's corrupted data, the demo's damaged bytes).
+            return e.rawValue
         } catch let e as Console.WriteError {
             // The report could not go out (reader gone, disk full, stdout closed); every
             // command has cleaned up on its way here. Said on stderr, which may still work.
@@ -51,10 +35,31 @@ extension CommandLine {
             Console.err("mptop: \(e.description.escapedForTerminal)\n")
             if case .usage = e { return 2 }
             return 1
+        } catch where root.exitCode(for: error) == .success {
+            // ArgumentParser's own commands and exits: `mptop help close` shows help from run().
+            return reportParseOutcome(error, words, root)
         } catch {
             // Errors quote what they were given (names, paths, file and kernel text); an error
             // is one line, so every control character in it came from such a value.
             Console.err("mptop: \(String(describing: error).escapedForTerminal)\n")
+            return 1
+        }
+    }
+
+    /// What ArgumentParser stopped parsing for: help, a completion script or the help dump
+    /// go to stdout (exit 0); anything else is a usage error, one line, exit 2.
+    private static func reportParseOutcome(_ error: Error, _ args: [String], _ root: ParsableCommand.Type) -> Int32 {
+        guard root.exitCode(for: error) == .success else {
+            Console.err("mptop: \(UsageErrorLine.text(for: error, root: root, arguments: args))\n")
+            return 2
+        }
+        do {
+            // A fixed width: the help reads the same on every terminal, in the man page's
+            // source and in the recorded snapshots.
+            try Console.out(root.fullMessage(for: error, columns: HelpText.columns) + "\n")
+            return 0
+        } catch {
+            Console.err("mptop: \(error)\n")
             return 1
         }
     }

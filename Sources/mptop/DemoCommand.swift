@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dashboard
 import LabKit
 import MPTCPKit
@@ -9,69 +10,90 @@ import Glibc
 /// it with the built-in generator, and opens the dashboard on the phone with demo keys. With
 /// `--script handover` it tells the handover story without a terminal. Everything it created is
 /// removed on exit, Ctrl-C, SIGTERM and errors; `--cleanup` removes what a killed run left.
-enum DemoCommand {
-    static let usage = """
-    usage: mptop demo [--wifi-rate MBIT] [--cell-rate MBIT] [--interval SECS] [--theme NAME] [--no-color]
-           mptop demo --script handover [--json]
-           mptop demo --json [--count N]             stream the phone's snapshots instead
-           mptop demo --cleanup
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "A WiFi/cellular lab with live MPTCP traffic, on the dashboard (needs root).",
+        discussion: """
+        Builds two network namespaces, a "phone" and a "server", joined by two paths named wifi0 \
+        and cell0 (shaped with tc tbf, default 50 and 20 Mbit/s), gives the phone an MPTCP \
+        subflow endpoint on cell0, streams data from phone to server (every byte checked at the \
+        receiver), and opens the dashboard on the phone; with --json (and --count) it streams \
+        the phone's snapshots instead. Demo keys:
+          1  take WiFi away (wifi0 down, as out of range) / bring it back
+          2  degrade cellular to a tenth of its rate / restore it
+          3  add a third path, eth0 (30 Mbit/s)
+          4  start another transfer
+        The bar shows what the receiver has checked so far ("intact" while every byte matched). \
+        q or Ctrl-C ends the demo and removes the lab. Needs root (it creates namespaces); \
+        nothing outside the two namespaces is touched.
 
-    Builds two network namespaces, a "phone" and a "server", joined by two paths named wifi0
-    and cell0 (shaped with tc tbf, default 50 and 20 Mbit/s), gives the phone an MPTCP subflow
-    endpoint on cell0, streams data from phone to server (every byte checked at the receiver),
-    and opens the dashboard on the phone. Demo keys:
-      1  take WiFi away (wifi0 down, as out of range) / bring it back
-      2  degrade cellular to a tenth of its rate / restore it
-      3  add a third path, eth0 (30 Mbit/s)
-      4  start another transfer
-    The bar shows what the receiver has checked so far ("intact" while every byte matched).
-    q or Ctrl-C ends the demo and removes the lab. Needs root (it creates namespaces); nothing
-    outside the two namespaces is touched.
+        --script handover needs no terminal: WiFi carries the traffic, WiFi goes away, cellular \
+        takes over, WiFi comes back (about 30 s). It prints the interface rates every half \
+        second and what happened when; --json prints one object with "timeline" ([{"t": \
+        seconds, "interfaces": {"wifi0": bits/s, ...}}]), "events" and "intact". Exit status 1 \
+        if any byte arrived damaged.
+        """)
 
-    --script handover   no terminal needed: WiFi carries the traffic, WiFi goes away, cellular
-                        takes over, WiFi comes back (about 30 s). Prints the interface rates
-                        every half second and what happened when; --json prints one object with
-                        "timeline" ([{"t": seconds, "interfaces": {"wifi0": bits/s, ...}}]),
-                        "events" and "intact". Exit status 1 if any byte arrived damaged.
-    --cleanup           remove namespaces left by demo and test runs of this host that were
-                        killed (those their run's marker in /run/mptop/labs proves to be its
-                        own); kills no process outside them.
-    """
+    enum Script: String, CaseIterable { case handover }
 
-    static func run(_ args: [String]) throws -> Int32 {
-        var monitor = MonitorOptions()
-        var wifi: UInt64 = 50_000_000, cell: UInt64 = 20_000_000
-        var script: String?
-        var scan = ArgumentScanner(args)
-        while let w = scan.next() {
-            switch w {
-            case "--help", "-h": try Console.out(usage + "\n"); return 0
-            case "--cleanup":
-                try requireRoot()
-                let removed = Lab.cleanupStale()
-                try Console.out(removed.isEmpty ? "no namespaces of dead demo or test runs to remove\n"
-                    : "removed the namespaces of demo and test runs that are no longer running: \(removed.joined(separator: ", "))\n")
-                return 0
-            case "--script":
-                let name = try scan.value(for: w)
-                guard name == "handover" else { throw MPTopError.usage("unknown demo script '\(name)' (there is: handover)") }
-                script = name
-            case "--interval", "-i": monitor.interval = try scan.seconds(for: w)
-            case "--count", "-c": monitor.count = try scan.count(for: w)
-            case "--json", "-j": monitor.output = .json
-            case "--theme", "-t": monitor.theme = try scan.value(for: w)
-            case "--no-color", "--no-colour": monitor.noColor = true
-            case "--wifi-rate": wifi = try megabits(&scan, w)
-            case "--cell-rate": cell = try megabits(&scan, w)
-            default: throw ArgumentScanner.unknown(w, in: "mptop demo")
-            }
+    @Option(parsing: .unconditional, help: ArgumentHelp("Tell a story without a terminal: handover.", valueName: "NAME"),
+            completion: .list(Script.allCases.map(\.rawValue)),
+            transform: { name in
+                guard let script = Script(rawValue: name) else { throw MPTopError.usage("unknown demo script '\(name)' (there is: handover)") }
+                return script
+            })
+    var script: Script?
+
+    @Flag(help: """
+        Remove namespaces left by demo and test runs of this host that were killed (those their \
+        run's marker in /run/mptop/labs proves to be its own); kills no process outside them.
+        """)
+    var cleanup = false
+
+    @Option(name: .customLong("wifi-rate"), parsing: .unconditional, help: ArgumentHelp("wifi0's rate in Mbit/s (default 50).", valueName: "MBIT"),
+            transform: megabits("--wifi-rate"))
+    var wifiRate: UInt64 = 50_000_000
+
+    @Option(name: .customLong("cell-rate"), parsing: .unconditional, help: ArgumentHelp("cell0's rate in Mbit/s (default 20).", valueName: "MBIT"),
+            transform: megabits("--cell-rate"))
+    var cellRate: UInt64 = 20_000_000
+
+    @Option(name: [.customShort("i"), .long], parsing: .unconditional,
+            help: ArgumentHelp("Time between samples (default 1).", valueName: "SECS"), transform: ArgumentValue.seconds("--interval"))
+    var interval: Double?
+
+    @Option(name: [.customShort("c"), .long], parsing: .unconditional,
+            help: ArgumentHelp("With --json: stop after N snapshots.", valueName: "N"), transform: ArgumentValue.count("--count"))
+    var count: Int?
+
+    @Flag(name: [.customShort("j"), .long], help: "JSON: the phone's snapshots, or the handover story's report.")
+    var json = false
+
+    @OptionGroup var readOnly: ReadOnlyOption
+    @OptionGroup(title: "Dashboard options") var display: DisplayOptions
+
+    func run() throws {
+        if cleanup {
+            try Self.requireRoot()
+            let removed = Lab.cleanupStale()
+            try Console.out(removed.isEmpty ? "no namespaces of dead demo or test runs to remove\n"
+                : "removed the namespaces of demo and test runs that are no longer running: \(removed.joined(separator: ", "))\n")
+            return
         }
+        var monitor = MonitorOptions()
+        monitor.interval = interval
+        monitor.count = count
+        monitor.output = json ? .json : .table
+        monitor.readOnly = readOnly.readOnly
+        display.apply(to: &monitor)
+        let wifi = wifiRate, cell = cellRate
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
         if script == nil && monitor.wantsDashboard { _ = try DashboardCommand.loadThemes(monitor) }
         // Asked before the lab is built: a terminal that cannot take the dashboard is said in
         // one line with nothing to clean up; one that takes only lines gets the plain view.
         let dashboard = try script == nil && monitor.wantsDashboard && DashboardCommand.terminalCanDraw()
-        try requireRoot()
+        try Self.requireRoot()
         // Before anything makes a namespace (the lab probe is the first): a SIGTERM or Ctrl-C from
         // then on ends the demo through its cleanup instead of killing it with namespaces left.
         let stop = try StopSignal()
@@ -93,13 +115,16 @@ enum DemoCommand {
         monitor.namespace = demo.lab.clientNamespace
 
         if script != nil {
-            return try HandoverScript(demo: demo, stop: stop, json: monitor.output == .json).run()
+            let status = try HandoverScript(demo: demo, stop: stop, json: monitor.output == .json).run()
+            if status != 0 { throw ExitCode(status) }
+            return
         }
         if !dashboard {
             Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
-            return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
+            _ = try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
+            return
         }
-        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false, stop: stop)
+        _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop)
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.
@@ -133,9 +158,10 @@ enum DemoCommand {
         }
     }
 
-    static func megabits(_ scan: inout ArgumentScanner, _ flag: String) throws -> UInt64 {
-        let v = try scan.value(for: flag)
-        guard let m = Double(v), m >= 0.1, m <= 10_000 else { throw MPTopError.usage("\(flag) takes Mbit/s from 0.1 to 10000, not '\(v)'") }
-        return UInt64(m * 1_000_000)
+    static func megabits(_ flag: String) -> @Sendable (String) throws -> UInt64 {
+        { v in
+            guard let m = Double(v), m >= 0.1, m <= 10_000 else { throw MPTopError.usage("\(flag) takes Mbit/s from 0.1 to 10000, not '\(v)'") }
+            return UInt64(m * 1_000_000)
+        }
     }
 }

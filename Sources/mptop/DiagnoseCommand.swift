@@ -1,33 +1,29 @@
+import ArgumentParser
 import MPTCPKit
 
 /// `mptop diagnose`: the namespace's path-manager setup and, in plain words, why connections
 /// have no extra subflow.
-enum DiagnoseCommand {
-    static let usage = """
-    usage: mptop diagnose [--json] [--netns NAME]
-    Shows the MPTCP path-manager setup of a network namespace (path manager, endpoints with
-    their flags and interfaces, limits, net.mptcp sysctls, non-zero MPTCP counters) and then
-    findings: why a connection has no extra subflow (no 'subflow' endpoint, a limit of 0 or
-    reached, the peer not accepting joins, a fallback to TCP, an endpoint on an interface that
-    is down), most severe first. Exit status 0 whatever was found.
-      -j, --json          one JSON object: namespace, mptcp_enabled, path_manager, limits,
-                          endpoints, sysctls, counters, findings [{severity, code, message, token}].
-      -n, --netns NAME    look into network namespace NAME (needs root).
-      -h, --help          show this help.
-    """
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Show the path-manager setup, and why a connection has no extra subflow.",
+        discussion: """
+        Shows the MPTCP path-manager setup of a network namespace (path manager, endpoints with \
+        their flags and interfaces, limits, net.mptcp sysctls, non-zero MPTCP counters) and then \
+        findings: why a connection has no extra subflow (no 'subflow' endpoint, a limit of 0 or \
+        reached, the peer not accepting joins, a fallback to TCP, an endpoint on an interface \
+        that is down), most severe first. Exit status 0 whatever was found. With --json, one \
+        JSON object: namespace, mptcp_enabled, path_manager, limits, endpoints, sysctls, \
+        counters, findings [{severity, code, message, token}].
+        """)
 
-    static func run(_ args: [String]) throws -> Int32 {
-        var json = false
-        var namespace: String?
-        var scan = ArgumentScanner(args)
-        while let w = scan.next() {
-            switch w {
-            case "--json", "-j": json = true
-            case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": try Console.out(usage + "\n"); return 0
-            default: throw ArgumentScanner.unknown(w, in: "mptop diagnose")
-            }
-        }
+    @Flag(name: [.customShort("j"), .long], help: "One JSON object.")
+    var json = false
+
+    @OptionGroup var namespace: NamespaceOption
+
+    func run() throws {
+        let namespace = self.namespace.netns
         if let namespace { try NetworkNamespace.enter(namespace) }
         _ = try MPTCPSysctl.mptcpEnabled()
         // One sample without rates: the connections the findings talk about. Without it the
@@ -43,6 +39,5 @@ enum DiagnoseCommand {
         if let sampleError { setup.unreadable.append("the connections: \(sampleError)") }
         let diagnosis = Diagnosis(setup: setup)
         try Console.out(json ? DiagnosisJSON.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis))
-        return 0
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -5,37 +6,32 @@ import Glibc
 
 /// `mptop events`: streams the path manager's events, decoded, like `ip mptcp monitor` but with
 /// interface names, reasons in words, and every attribute kept (unknown ones raw).
-enum EventsCommand {
-    static let usage = """
-    usage: mptop events [--json] [--netns NAME] [--save FILE]
-    Streams the MPTCP path manager's events (connections created, established and closed,
-    subflows opened, closed and re-prioritised, addresses announced and removed, listeners)
-    until Ctrl-C or SIGTERM. One line per event, written as it arrives.
-      -j, --json          one JSON object per line: type ("created", "sub_closed", ...), token,
-                          local, remote, local_id, remote_id, backup, interface, ifindex, error,
-                          error_text, reset_reason, reset_reason_text, reason, raw_attributes
-                          (keys an event does not carry are left out). Lost events
-                          (receive buffer overrun) print {"type":"overrun"}.
-      -n, --netns NAME    watch network namespace NAME (events are per namespace).
-          --save FILE     also append every event message, raw, to FILE (test fixtures).
-      -h, --help          show this help.
-    Needs CAP_NET_ADMIN (root): the kernel only lets privileged listeners subscribe.
-    """
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Stream the MPTCP path manager's events, decoded (needs CAP_NET_ADMIN).",
+        discussion: """
+        Connections created, established and closed, subflows opened, closed and \
+        re-prioritised, addresses announced and removed, listeners: one line per event, written \
+        as it arrives, until Ctrl-C or SIGTERM. With --json, one JSON object per line: type \
+        ("created", "sub_closed", ...), token, local, remote, local_id, remote_id, backup, \
+        interface, ifindex, error, error_text, reset_reason, reset_reason_text, reason, \
+        raw_attributes (keys an event does not carry are left out). Lost events (receive buffer \
+        overrun) print {"type":"overrun"}. Events are per namespace. Needs CAP_NET_ADMIN (root): \
+        the kernel only lets privileged listeners subscribe.
+        """)
 
-    static func run(_ args: [String]) throws -> Int32 {
-        var json = false
-        var namespace: String?
-        var savePath: String?
-        var scan = ArgumentScanner(args)
-        while let w = scan.next() {
-            switch w {
-            case "--json", "-j": json = true
-            case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--save": savePath = try scan.value(for: w)
-            case "--help", "-h": try Console.out(usage + "\n"); return 0
-            default: throw ArgumentScanner.unknown(w, in: "mptop events")
-            }
-        }
+    @Flag(name: [.customShort("j"), .long], help: "One JSON object per line.")
+    var json = false
+
+    @OptionGroup var namespace: NamespaceOption
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Also append every event message, raw, to FILE (test fixtures).", valueName: "FILE"),
+            completion: .file())
+    var save: String?
+
+    func run() throws {
+        let namespace = self.namespace.netns, savePath = save
         if let namespace { try NetworkNamespace.enter(namespace) }
         _ = try MPTCPSysctl.mptcpEnabled()
         let source = try PathManagerEventSource()
@@ -74,6 +70,5 @@ enum EventsCommand {
             }
             try Console.out(out)
         }
-        return 0
     }
 }

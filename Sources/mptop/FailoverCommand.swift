@@ -1,62 +1,85 @@
+import ArgumentParser
 import MPTCPKit
 
 /// `mptop failover`: makes one interface fail for one connection for a while, measures how the
 /// traffic moves, restores everything (also on Ctrl-C and SIGTERM) and reports.
-enum FailoverCommand {
-    static let usage = """
-    usage: mptop failover --token TOKEN|--all --interface IF --mode blackhole|close|backup --duration SECS
-                          [--json] [--yes] [--netns NAME] [--interval SECS] [--baseline SECS] [--settle SECS]
+struct FailoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "failover",
+        abstract: "Make one interface fail for a connection for a while, and report how traffic moved.",
+        discussion: """
+        --all tests every MPTCP connection with a subflow on IF at once (the report sums them). \
+        Measures the connection's throughput per interface for --baseline seconds, then makes IF \
+        fail for --duration seconds, restores it and measures --settle seconds more, sampling \
+        every --interval seconds (recovery_ms is as precise). The modes:
+          blackhole  drops the connection's packets on IF (an nftables table of mptop's
+                     own, matching only its subflows, so nothing else is affected;
+                     needs nftables)
+          close      closes its subflows on IF; they are re-created afterwards with the
+                     userspace path manager, never with the in-kernel one (it does not
+                     re-create subflows)
+          backup     demotes IF to backup (with the in-kernel path manager: IF's
+                     endpoint, for every connection using it)
+        The report gives throughput per interface before/during/after, recovery_ms (from the \
+        failure until the other paths carry half the earlier rate), survived and restored; \
+        --json prints it as one JSON object. Everything changed is put back at the end, on \
+        Ctrl-C and on SIGTERM; a run killed hard leaves a journal in /run/mptop that the next \
+        mptop restores. Asks for confirmation unless --yes. Needs CAP_NET_ADMIN.
+        """)
 
-    --all tests every MPTCP connection with a subflow on IF at once (the report sums them).
-    Measures the connection's throughput per interface for --baseline seconds (default 2), then
-    makes IF fail for --duration seconds, restores it and measures --settle seconds more
-    (default 2), sampling every --interval seconds (default 0.1; recovery_ms is as precise):
-      blackhole  drops the connection's packets on IF (an nftables table of mptop's own,
-                 matching only its subflows, so nothing else is affected; needs nftables)
-      close      closes its subflows on IF; they are re-created afterwards with the userspace
-                 path manager, never with the in-kernel one (it does not re-create subflows)
-      backup     demotes IF to backup (with the in-kernel path manager: IF's endpoint, for every
-                 connection using it)
-    The report gives throughput per interface before/during/after, recovery_ms (from the failure
-    until the other paths carry half the earlier rate), survived and restored; --json prints it
-    as one JSON object. Everything changed is put back at the end, on Ctrl-C and on SIGTERM; a
-    run killed hard leaves a journal in /run/mptop that the next mptop restores.
-    Asks for confirmation unless --yes. Needs CAP_NET_ADMIN.
-    """
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional,
+            help: ArgumentHelp("The connection's token (hex); or --all.", valueName: "TOKEN"), transform: TokenText.parse)
+    var token: UInt32?
 
-    static func run(_ args: [String], readOnly: Bool) throws -> Int32 {
-        var scan = ArgumentScanner(args)
-        var token: UInt32?, interface: String?, mode: FailoverMode?, duration: Double?, namespace: String?
-        var json = false, yes = false, all = false, interval = 0.1, baseline = 2.0, settle = 2.0
-        while let w = scan.next() {
-            switch w {
-            case "--token", "-t": token = try TokenText.parse(try scan.value(for: w))
-            case "--interface", "-I": interface = try scan.value(for: w)
-            case "--mode", "-m": mode = try FailoverMode.parse(try scan.value(for: w))
-            case "--duration", "-d": duration = try scan.seconds(for: w)
-            case "--baseline": baseline = try scan.seconds(for: w)
-            case "--settle": settle = try scan.seconds(for: w)
-            case "--interval", "-i": interval = max(0.05, try scan.seconds(for: w))
-            case "--all": all = true
-            case "--json", "-j": json = true
-            case "--yes", "-y": yes = true
-            case "--netns", "-n": namespace = try scan.namespace(for: w)
-            case "--help", "-h": try Console.out(usage + "\n"); return 0
-            default: throw ArgumentScanner.unknown(w, in: "mptop failover")
-            }
-        }
+    @Flag(help: "Test every MPTCP connection with a subflow on the interface.")
+    var all = false
+
+    @Option(name: [.customShort("I"), .long], parsing: .unconditional,
+            help: ArgumentHelp("The interface to make fail.", valueName: "IF"),
+            completion: .shellCommand("ls /sys/class/net"))
+    var interface: String
+
+    @Option(name: [.customShort("m"), .long], parsing: .unconditional,
+            help: ArgumentHelp("How it fails: blackhole, close or backup.", valueName: "MODE"),
+            completion: .list(FailoverMode.allCases.map(\.rawValue)), transform: FailoverMode.parse)
+    var mode: FailoverMode
+
+    @Option(name: [.customShort("d"), .long], parsing: .unconditional,
+            help: ArgumentHelp("How long it fails, in seconds (above 0).", valueName: "SECS"), transform: ArgumentValue.seconds("--duration"))
+    var duration: Double
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds measured before (default 2).", valueName: "SECS"),
+            transform: ArgumentValue.seconds("--baseline"))
+    var baseline: Double = 2
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds measured after (default 2).", valueName: "SECS"),
+            transform: ArgumentValue.seconds("--settle"))
+    var settle: Double = 2
+
+    @Option(name: [.customShort("i"), .long], parsing: .unconditional,
+            help: ArgumentHelp("Seconds between samples (default 0.1, at least 0.05).", valueName: "SECS"),
+            transform: ArgumentValue.seconds("--interval"))
+    var interval: Double = 0.1
+
+    @Flag(name: [.customShort("j"), .long], help: "Print the report as one JSON object (progress goes to stderr).")
+    var json = false
+
+    @OptionGroup var action: ActionOptions
+
+    func validate() throws {
         guard (token != nil) != all else {
             throw MPTopError.usage("mptop failover needs either --token TOKEN or --all (see 'mptop failover --help')")
         }
-        guard let interface else { throw MPTopError.usage("mptop failover needs --interface IF") }
-        guard let mode else { throw MPTopError.usage("mptop failover needs --mode blackhole|close|backup") }
-        guard let duration, duration > 0 else { throw MPTopError.usage("mptop failover needs --duration SECS (above 0)") }
+        guard duration > 0 else { throw MPTopError.usage("mptop failover needs --duration SECS (above 0)") }
+    }
 
-        let sampler = try ActionSupport.prepare(action: "run a failover test", readOnly: readOnly, namespace: namespace)
+    func run() throws {
+        let interval = max(0.05, interval), namespace = action.netns
+        let sampler = try action.prepare(action: "run a failover test")
         let config = FailoverConfig(token: token, interface: interface, mode: mode, duration: duration, baseline: baseline,
                                     settle: settle, namespace: namespace)
         let test = try FailoverTest(config: config, snapshot: try sampler.sample(), interfaces: sampler.interfaceTable)
-        try ActionSupport.confirm(test.description, yes: yes)
+        try action.confirm(test.description)
 
         let stop = try StopSignal()
         stop.installSignalHandlers()
@@ -94,6 +117,5 @@ enum FailoverCommand {
         if let failure = test.failure { throw MPTopError.io("failover test failed: \(failure)") }
         if !report.restored { throw MPTopError.io("not everything could be restored (see the report)") }
         if interrupted { throw MPTopError.io("failover test interrupted; everything it changed was restored") }
-        return 0
     }
 }

@@ -9,7 +9,6 @@ import Glibc
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        _superCommandName: "mptop",
         abstract: "Write a debug bundle (.tar.gz) for an MPTCP bug report.",
         discussion: """
         Collects what MPTCP's maintainers ask for while the problem happens: kernel, \
@@ -24,10 +23,12 @@ struct ReportCommand: ParsableCommand {
         unless --force.
         """)
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Look into network namespace NAME (as 'ip -n NAME'; needs root).", valueName: "NAME"))
-    var netns: String?
+    @OptionGroup var namespace: NamespaceOption
+    var netns: String? { namespace.netns }
 
-    @Option(name: [.customShort("s"), .long], help: ArgumentHelp("Length of the sampling window (default 10; 0: none).", valueName: "S"))
+    @Option(name: [.customShort("s"), .long], parsing: .unconditional,
+            help: ArgumentHelp("Length of the sampling window (default 10; 0: none).", valueName: "S"),
+            transform: ArgumentValue.seconds("--seconds"))
     var seconds: Double?
 
     /// Long enough to reproduce a join or a failover by hand, short enough to wait for.
@@ -40,10 +41,6 @@ struct ReportCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        if let netns, let problem = NetworkNamespaceName.problem(with: netns) {
-            throw ValidationError("invalid namespace name \(NetworkNamespaceName.quoted(netns)): \(problem)")
-        }
-        if let seconds, !seconds.isFinite || !(0...86_400).contains(seconds) { throw ValidationError("--seconds takes 0 to 86400") }
         guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
     }
 
@@ -56,27 +53,12 @@ struct ReportCommand: ParsableCommand {
         // Progress only for a person watching; a script's stderr gets the outcome alone.
         let atTerminal = isatty(2) != 0 && seconds > 0
         let summary = try ReportBundle.write(
-            ReportOptions(namespace: netns, seconds: seconds, mptopVersion: HelpText.version), to: output, force: force, stop: stop,
+            ReportBundleOptions(namespace: netns, seconds: seconds, mptopVersion: HelpText.version), to: output, force: force, stop: stop,
             progress: { done, total in
                 if atTerminal { Console.err("\rmptop report: collecting… \(done)/\(total) s (Ctrl-C ends it early)") }
             })
         if atTerminal { Console.err("\n") }
         for line in summary.manifest.problemLines { Console.err("mptop report: \(line.escapedForTerminal)\n") }
         Console.err("mptop report: wrote \(output.escapedForTerminal) (\(summary.files) files, \(summary.bytes) bytes, mode 0600)\n")
-    }
-
-    /// Today's dispatcher (CommandLine+Run.swift) hands `mptop report ...` here: ArgumentParser's
-    /// errors become the usual one line and exit 2.
-    static func run(bridging args: [String]) throws -> Int32 {
-        let command: ReportCommand
-        do {
-            command = try parse(args)
-        } catch {
-            if exitCode(for: error) == .success { try Console.out(fullMessage(for: error) + "\n"); return 0 }
-            let message = message(for: error)
-            throw MPTopError.usage(message.split(separator: "\n").first.map(String.init) ?? message)
-        }
-        try command.run()
-        return 0
     }
 }

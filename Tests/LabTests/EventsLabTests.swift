@@ -134,7 +134,7 @@ final class EventsLabTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--jsn"))
         let help = try runMptop(["events", "--help"])
         XCTAssertEqual(help.status, 0)
-        XCTAssertTrue(help.stdout.contains("usage: mptop events"))
+        XCTAssertTrue(help.stdout.contains("USAGE: mptop events"))
     }
 }
 

@@ -219,7 +219,7 @@ final class ReportLabTests: XCTestCase {
             }
         }
         let output = dir + "/extra.tar.gz"
-        let summary = try ReportBundle.write(ReportOptions(namespace: nil, seconds: 1, mptopVersion: "mptop test"), to: output,
+        let summary = try ReportBundle.write(ReportBundleOptions(namespace: nil, seconds: 1, mptopVersion: "mptop test"), to: output,
                                              force: false, stop: StopSignal(), extraSinks: { [CountingSink($0)] })
         XCTAssertTrue(summary.manifest.collected.contains { $0.name == "extra.txt" })
         let (_, files) = try unpack(output)

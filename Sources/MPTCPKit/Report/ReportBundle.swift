@@ -46,7 +46,7 @@ public enum ReportBundle {
 
     /// Collects the bundle and writes it to `output`. `extraSinks` and `progress` go to
     /// `ReportCollector.collect`.
-    public static func write(_ options: ReportOptions, to output: String, force: Bool, stop: StopSignal,
+    public static func write(_ options: ReportBundleOptions, to output: String, force: Bool, stop: StopSignal,
                              extraSinks: (PrivateDirectory) throws -> [ReportWindowSink] = { _ in [] },
                              progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
         try check(output: output, force: force)

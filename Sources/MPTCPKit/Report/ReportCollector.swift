@@ -4,7 +4,7 @@ import Glibc
 
 /// What a debug bundle is made for: the namespace (entered by the caller), the length of the
 /// sampling window, and the version of mptop making it.
-public struct ReportOptions: Sendable {
+public struct ReportBundleOptions: Sendable {
     public var namespace: String?
     /// 0: no window (no events, one snapshot).
     public var seconds: Double
@@ -26,12 +26,12 @@ public struct ReportOptions: Sendable {
 /// namespace; the system tools are told the namespace (`ip -n`, `ss -N`) as well.
 /// Nothing that fails for lack of privilege stops the rest: it is named in the manifest.
 public final class ReportCollector {
-    public let options: ReportOptions
+    public let options: ReportBundleOptions
     private let directory: PrivateDirectory
     private let stop: StopSignal
     private var manifest = ReportManifest()
 
-    public init(options: ReportOptions, directory: PrivateDirectory, stop: StopSignal) {
+    public init(options: ReportBundleOptions, directory: PrivateDirectory, stop: StopSignal) {
         self.options = options
         self.directory = directory
         self.stop = stop
