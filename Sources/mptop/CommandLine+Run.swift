@@ -28,6 +28,10 @@ extension CommandLine {
                 return try EventsCommand.run(Array(args.dropFirst()))
             case "diagnose":
                 return try DiagnoseCommand.run(Array(args.dropFirst()))
+            case "record":
+                return try ArgumentParserBridge.run(RecordCommand.self, Array(args.dropFirst()))
+            case "replay":
+                return try ArgumentParserBridge.run(ReplayCommand.self, Array(args.dropFirst()))
             default:
                 let options = try MonitorOptions.parse(args)
                 if options.help { try Console.out(HelpText.main + "\n"); return 0 }
