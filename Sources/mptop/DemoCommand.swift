@@ -14,6 +14,7 @@ enum DemoCommand {
     usage: mptop demo [--wifi-rate MBIT] [--cell-rate MBIT] [--interval SECS] [--theme NAME] [--no-color]
            mptop demo --script handover [--json]
            mptop demo --json [--count N]             stream the phone's snapshots instead
+           mptop demo --record FILE [...]            the dashboard, recording to FILE (see mptop replay)
            mptop demo --cleanup
 
     Builds two network namespaces, a "phone" and a "server", joined by two paths named wifi0
@@ -42,6 +43,7 @@ enum DemoCommand {
         var monitor = MonitorOptions()
         var wifi: UInt64 = 50_000_000, cell: UInt64 = 20_000_000
         var script: String?
+        var record: String?
         var scan = ArgumentScanner(args)
         while let w = scan.next() {
             switch w {
@@ -63,10 +65,12 @@ enum DemoCommand {
             case "--no-color", "--no-colour": monitor.noColor = true
             case "--wifi-rate": wifi = try megabits(&scan, w)
             case "--cell-rate": cell = try megabits(&scan, w)
+            case "--record": record = try scan.value(for: w)
             default: throw ArgumentScanner.unknown(w, in: "mptop demo")
             }
         }
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
+        if record != nil && (script != nil || !monitor.wantsDashboard) { throw MPTopError.usage("--record goes with the demo's dashboard (for the rest: mptop record)") }
         if script == nil && monitor.wantsDashboard { _ = try DashboardCommand.loadThemes(monitor) }
         // Asked before the lab is built: a terminal that cannot take the dashboard is said in
         // one line with nothing to clean up; one that takes only lines gets the plain view.
@@ -99,7 +103,7 @@ enum DemoCommand {
             Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
             return try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
         }
-        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false, stop: stop)
+        return try DashboardCommand.run(monitor, extras: extras(for: demo), enterNamespace: false, stop: stop, record: record)
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.
