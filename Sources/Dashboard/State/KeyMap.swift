@@ -29,7 +29,7 @@ public enum KeyMap {
                    [(.key(.character("p")), .togglePause), (.key(.character("+")), .faster), (.key(.character("=")), .faster),
                     (.key(.character("-")), .slower), (.key(.character("_")), .slower)]),
         KeyBinding(browsing, "next colour theme", [(.key(.character("t")), .nextTheme)]),
-        KeyBinding(browsing, "start or stop recording to a file (the footer names it)", [(.key(.character("R")), .toggleRecording)]),
+        KeyBinding(browsing, "record to a file named in the footer; again: stop", [(.key(.character("R")), .toggleRecording)]),
         KeyBinding(browsing, "share bars: of the last 5 s, or since start", [(.key(.character("n")), .toggleShareMode)]),
         KeyBinding(browsing, "choose the list's columns and their order", [(.key(.character("o")), .chooseColumns)]),
         KeyBinding(browsing, "this help", [(.key(.character("?")), .toggleHelp), (.key(.character("h")), .toggleHelp)]),
