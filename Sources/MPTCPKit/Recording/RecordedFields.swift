@@ -6,107 +6,127 @@ enum FieldValue: Equatable, Sendable {
     case text(String)
 
     var int: UInt64? { if case .int(let v) = self { return v } else { return nil } }
-    var text: String? { if case .text(let v) = self { return v } else { return nil } }
 }
 
 /// The fields of one kind of value, in their recorded order (docs/recording.md, "Fields"): how to
-/// read each from the model and put it back. Values are built in field order, so a field that
-/// says a nested struct is there (`tcp_info`'s length) comes before that struct's fields.
-/// Unchecked Sendable: built once and never changed; its closures capture only key paths.
+/// read them from the model and put them back. Built of parts: one field, an address (four), or
+/// a nested struct (`tcp_info`, `mptcp_info`, the ULP info) whose first field says whether it is
+/// there. Plain closures, not key paths: this runs for every field of every socket of every
+/// sample, and a key path costs several times a closure call.
+/// Unchecked Sendable: built once and never changed; its closures capture nothing mutable.
 struct FieldSchema<T>: @unchecked Sendable {
+    struct Part {
+        let width: Int
+        let get: (T, inout [FieldValue]) -> Void
+        let set: (inout T, ArraySlice<FieldValue>) throws(RecordingDamage) -> Void
+    }
+
     let names: [String]
-    let get: [(T) -> FieldValue]
-    let set: [(inout T, FieldValue) throws(RecordingDamage) -> Void]
+    let parts: [Part]
 
     var count: Int { names.count }
 
-    func values(_ v: T) -> [FieldValue] { get.map { $0(v) } }
+    func values(_ v: T) -> [FieldValue] {
+        var out: [FieldValue] = []
+        out.reserveCapacity(names.count)
+        append(v, to: &out)
+        return out
+    }
 
-    func apply(_ values: [FieldValue], to v: inout T) throws(RecordingDamage) {
-        for i in 0..<min(values.count, set.count) { try set[i](&v, values[i]) }
+    func append(_ v: T, to out: inout [FieldValue]) {
+        for p in parts { p.get(v, &out) }
+    }
+
+    func apply(_ values: ArraySlice<FieldValue>, to v: inout T) throws(RecordingDamage) {
+        guard values.count == names.count else { throw RecordingDamage("\(values.count) fields where \(names.count) belong") }
+        var i = values.startIndex
+        for p in parts {
+            try p.set(&v, values[i..<(i + p.width)])
+            i += p.width
+        }
     }
 }
 
-/// Builds a schema field by field.
+/// Builds a schema part by part.
 struct FieldSchemaBuilder<T> {
-    private(set) var names: [String] = []
-    private var get: [(T) -> FieldValue] = []
-    private var set: [(inout T, FieldValue) throws(RecordingDamage) -> Void] = []
+    private var names: [String] = []
+    private var parts: [FieldSchema<T>.Part] = []
 
-    var schema: FieldSchema<T> { FieldSchema(names: names, get: get, set: set) }
+    var schema: FieldSchema<T> { FieldSchema(names: names, parts: parts) }
 
-    mutating func raw(_ name: String, _ g: @escaping (T) -> FieldValue,
-                      _ s: @escaping (inout T, FieldValue) throws(RecordingDamage) -> Void) {
+    private mutating func one(_ name: String, _ get: @escaping (T) -> FieldValue,
+                              _ set: @escaping (inout T, FieldValue) throws(RecordingDamage) -> Void) {
         names.append(name)
-        get.append(g)
-        set.append(s)
+        parts.append(.init(width: 1, get: { v, out in out.append(get(v)) },
+                           set: { v, f throws(RecordingDamage) in try set(&v, f[f.startIndex]) }))
     }
 
-    /// An optional unsigned number that fits in `N`.
-    mutating func number<N: FixedWidthInteger & UnsignedInteger>(_ name: String, _ path: WritableKeyPath<T, N?>) {
-        raw(name, { $0[keyPath: path].map { .int(UInt64($0)) } ?? .none }) { v, f throws(RecordingDamage) in
-            v[keyPath: path] = try Self.fit(f, name)
-        }
-    }
-
-    /// A number that is always there.
-    mutating func number<N: FixedWidthInteger & UnsignedInteger>(_ name: String, _ path: WritableKeyPath<T, N>) {
-        raw(name, { .int(UInt64($0[keyPath: path])) }) { v, f throws(RecordingDamage) in
-            guard let n: N = try Self.fit(f, name) else { throw RecordingDamage("\(name) is missing") }
-            v[keyPath: path] = n
-        }
+    /// An unsigned number that fits in `N` (unknown: nil).
+    mutating func number<N: FixedWidthInteger & UnsignedInteger>(_ name: String, _ get: @escaping (T) -> N?,
+                                                                 _ set: @escaping (inout T, N?) -> Void) {
+        one(name, { get($0).map { .int(UInt64($0)) } ?? .none }) { v, f throws(RecordingDamage) in set(&v, try Self.fit(f, name)) }
     }
 
     /// A signed 32-bit number, kept as its bit pattern.
-    mutating func signed(_ name: String, _ path: WritableKeyPath<T, Int32?>) {
-        raw(name, { $0[keyPath: path].map { .int(UInt64(UInt32(bitPattern: $0))) } ?? .none }) { v, f throws(RecordingDamage) in
-            v[keyPath: path] = try (Self.fit(f, name) as UInt32?).map { Int32(bitPattern: $0) }
-        }
+    mutating func signed(_ name: String, _ get: @escaping (T) -> Int32?, _ set: @escaping (inout T, Int32?) -> Void) {
+        number(name, { get($0).map { UInt32(bitPattern: $0) } }) { v, n in set(&v, n.map { Int32(bitPattern: $0) }) }
     }
 
-    mutating func flag(_ name: String, _ path: WritableKeyPath<T, Bool?>) {
-        raw(name, { $0[keyPath: path].map { .int($0 ? 1 : 0) } ?? .none }) { v, f throws(RecordingDamage) in
-            v[keyPath: path] = try (Self.fit(f, name) as UInt8?).map { $0 != 0 }
-        }
+    mutating func flag(_ name: String, _ get: @escaping (T) -> Bool?, _ set: @escaping (inout T, Bool?) -> Void) {
+        number(name, { get($0).map { $0 ? UInt8(1) : 0 } }) { v, n in set(&v, n.map { $0 != 0 }) }
     }
 
-    mutating func text(_ name: String, _ path: WritableKeyPath<T, String?>) {
-        raw(name, { $0[keyPath: path].map { .text($0) } ?? .none }) { v, f throws(RecordingDamage) in
+    mutating func text(_ name: String, _ get: @escaping (T) -> String?, _ set: @escaping (inout T, String?) -> Void) {
+        one(name, { get($0).map { .text($0) } ?? .none }) { v, f throws(RecordingDamage) in
             switch f {
-            case .none: v[keyPath: path] = nil
-            case .text(let s): v[keyPath: path] = s
+            case .none: set(&v, nil)
+            case .text(let s): set(&v, s)
             case .int: throw RecordingDamage("\(name) is a number where a text belongs")
             }
         }
     }
 
-    mutating func double(_ name: String, _ path: WritableKeyPath<T, Double>) {
-        raw(name, { .int($0[keyPath: path].bitPattern) }) { v, f throws(RecordingDamage) in
-            guard let bits = f.int else { throw RecordingDamage("\(name) is missing") }
-            v[keyPath: path] = Double(bitPattern: bits)
-        }
+    mutating func double(_ name: String, _ get: @escaping (T) -> Double, _ set: @escaping (inout T, Double) -> Void) {
+        number(name, { get($0).bitPattern }) { v, bits in set(&v, Double(bitPattern: bits ?? 0)) }
     }
 
-    /// An address and port as four numbers: family, the two address words, the port. Nil (for
-    /// the optional ones) is a missing family.
-    mutating func address(_ name: String, _ path: WritableKeyPath<T, SocketAddress?>) {
-        raw(name + ".family", { $0[keyPath: path].map { .int(UInt64($0.address.family.rawValue)) } ?? .none }) { v, f throws(RecordingDamage) in
-            guard let raw: UInt8 = try Self.fit(f, name) else { v[keyPath: path] = nil; return }
+    /// An address and port as four numbers: family, the two address words, the port.
+    mutating func address(_ name: String, _ get: @escaping (T) -> SocketAddress?, _ set: @escaping (inout T, SocketAddress?) -> Void) {
+        names += [name + ".family", name + ".high", name + ".low", name + ".port"]
+        parts.append(.init(width: 4, get: { v, out in
+            guard let a = get(v) else {
+                out += [.none, .none, .none, .none]
+                return
+            }
+            out += [.int(UInt64(a.address.family.rawValue)), .int(a.address.high), .int(a.address.low), .int(UInt64(a.port))]
+        }, set: { v, f throws(RecordingDamage) in
+            let i = f.startIndex
+            guard let raw: UInt8 = try Self.fit(f[i], name) else { set(&v, nil); return }
             guard let family = IPAddress.Family(rawValue: raw) else { throw RecordingDamage("\(name) has address family \(raw)") }
-            v[keyPath: path] = SocketAddress(IPAddress(family: family, high: 0, low: 0), 0)
-        }
-        raw(name + ".high", { $0[keyPath: path].map { .int($0.address.high) } ?? .none }) { v, f throws(RecordingDamage) in
-            guard let a = v[keyPath: path] else { return }
-            v[keyPath: path] = SocketAddress(IPAddress(family: a.address.family, high: f.int ?? 0, low: a.address.low), a.port)
-        }
-        raw(name + ".low", { $0[keyPath: path].map { .int($0.address.low) } ?? .none }) { v, f throws(RecordingDamage) in
-            guard let a = v[keyPath: path] else { return }
-            v[keyPath: path] = SocketAddress(IPAddress(family: a.address.family, high: a.address.high, low: f.int ?? 0), a.port)
-        }
-        raw(name + ".port", { $0[keyPath: path].map { .int(UInt64($0.port)) } ?? .none }) { v, f throws(RecordingDamage) in
-            guard let a = v[keyPath: path] else { return }
-            v[keyPath: path] = SocketAddress(a.address, try Self.fit(f, name) ?? 0)
-        }
+            let port: UInt16 = try Self.fit(f[i + 3], name) ?? 0
+            set(&v, SocketAddress(IPAddress(family: family, high: f[i + 1].int ?? 0, low: f[i + 2].int ?? 0), port))
+        }))
+    }
+
+    /// A struct inside the value that may be missing: a field saying it is there, then its own
+    /// fields (all unknown when it is missing), read into `blank` when it is there.
+    mutating func nested<U>(_ name: String, _ inner: FieldSchema<U>, blank: U, _ get: @escaping (T) -> U?,
+                            _ set: @escaping (inout T, U?) -> Void) {
+        names += [name] + inner.names.map { name + "." + $0 }
+        let missing = [FieldValue](repeating: .none, count: inner.count + 1)
+        parts.append(.init(width: inner.count + 1, get: { v, out in
+            guard let u = get(v) else {
+                out += missing
+                return
+            }
+            out.append(.int(1))
+            inner.append(u, to: &out)
+        }, set: { v, f throws(RecordingDamage) in
+            guard f[f.startIndex] != .none else { set(&v, nil); return }
+            var u = blank
+            try inner.apply(f.dropFirst(), to: &u)
+            set(&v, u)
+        }))
     }
 
     static func fit<N: FixedWidthInteger & UnsignedInteger>(_ f: FieldValue, _ name: String) throws(RecordingDamage) -> N? {
@@ -123,173 +143,151 @@ struct FieldSchemaBuilder<T> {
 /// The schemas of what a sample holds. The order is the format: fields are only ever added at
 /// the end, with a new format version.
 enum RecordedFields {
+    static let mptcpInfo: FieldSchema<MPTCPInfo> = {
+        var b = FieldSchemaBuilder<MPTCPInfo>()
+        b.number("length", { UInt32(clamping: $0.length) }) { $0.length = Int($1 ?? 0) }
+        b.number("subflows", { $0.extraSubflows }) { $0.extraSubflows = $1 ?? 0 }
+        b.number("add_addr_signal", { $0.addAddrSignal }) { $0.addAddrSignal = $1 ?? 0 }
+        b.number("add_addr_accepted", { $0.addAddrAccepted }) { $0.addAddrAccepted = $1 ?? 0 }
+        b.number("subflows_max", { $0.subflowsMax }) { $0.subflowsMax = $1 ?? 0 }
+        b.number("add_addr_signal_max", { $0.addAddrSignalMax }) { $0.addAddrSignalMax = $1 ?? 0 }
+        b.number("add_addr_accepted_max", { $0.addAddrAcceptedMax }) { $0.addAddrAcceptedMax = $1 ?? 0 }
+        b.number("flags", { $0.flags }) { $0.flags = $1 ?? 0 }
+        b.number("token", { $0.token }) { $0.token = $1 ?? 0 }
+        b.number("write_seq", { $0.writeSeq }) { $0.writeSeq = $1 ?? 0 }
+        b.number("snd_una", { $0.sndUna }) { $0.sndUna = $1 ?? 0 }
+        b.number("rcv_nxt", { $0.rcvNxt }) { $0.rcvNxt = $1 ?? 0 }
+        b.number("local_addr_used", { $0.localAddrUsed }) { $0.localAddrUsed = $1 }
+        b.number("local_addr_max", { $0.localAddrMax }) { $0.localAddrMax = $1 }
+        b.flag("csum_enabled", { $0.checksumEnabled }) { $0.checksumEnabled = $1 }
+        b.number("retransmits", { $0.retransmits }) { $0.retransmits = $1 }
+        b.number("bytes_retrans", { $0.bytesRetrans }) { $0.bytesRetrans = $1 }
+        b.number("bytes_sent", { $0.bytesSent }) { $0.bytesSent = $1 }
+        b.number("bytes_received", { $0.bytesReceived }) { $0.bytesReceived = $1 }
+        b.number("bytes_acked", { $0.bytesAcked }) { $0.bytesAcked = $1 }
+        b.number("subflows_total", { $0.subflowsTotal }) { $0.subflowsTotal = $1 }
+        b.number("last_data_sent", { $0.lastDataSent }) { $0.lastDataSent = $1 }
+        b.number("last_data_recv", { $0.lastDataReceived }) { $0.lastDataReceived = $1 }
+        b.number("last_ack_recv", { $0.lastAckReceived }) { $0.lastAckReceived = $1 }
+        return b.schema
+    }()
+
+    static let tcpInfo: FieldSchema<TCPInfo> = {
+        var b = FieldSchemaBuilder<TCPInfo>()
+        b.number("length", { UInt32(clamping: $0.length) }) { $0.length = Int($1 ?? 0) }
+        b.number("state", { $0.state }) { $0.state = $1 }
+        b.number("ca_state", { $0.caState }) { $0.caState = $1 }
+        b.number("backoff", { $0.backoff }) { $0.backoff = $1 }
+        b.number("rto", { $0.rto }) { $0.rto = $1 }
+        b.number("snd_mss", { $0.sndMss }) { $0.sndMss = $1 }
+        b.number("unacked", { $0.unacked }) { $0.unacked = $1 }
+        b.number("lost", { $0.lost }) { $0.lost = $1 }
+        b.number("retrans", { $0.retransInFlight }) { $0.retransInFlight = $1 }
+        b.number("last_data_sent", { $0.lastDataSent }) { $0.lastDataSent = $1 }
+        b.number("last_data_recv", { $0.lastDataReceived }) { $0.lastDataReceived = $1 }
+        b.number("last_ack_recv", { $0.lastAckReceived }) { $0.lastAckReceived = $1 }
+        b.number("pmtu", { $0.pmtu }) { $0.pmtu = $1 }
+        b.number("rtt", { $0.rtt }) { $0.rtt = $1 }
+        b.number("rttvar", { $0.rttVar }) { $0.rttVar = $1 }
+        b.number("snd_ssthresh", { $0.sndSsthresh }) { $0.sndSsthresh = $1 }
+        b.number("snd_cwnd", { $0.sndCwnd }) { $0.sndCwnd = $1 }
+        b.number("total_retrans", { $0.totalRetrans }) { $0.totalRetrans = $1 }
+        b.number("pacing_rate", { $0.pacingRate }) { $0.pacingRate = $1 }
+        b.number("bytes_acked", { $0.bytesAcked }) { $0.bytesAcked = $1 }
+        b.number("bytes_received", { $0.bytesReceived }) { $0.bytesReceived = $1 }
+        b.number("segs_out", { $0.segsOut }) { $0.segsOut = $1 }
+        b.number("segs_in", { $0.segsIn }) { $0.segsIn = $1 }
+        b.number("notsent_bytes", { $0.notSentBytes }) { $0.notSentBytes = $1 }
+        b.number("min_rtt", { $0.minRtt }) { $0.minRtt = $1 }
+        b.number("delivery_rate", { $0.deliveryRate }) { $0.deliveryRate = $1 }
+        b.number("busy_time", { $0.busyTime }) { $0.busyTime = $1 }
+        b.number("bytes_sent", { $0.bytesSent }) { $0.bytesSent = $1 }
+        b.number("bytes_retrans", { $0.bytesRetrans }) { $0.bytesRetrans = $1 }
+        b.number("snd_wnd", { $0.sndWnd }) { $0.sndWnd = $1 }
+        b.number("rcv_wnd", { $0.rcvWnd }) { $0.rcvWnd = $1 }
+        b.number("total_rto", { $0.totalRTO }) { $0.totalRTO = $1 }
+        return b.schema
+    }()
+
+    static let ulpInfo: FieldSchema<SubflowULPInfo> = {
+        var b = FieldSchemaBuilder<SubflowULPInfo>()
+        b.text("name", { $0.name }) { $0.name = $1 }
+        b.number("token_remote", { $0.tokenRemote }) { $0.tokenRemote = $1 }
+        b.number("token_local", { $0.tokenLocal }) { $0.tokenLocal = $1 }
+        b.number("flags", { $0.flags }) { $0.flags = $1 }
+        b.number("remote_id", { $0.remoteID }) { $0.remoteID = $1 }
+        b.number("local_id", { $0.localID }) { $0.localID = $1 }
+        return b.schema
+    }()
+
     static let connection: FieldSchema<Connection> = {
         var b = FieldSchemaBuilder<Connection>()
-        b.address("local", \.optionalLocal)
-        b.address("remote", \.optionalRemote)
-        b.number("state", \.stateValue)
-        b.number("inode", \.inode)
-        b.number("uid", \.uid)
-        b.signed("process.pid", \.processID)
-        b.text("process.name", \.processName)
-        b.number("info.length", \.infoLength)
-        b.number("info.subflows", \.infoValue.extraSubflows)
-        b.number("info.add_addr_signal", \.infoValue.addAddrSignal)
-        b.number("info.add_addr_accepted", \.infoValue.addAddrAccepted)
-        b.number("info.subflows_max", \.infoValue.subflowsMax)
-        b.number("info.add_addr_signal_max", \.infoValue.addAddrSignalMax)
-        b.number("info.add_addr_accepted_max", \.infoValue.addAddrAcceptedMax)
-        b.number("info.flags", \.infoValue.flags)
-        b.number("info.token", \.infoValue.token)
-        b.number("info.write_seq", \.infoValue.writeSeq)
-        b.number("info.snd_una", \.infoValue.sndUna)
-        b.number("info.rcv_nxt", \.infoValue.rcvNxt)
-        b.number("info.local_addr_used", \.infoValue.localAddrUsed)
-        b.number("info.local_addr_max", \.infoValue.localAddrMax)
-        b.flag("info.csum_enabled", \.infoValue.checksumEnabled)
-        b.number("info.retransmits", \.infoValue.retransmits)
-        b.number("info.bytes_retrans", \.infoValue.bytesRetrans)
-        b.number("info.bytes_sent", \.infoValue.bytesSent)
-        b.number("info.bytes_received", \.infoValue.bytesReceived)
-        b.number("info.bytes_acked", \.infoValue.bytesAcked)
-        b.number("info.subflows_total", \.infoValue.subflowsTotal)
-        b.number("info.last_data_sent", \.infoValue.lastDataSent)
-        b.number("info.last_data_recv", \.infoValue.lastDataReceived)
-        b.number("info.last_ack_recv", \.infoValue.lastAckReceived)
+        b.address("local", { $0.local }) { if let a = $1 { $0.local = a } }
+        b.address("remote", { $0.remote }) { if let a = $1 { $0.remote = a } }
+        b.number("state", { $0.state.rawValue }) { $0.state = SocketState(rawValue: $1 ?? 0) }
+        b.number("inode", { $0.inode }) { $0.inode = $1 ?? 0 }
+        b.number("uid", { $0.uid }) { $0.uid = $1 ?? 0 }
+        b.signed("process.pid", { $0.process?.pid }) { c, pid in c.process = pid.map { ProcessRef(pid: $0, name: "") } }
+        b.text("process.name", { $0.process?.name }) { c, name in c.process = c.process.map { ProcessRef(pid: $0.pid, name: name ?? "") } }
+        b.nested("info", mptcpInfo, blank: MPTCPInfo(), { $0.info }) { $0.info = $1 }
         return b.schema
     }()
 
     static let subflow: FieldSchema<Subflow> = {
         var b = FieldSchemaBuilder<Subflow>()
-        b.address("local", \.optionalLocal)
-        b.address("remote", \.optionalRemote)
-        b.number("state", \.stateValue)
-        b.number("bound_ifindex", \.boundInterfaceIndex)
-        b.number("ifindex", \.interfaceIndex)
-        b.number("inode", \.inode)
-        b.number("uid", \.uid)
-        b.text("congestion", \.congestion)
-        b.flag("ulp.present", \.ulpPresent)
-        b.text("ulp.name", \.ulpInfo.name)
-        b.number("ulp.token_remote", \.ulpInfo.tokenRemote)
-        b.number("ulp.token_local", \.ulpInfo.tokenLocal)
-        b.number("ulp.flags", \.ulpInfo.flags)
-        b.number("ulp.remote_id", \.ulpInfo.remoteID)
-        b.number("ulp.local_id", \.ulpInfo.localID)
-        b.number("tcp.length", \.tcpLength)
-        b.number("tcp.state", \.tcpInfo.state)
-        b.number("tcp.ca_state", \.tcpInfo.caState)
-        b.number("tcp.backoff", \.tcpInfo.backoff)
-        b.number("tcp.rto", \.tcpInfo.rto)
-        b.number("tcp.snd_mss", \.tcpInfo.sndMss)
-        b.number("tcp.unacked", \.tcpInfo.unacked)
-        b.number("tcp.lost", \.tcpInfo.lost)
-        b.number("tcp.retrans", \.tcpInfo.retransInFlight)
-        b.number("tcp.last_data_sent", \.tcpInfo.lastDataSent)
-        b.number("tcp.last_data_recv", \.tcpInfo.lastDataReceived)
-        b.number("tcp.last_ack_recv", \.tcpInfo.lastAckReceived)
-        b.number("tcp.pmtu", \.tcpInfo.pmtu)
-        b.number("tcp.rtt", \.tcpInfo.rtt)
-        b.number("tcp.rttvar", \.tcpInfo.rttVar)
-        b.number("tcp.snd_ssthresh", \.tcpInfo.sndSsthresh)
-        b.number("tcp.snd_cwnd", \.tcpInfo.sndCwnd)
-        b.number("tcp.total_retrans", \.tcpInfo.totalRetrans)
-        b.number("tcp.pacing_rate", \.tcpInfo.pacingRate)
-        b.number("tcp.bytes_acked", \.tcpInfo.bytesAcked)
-        b.number("tcp.bytes_received", \.tcpInfo.bytesReceived)
-        b.number("tcp.segs_out", \.tcpInfo.segsOut)
-        b.number("tcp.segs_in", \.tcpInfo.segsIn)
-        b.number("tcp.notsent_bytes", \.tcpInfo.notSentBytes)
-        b.number("tcp.min_rtt", \.tcpInfo.minRtt)
-        b.number("tcp.delivery_rate", \.tcpInfo.deliveryRate)
-        b.number("tcp.busy_time", \.tcpInfo.busyTime)
-        b.number("tcp.bytes_sent", \.tcpInfo.bytesSent)
-        b.number("tcp.bytes_retrans", \.tcpInfo.bytesRetrans)
-        b.number("tcp.snd_wnd", \.tcpInfo.sndWnd)
-        b.number("tcp.rcv_wnd", \.tcpInfo.rcvWnd)
-        b.number("tcp.total_rto", \.tcpInfo.totalRTO)
+        b.address("local", { $0.local }) { if let a = $1 { $0.local = a } }
+        b.address("remote", { $0.remote }) { if let a = $1 { $0.remote = a } }
+        b.number("state", { $0.state.rawValue }) { $0.state = SocketState(rawValue: $1 ?? 0) }
+        b.number("bound_ifindex", { $0.boundInterfaceIndex }) { $0.boundInterfaceIndex = $1 ?? 0 }
+        b.number("ifindex", { $0.interfaceIndex }) { $0.interfaceIndex = $1 }
+        b.number("inode", { $0.inode }) { $0.inode = $1 ?? 0 }
+        b.number("uid", { $0.uid }) { $0.uid = $1 ?? 0 }
+        b.text("congestion", { $0.congestion }) { $0.congestion = $1 }
+        b.nested("ulp", ulpInfo, blank: SubflowULPInfo(), { $0.ulp }) { $0.ulp = $1 }
+        b.nested("tcp", tcpInfo, blank: TCPInfo(), { $0.tcp }) { $0.tcp = $1 }
         return b.schema
     }()
 
     static let listener: FieldSchema<Listener> = {
         var b = FieldSchemaBuilder<Listener>()
-        b.address("local", \.optionalLocal)
-        b.number("inode", \.inode)
-        b.number("uid", \.uid)
-        b.signed("process.pid", \.processID)
-        b.text("process.name", \.processName)
+        b.address("local", { $0.local }) { if let a = $1 { $0.local = a } }
+        b.number("inode", { $0.inode }) { $0.inode = $1 ?? 0 }
+        b.number("uid", { $0.uid }) { $0.uid = $1 ?? 0 }
+        b.signed("process.pid", { $0.process?.pid }) { l, pid in l.process = pid.map { ProcessRef(pid: $0, name: "") } }
+        b.text("process.name", { $0.process?.name }) { l, name in l.process = l.process.map { ProcessRef(pid: $0.pid, name: name ?? "") } }
         return b.schema
     }()
 
     static let event: FieldSchema<PathManagerEvent> = {
         var b = FieldSchemaBuilder<PathManagerEvent>()
-        b.number("kind", \.kindValue)
-        b.number("token", \.token)
-        b.number("family", \.familyValue)
-        b.address("local", \.local)
-        b.address("remote", \.remote)
-        b.number("local_id", \.localID)
-        b.number("remote_id", \.remoteID)
-        b.flag("backup", \.backup)
-        b.signed("if_idx", \.interfaceIndex)
-        b.text("interface", \.interfaceName)
-        b.signed("error", \.errorValue)
-        b.number("reset_reason", \.resetReasonValue)
-        b.number("reset_flags", \.resetFlags)
-        b.number("flags", \.flags)
-        b.number("server_side", \.serverSideAttribute)
-        b.number("timeout", \.timeout)
-        b.double("time", \.time)
-        b.number("monotonic", \.monotonic)
-        b.flag("truncated", \.truncatedFlag)
+        b.number("kind", { $0.kind.rawValue }) { $0.kind = PathManagerEventKind(rawValue: $1 ?? 0) }
+        b.number("token", { $0.token }) { $0.token = $1 }
+        b.number("family", { $0.family?.rawValue }) { $0.family = $1.flatMap(IPAddress.Family.init(rawValue:)) }
+        b.address("local", { $0.local }) { $0.local = $1 }
+        b.address("remote", { $0.remote }) { $0.remote = $1 }
+        b.number("local_id", { $0.localID }) { $0.localID = $1 }
+        b.number("remote_id", { $0.remoteID }) { $0.remoteID = $1 }
+        b.flag("backup", { $0.backup }) { $0.backup = $1 }
+        b.signed("if_idx", { $0.interfaceIndex }) { $0.interfaceIndex = $1 }
+        b.text("interface", { $0.interfaceName }) { $0.interfaceName = $1 }
+        b.signed("error", { $0.error?.errno }) { $0.error = $1.map(PathManagerEventError.init(errno:)) }
+        b.number("reset_reason", { $0.resetReason?.code }) { $0.resetReason = $1.map(PathManagerResetReason.init(code:)) }
+        b.number("reset_flags", { $0.resetFlags }) { $0.resetFlags = $1 }
+        b.number("flags", { $0.flags }) { $0.flags = $1 }
+        b.number("server_side", { $0.serverSideAttribute }) { $0.serverSideAttribute = $1 }
+        b.number("timeout", { $0.timeout }) { $0.timeout = $1 }
+        b.double("time", { $0.time }) { $0.time = $1 }
+        b.number("monotonic", { $0.monotonic }) { $0.monotonic = $1 ?? 0 }
+        b.flag("truncated", { $0.truncated }) { $0.truncated = $1 ?? false }
         return b.schema
     }()
 }
 
-// Views of the model that the schemas read and write: optional where the model is not, so a
-// nested struct's fields can be set one by one after the field that says it is there.
-
 extension Connection {
+    /// What a recorded connection's fields are put into.
     static var blank: Connection {
         let zero = SocketAddress(IPAddress(family: .ipv4, high: 0, low: 0), 0)
         return Connection(local: zero, remote: zero, state: SocketState(rawValue: 0), cookie: 0, inode: 0, uid: 0)
-    }
-
-    var optionalLocal: SocketAddress? {
-        get { local }
-        set { if let newValue { local = newValue } }
-    }
-    var optionalRemote: SocketAddress? {
-        get { remote }
-        set { if let newValue { remote = newValue } }
-    }
-    var stateValue: UInt8 {
-        get { state.rawValue }
-        set { state = SocketState(rawValue: newValue) }
-    }
-    /// The process is there when its pid is; the name follows it.
-    var processID: Int32? {
-        get { process?.pid }
-        set { process = newValue.map { ProcessRef(pid: $0, name: "") } }
-    }
-    var processName: String? {
-        get { process?.name }
-        set { if let p = process { process = ProcessRef(pid: p.pid, name: newValue ?? "") } }
-    }
-    var infoLength: UInt32? {
-        get { info.map { UInt32(clamping: $0.length) } }
-        set {
-            if let n = newValue { var i = MPTCPInfo(); i.length = Int(n); info = i } else { info = nil }
-        }
-    }
-}
-
-extension Connection {
-    /// `info` seen as always there for the schema: a missing one reads as zeros (the reader
-    /// drops them, `info.length` having said there is none), writes to a missing one go nowhere.
-    var infoValue: MPTCPInfo {
-        get { info ?? MPTCPInfo() }
-        set { if info != nil { info = newValue } }
     }
 }
 
@@ -298,78 +296,10 @@ extension Subflow {
         let zero = SocketAddress(IPAddress(family: .ipv4, high: 0, low: 0), 0)
         return Subflow(local: zero, remote: zero, state: SocketState(rawValue: 0), boundInterfaceIndex: 0, cookie: 0, inode: 0, uid: 0)
     }
-
-    var optionalLocal: SocketAddress? {
-        get { local }
-        set { if let newValue { local = newValue } }
-    }
-    var optionalRemote: SocketAddress? {
-        get { remote }
-        set { if let newValue { remote = newValue } }
-    }
-    var stateValue: UInt8 {
-        get { state.rawValue }
-        set { state = SocketState(rawValue: newValue) }
-    }
-    var tcpLength: UInt32? {
-        get { tcp.map { UInt32(clamping: $0.length) } }
-        set {
-            if let n = newValue { var t = TCPInfo(); t.length = Int(n); tcp = t } else { tcp = nil }
-        }
-    }
-    var tcpInfo: TCPInfo {
-        get { tcp ?? TCPInfo() }
-        set { if tcp != nil { tcp = newValue } }
-    }
-    /// Whether the kernel sent INET_DIAG_ULP_INFO at all (the ulp fields can all be unknown).
-    var ulpPresent: Bool? {
-        get { ulp == nil ? nil : true }
-        set { ulp = newValue == true ? (ulp ?? SubflowULPInfo()) : nil }
-    }
-    var ulpInfo: SubflowULPInfo {
-        get { ulp ?? SubflowULPInfo() }
-        set { if ulp != nil { ulp = newValue } }
-    }
 }
 
 extension Listener {
     static var blank: Listener {
         Listener(local: SocketAddress(IPAddress(family: .ipv4, high: 0, low: 0), 0), inode: 0, uid: 0, process: nil)
-    }
-
-    var optionalLocal: SocketAddress? {
-        get { local }
-        set { if let newValue { local = newValue } }
-    }
-    var processID: Int32? {
-        get { process?.pid }
-        set { process = newValue.map { ProcessRef(pid: $0, name: "") } }
-    }
-    var processName: String? {
-        get { process?.name }
-        set { if let p = process { process = ProcessRef(pid: p.pid, name: newValue ?? "") } }
-    }
-}
-
-extension PathManagerEvent {
-    var kindValue: UInt8 {
-        get { kind.rawValue }
-        set { kind = PathManagerEventKind(rawValue: newValue) }
-    }
-    var familyValue: UInt8? {
-        get { family?.rawValue }
-        set { family = newValue.flatMap(IPAddress.Family.init(rawValue:)) }
-    }
-    var errorValue: Int32? {
-        get { error?.errno }
-        set { error = newValue.map(PathManagerEventError.init(errno:)) }
-    }
-    var resetReasonValue: UInt32? {
-        get { resetReason?.code }
-        set { resetReason = newValue.map(PathManagerResetReason.init(code:)) }
-    }
-    var truncatedFlag: Bool? {
-        get { truncated }
-        set { truncated = newValue ?? false }
     }
 }

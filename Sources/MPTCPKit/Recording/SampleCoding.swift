@@ -79,7 +79,7 @@ struct SampleDecoder {
         let listenerFields = RecordedFields.listener.count
         for _ in 0..<(try r.count(limit: RecordingLimits.listeners, minimumSize: (listenerFields + 7) / 8, "listener")) {
             var l = Listener.blank
-            try RecordedFields.listener.apply(try FieldDelta.decode(count: listenerFields, against: nil, from: &r), to: &l)
+            try RecordedFields.listener.apply(try FieldDelta.decode(count: listenerFields, against: nil, from: &r)[...], to: &l)
             s.listeners.append(l)
         }
         var nextConnections: [UInt64: [FieldValue]] = [:]
@@ -94,7 +94,7 @@ struct SampleDecoder {
             guard nextConnections.updateValue(values, forKey: cookie) == nil else { throw RecordingDamage("connection \(cookie) twice in one sample") }
             var c = Connection.blank
             c.cookie = cookie
-            try RecordedFields.connection.apply(values, to: &c)
+            try RecordedFields.connection.apply(values[...], to: &c)
             let subflowCount = try r.count(limit: RecordingLimits.subflows, minimumSize: 1 + (subflowFields + 7) / 8, "subflow")
             var subCookie = cookie
             for _ in 0..<subflowCount {
@@ -103,7 +103,7 @@ struct SampleDecoder {
                 guard nextSubflows.updateValue(values, forKey: subCookie) == nil else { throw RecordingDamage("subflow \(subCookie) twice in one sample") }
                 var sf = Subflow.blank
                 sf.cookie = subCookie
-                try RecordedFields.subflow.apply(values, to: &sf)
+                try RecordedFields.subflow.apply(values[...], to: &sf)
                 c.subflows.append(sf)
             }
             s.connections.append(c)
