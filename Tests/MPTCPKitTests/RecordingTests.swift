@@ -234,4 +234,31 @@ final class RecordingTests: XCTestCase {
         XCTAssertThrowsError(try RecordingWriter(path: path, header: header)) { XCTAssertTrue("\($0)".contains("it exists")) }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "mine")
     }
+
+    /// Times the dashboard turns into clock text and durations (where NaN or infinity would trap)
+    /// are refused as damage: a sample's, an event's, the header's.
+    func testTimesThatAreNoTimeAreDamage() throws {
+        var live = try Self.samples(2)
+        live[1].time = .nan
+        XCTAssertThrowsError(try readAll(try write(live, name: "nan.mptrec"))) { e in
+            XCTAssertTrue("\(e)".contains("a sample's time nan is not a time"), "\(e)")
+        }
+        var header = RecordingHeader(writer: "t", host: "h", kernel: "k", namespace: nil, interval: .infinity, started: 0,
+                                     pathManager: nil, scheduler: nil)
+        let path = directory + "/interval.mptrec"
+        try Data(header.fileBytes()).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try RecordingReader(path: path)) { XCTAssertTrue("\($0)".contains("an interval of inf s"), "\($0)") }
+        header.interval = 1
+        header.started = -.infinity
+        try Data(header.fileBytes()).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try RecordingReader(path: path)) { XCTAssertTrue("\($0)".contains("is not a time"), "\($0)") }
+        var event = PathManagerEvent(kind: .created, time: .infinity)
+        event.token = 1
+        let w = try RecordingWriter(path: directory + "/event.mptrec", header: RecordingHeader(writer: "t", host: "h", kernel: "k", namespace: nil,
+                                                                                               interval: 1, started: 0, pathManager: nil, scheduler: nil))
+        w.note(PathManagerEventBatch(events: [event]))
+        try w.append(try Self.samples(1)[0], counters: nil, setup: { nil })
+        w.close()
+        XCTAssertThrowsError(try readAll(directory + "/event.mptrec")) { XCTAssertTrue("\($0)".contains("an event's time inf"), "\($0)") }
+    }
 }

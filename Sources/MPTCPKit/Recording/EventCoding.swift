@@ -20,6 +20,7 @@ enum EventCoding {
         for _ in 0..<(try r.count(limit: RecordingLimits.events, minimumSize: (fields + 7) / 8 + 1, "event")) {
             var e = PathManagerEvent(kind: .unknown(0))
             try RecordedFields.event.apply(try FieldDelta.decode(count: fields, against: nil, from: &r)[...], to: &e)
+            e.time = try RecordingLimits.time(e.time, "an event's time")
             for _ in 0..<(try r.count(limit: RecordingLimits.rawAttributes, minimumSize: 2, "attribute")) {
                 guard let type = UInt16(exactly: try r.varint()) else { throw RecordingDamage("an attribute type out of range") }
                 e.rawAttributes.append(.init(type: type, bytes: try r.blob(limit: 65_535)))

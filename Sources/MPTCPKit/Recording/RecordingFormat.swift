@@ -46,6 +46,16 @@ enum RecordingLimits {
     static let rawAttributes = 256
     static let counters = 4096
     static let setupItems = 65_536
+    /// Wall-clock times (Unix seconds) a reader takes: what the dashboard turns into clock text
+    /// and durations must be a real time, not NaN, infinity or a year no clock reaches.
+    static let times: ClosedRange<Double> = 0...1e11
+    /// Seconds between samples.
+    static let interval: ClosedRange<Double> = 0...86_400
+
+    static func time(_ t: Double, _ what: String) throws(RecordingDamage) -> Double {
+        guard times.contains(t) else { throw RecordingDamage("\(what) \(t) is not a time") }
+        return t
+    }
 }
 
 /// A problem inside the bytes of a record or header, without the file offset (the reader adds it).

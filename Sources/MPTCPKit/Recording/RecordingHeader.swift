@@ -70,7 +70,8 @@ public struct RecordingHeader: Sendable, Equatable {
     static func decode(_ r: inout RecordingByteReader, version: UInt16) throws(RecordingDamage) -> RecordingHeader {
         let writer = try r.text(), host = try r.text(), kernel = try r.text()
         let namespace = try r.bool() ? try r.text() : nil
-        let interval = try r.double(), started = try r.double()
+        let interval = try r.double(), started = try RecordingLimits.time(try r.double(), "the start time")
+        guard RecordingLimits.interval.contains(interval) else { throw RecordingDamage("an interval of \(interval) s") }
         let pathManager = try r.bool() ? try r.text() : nil
         let scheduler = try r.bool() ? try r.text() : nil
         let keyframeEvery = try r.count(limit: 1 << 20, minimumSize: 0, "keyframe interval")

@@ -241,7 +241,11 @@ public final class RecordingReader {
                 let time = verify ? f.payload.prefix(8) : try Self.read(fd: fd, at: at + RecordingFormat.frameSize, count: 8, path: path)[...]
                 guard time.count == 8 else { throw corrupted(at, "a block start without its time") }
                 var r = RecordingByteReader(Array(time))
-                out.append(Block(offset: at, time: try r.double()))
+                do throws(RecordingDamage) {
+                    out.append(Block(offset: at, time: try RecordingLimits.time(try r.double(), "a block's time")))
+                } catch {
+                    throw corrupted(at, error.reason)
+                }
             } else if out.isEmpty {
                 throw corrupted(at, "a record continues a block that did not start")
             }

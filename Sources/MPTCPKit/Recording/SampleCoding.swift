@@ -66,7 +66,7 @@ struct SampleDecoder {
 
     /// The raw sample, with interface names and shares filled in as the sampler fills them.
     mutating func decode(from r: inout RecordingByteReader, namespace: String?) throws(RecordingDamage) -> Snapshot {
-        let time = try r.double()
+        let time = try RecordingLimits.time(try r.double(), "a sample's time")
         monotonic &+= UInt64(bitPattern: try r.signed())
         var s = Snapshot(time: time, monotonic: monotonic, namespace: namespace)
         s.unmatchedSubflows = Int(clamping: try r.varint())
