@@ -2,21 +2,23 @@
 /// every socket in the previous sample of the block; `reset()` at a block start makes the next
 /// sample a keyframe. What is recorded is the raw sample: rates and shares are derived again on
 /// replay by the same code that derived them live (`Shares`, `RateTracker`).
-struct SampleEncoder {
-    private var connections: [UInt64: [FieldValue]] = [:]
-    private var subflows: [UInt64: [FieldValue]] = [:]
-    private var monotonic: UInt64 = 0
+/// What both sides remember of the previous sample of the block: every socket's fields by
+/// cookie, and the monotonic time.
+struct PreviousSample {
+    var connections: [UInt64: [FieldValue]] = [:]
+    var subflows: [UInt64: [FieldValue]] = [:]
+    var monotonic: UInt64 = 0
+}
 
-    mutating func reset() {
-        connections = [:]
-        subflows = [:]
-        monotonic = 0
-    }
+struct SampleEncoder {
+    private var previous = PreviousSample()
+
+    mutating func reset() { previous = PreviousSample() }
 
     mutating func encode(_ s: Snapshot, into w: inout RecordingByteWriter) {
         w.double(s.time)
-        w.signed(Int64(bitPattern: s.monotonic &- monotonic))
-        monotonic = s.monotonic
+        w.signed(Int64(bitPattern: s.monotonic &- previous.monotonic))
+        previous.monotonic = s.monotonic
         w.varint(s.unmatchedSubflows)
         w.bool(s.interrupted)
         w.varint(s.interfaces.count)
@@ -29,14 +31,14 @@ struct SampleEncoder {
         var nextConnections: [UInt64: [FieldValue]] = [:]
         var nextSubflows: [UInt64: [FieldValue]] = [:]
         nextConnections.reserveCapacity(s.connections.count)
-        nextSubflows.reserveCapacity(subflows.count)
+        nextSubflows.reserveCapacity(previous.subflows.count)
         w.varint(s.connections.count)
         var cookie: UInt64 = 0
         for c in s.connections {
             w.signed(Int64(bitPattern: c.cookie &- cookie))
             cookie = c.cookie
             let values = RecordedFields.connection.values(c)
-            FieldDelta.encode(values, against: connections[c.cookie], into: &w)
+            FieldDelta.encode(values, against: previous.connections[c.cookie], into: &w)
             nextConnections[c.cookie] = values
             w.varint(c.subflows.count)
             var subCookie = c.cookie
@@ -44,31 +46,25 @@ struct SampleEncoder {
                 w.signed(Int64(bitPattern: sf.cookie &- subCookie))
                 subCookie = sf.cookie
                 let values = RecordedFields.subflow.values(sf)
-                FieldDelta.encode(values, against: subflows[sf.cookie], into: &w)
+                FieldDelta.encode(values, against: previous.subflows[sf.cookie], into: &w)
                 nextSubflows[sf.cookie] = values
             }
         }
-        connections = nextConnections
-        subflows = nextSubflows
+        previous.connections = nextConnections
+        previous.subflows = nextSubflows
     }
 }
 
 struct SampleDecoder {
-    private var connections: [UInt64: [FieldValue]] = [:]
-    private var subflows: [UInt64: [FieldValue]] = [:]
-    private var monotonic: UInt64 = 0
+    private var previous = PreviousSample()
 
-    mutating func reset() {
-        connections = [:]
-        subflows = [:]
-        monotonic = 0
-    }
+    mutating func reset() { previous = PreviousSample() }
 
     /// The raw sample, with interface names and shares filled in as the sampler fills them.
     mutating func decode(from r: inout RecordingByteReader, namespace: String?) throws(RecordingDamage) -> Snapshot {
         let time = try RecordingLimits.time(try r.double(), "a sample's time")
-        monotonic &+= UInt64(bitPattern: try r.signed())
-        var s = Snapshot(time: time, monotonic: monotonic, namespace: namespace)
+        previous.monotonic &+= UInt64(bitPattern: try r.signed())
+        var s = Snapshot(time: time, monotonic: previous.monotonic, namespace: namespace)
         s.unmatchedSubflows = Int(clamping: try r.varint())
         s.interrupted = try r.bool()
         var names: [(index: UInt32, name: String)] = []
@@ -90,7 +86,7 @@ struct SampleDecoder {
         var cookie: UInt64 = 0
         for _ in 0..<count {
             cookie &+= UInt64(bitPattern: try r.signed())
-            let values = try FieldDelta.decode(count: connectionFields, against: connections[cookie], from: &r)
+            let values = try FieldDelta.decode(count: connectionFields, against: previous.connections[cookie], from: &r)
             guard nextConnections.updateValue(values, forKey: cookie) == nil else { throw RecordingDamage("connection \(cookie) twice in one sample") }
             var c = Connection.blank
             c.cookie = cookie
@@ -99,7 +95,7 @@ struct SampleDecoder {
             var subCookie = cookie
             for _ in 0..<subflowCount {
                 subCookie &+= UInt64(bitPattern: try r.signed())
-                let values = try FieldDelta.decode(count: subflowFields, against: subflows[subCookie], from: &r)
+                let values = try FieldDelta.decode(count: subflowFields, against: previous.subflows[subCookie], from: &r)
                 guard nextSubflows.updateValue(values, forKey: subCookie) == nil else { throw RecordingDamage("subflow \(subCookie) twice in one sample") }
                 var sf = Subflow.blank
                 sf.cookie = subCookie
@@ -108,8 +104,8 @@ struct SampleDecoder {
             }
             s.connections.append(c)
         }
-        connections = nextConnections
-        subflows = nextSubflows
+        previous.connections = nextConnections
+        previous.subflows = nextSubflows
         s.interfaces = Shares.apply(to: &s.connections) { index in names.first { $0.index == index }?.name }
         return s
     }
