@@ -93,6 +93,8 @@ enum DashboardCommand {
             }
         }
         DashboardLoop(state: state, inputs: inputs).run()
+        // Said on the normal screen, after the dashboard's is gone.
+        terminal.close()
         if let line = recorder.stop() { Console.err("mptop: \(line.escapedForTerminal)\n") }
         return 0
     }
