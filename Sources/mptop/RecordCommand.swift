@@ -38,6 +38,8 @@ struct RecordCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A recorder only watches: what a killed failover test left is named, and put back by
+        // the next mptop that may change things.
         try JournalRecovery.atStart(readOnly: true) { Console.err($0 + "\n") }
         if let netns { try NetworkNamespace.enter(netns) }
         var options = RecordingSession.Options()
