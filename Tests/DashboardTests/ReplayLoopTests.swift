@@ -132,3 +132,14 @@ final class ReplayLoopTests: XCTestCase {
         XCTAssertNotNil(loop.state.sort)
     }
 }
+
+extension ReplayLoopTests {
+    func testTheHelpOfAReplayListsItsKeysFirstAndNotTheOnesItShadows() {
+        let lines = KeyMap.helpLines(replay: true)
+        XCTAssertEqual(lines.first?.help, "pause or play the recording")
+        XCTAssertFalse(lines.contains { $0.help.hasPrefix("pause or resume sampling") })
+        XCTAssertTrue(lines.contains { $0.help == "quit" })
+        XCTAssertTrue(KeyMap.helpLines().contains { $0.help.hasPrefix("pause or resume sampling") })
+        XCTAssertFalse(KeyMap.helpLines().contains { $0.help == "pause or play the recording" })
+    }
+}

@@ -94,11 +94,15 @@ public enum KeyMap {
     }
 
     /// The lines of the help overlay: the keys a person browsing can press (the mouse is in
-    /// the README's table); in a replay, its keys first.
+    /// the README's table); in a replay, its keys first, and none whose keys all do replay's
+    /// things there (`p` pauses the playback, not the sampling).
     public static func helpLines(replay: Bool = false) -> [(keys: String, help: String)] {
-        let modes = replay ? browsing.union([.replay]) : browsing
-        let lines = table.filter { !$0.modes.isDisjoint(with: modes) && !$0.keys.contains { $0.pattern == .click } }
-        return (lines.filter { $0.modes.contains(.replay) } + lines.filter { !$0.modes.contains(.replay) }).map { ($0.label, $0.help) }
+        let browsingLines = table.filter { !$0.modes.isDisjoint(with: browsing) && !$0.keys.contains { $0.pattern == .click } }
+        guard replay else { return browsingLines.map { ($0.label, $0.help) } }
+        let replayLines = table.filter { $0.modes.contains(.replay) }
+        let replayKeys = Set(replayLines.flatMap { $0.keys.map(\.pattern) })
+        let shown = browsingLines.filter { !$0.keys.allSatisfy { replayKeys.contains($0.pattern) } }
+        return (replayLines + shown).map { ($0.label, $0.help) }
     }
 
     /// The README's key table (a test checks that the README carries exactly this).
