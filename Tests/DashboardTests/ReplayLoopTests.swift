@@ -143,3 +143,14 @@ extension ReplayLoopTests {
         XCTAssertFalse(KeyMap.helpLines().contains { $0.help == "pause or play the recording" })
     }
 }
+
+extension ReplayLoopTests {
+    /// The replay as a person sees it: REPLAY, the recorded time, speed and place in the header,
+    /// the replay keys first in the footer, read-only.
+    func testReplayGoldenFrame() {
+        setenv("TZ", "UTC", 1)  // the recorded time is shown in local time
+        tzset()
+        let (loop, _) = run([.key(.character("]")), .key(.character("+")), .key(.character("p")), .key(.enter)])
+        assertGoldenFrame(DashboardRenderer.render(loop.state, theme: .basic), named: "replay-100x30")
+    }
+}
