@@ -91,6 +91,7 @@ public final class RecordingReader {
         let end = RecordingFormat.preambleSize + length + 4
         guard end <= size else { throw fail(.truncatedHeader) }
         let all = try read(fd: fd, at: 0, count: end, path: path)
+        guard all.count == end else { throw fail(.truncatedHeader) }  // it shrank since fstat
         var crc = RecordingByteReader(all, offset: end - 4)
         guard try crc.u32() == Zlib.crc32(all[0..<(end - 4)]) else {
             throw fail(.corrupted(offset: 0, reason: "the header's checksum does not match"))
