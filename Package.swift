@@ -2,11 +2,11 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// The kernel side is raw netlink and `mptop` itself has no third-party dependencies, so its
-// cold build stays fast. Only the Prometheus exporter (`mptop-exporter`) uses packages: SwiftNIO's
-// HTTP/1 server, swift-prometheus and swift-argument-parser, chosen for their small dependency
-// graph (7 packages to resolve; Hummingbird would be 26): `swift build --product mptop` compiles
-// none of them.
+// The kernel side is raw netlink, so the cold build stays fast. The Prometheus exporter
+// (`mptop-exporter`) uses packages: SwiftNIO's HTTP/1 server, swift-prometheus and
+// swift-argument-parser, chosen for their small dependency graph (7 packages to resolve;
+// Hummingbird would be 26). `mptop` itself uses only swift-argument-parser (its newer
+// subcommands): `swift build --product mptop` compiles neither SwiftNIO nor swift-prometheus.
 let package = Package(
     name: "mptop",
     products: [
