@@ -25,8 +25,11 @@ let package = Package(
     targets: [
         // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
         .target(name: "CNetlink"),
-        // Kernel side, no UI: netlink transport, decoders, model, sampler, rates.
-        .target(name: "MPTCPKit", dependencies: ["CNetlink"]),
+        // The system's zlib (zlib1g-dev), for recordings: compression and CRC32 from the library
+        // every Debian system has, rather than a package that would bring SwiftNIO into mptop.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Kernel side, no UI: netlink transport, decoders, model, sampler, rates, recordings.
+        .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib"]),
         // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
         // No pkgConfig: its flags (-D_XOPEN_SOURCE...) are ones SwiftPM refuses; the shim sets what it needs.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),

@@ -20,5 +20,6 @@ let package = Package(
         .executableTarget(name: "fuzz-dashboard", dependencies: fuzzer + [.product(name: "Dashboard", package: "mptop")]),
         .executableTarget(name: "fuzz-theme", dependencies: fuzzer + [.product(name: "Dashboard", package: "mptop")]),
         .executableTarget(name: "fuzz-journal", dependencies: fuzzer),
+        .executableTarget(name: "fuzz-recording", dependencies: fuzzer),
     ]
 )

@@ -4,7 +4,7 @@
 #   Fuzz/run.sh [--seconds N | --runs N] [--build-only] [TARGET...]
 #
 # TARGET is a name without the "fuzz-" prefix (sockdiag dashboard pm-events genl-replies rtnetlink
-# counters theme journal); none means all. Each run is bounded by --seconds (default 60) or
+# counters theme journal recording); none means all. Each run is bounded by --seconds (default 60) or
 # --runs executions, one input at most 10 s (-timeout: a hang is a failure too). The corpus
 # grows in Fuzz/.corpus/TARGET, starting from seeds made of the test fixtures and Fuzz/Seeds;
 # a crashing input is saved as Fuzz/.artifacts/TARGET-crash-*. Exits 1 when a target crashed,
@@ -12,7 +12,7 @@
 set -euo pipefail
 fuzz="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$fuzz")"
-all=(sockdiag dashboard pm-events genl-replies rtnetlink counters theme journal)
+all=(sockdiag dashboard pm-events genl-replies rtnetlink counters theme journal recording)
 
 seconds=60 runs="" build_only=0 targets=()
 while [ $# -gt 0 ]; do
@@ -61,6 +61,7 @@ seed() { # seed TARGET: (re)writes Fuzz/.corpus/seeds/TARGET from the fixtures
         counters) cp "$fixtures/netstat618-host.txt" "$dir/" ;;
         theme) cp "$root"/Themes/*.theme "$dir/" ;;
         journal) cp "$fuzz"/Seeds/journal/*.txt "$dir/" ;;
+        recording) cp "$fuzz"/Seeds/recording/*.mptrec "$dir/" ;;
     esac
 }
 

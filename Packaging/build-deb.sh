@@ -18,8 +18,11 @@ cd "$repo"
 # --disable-local-rpath: no $ORIGIN runpath, so a root binary in /usr/bin never loads a library
 # from beside itself; the Swift libraries it would have found there are linked in.
 flags=(-c release --static-swift-stdlib --disable-local-rpath --build-path "$build")
-for product in mptop mptop-exporter; do swift build "${flags[@]}" --product "$product" >&2; done
+# generate-manual (swift-argument-parser's man page writer) in the same build directory, so
+# generate-docs.sh does not build it in .build/, which `swift test` holds locked while it runs.
+for product in mptop mptop-exporter generate-manual; do swift build "${flags[@]}" --product "$product" >&2; done
 bindir=$(swift build "${flags[@]}" --show-bin-path)
+export GENERATE_MANUAL=${GENERATE_MANUAL:-$bindir/generate-manual}
 
 version=$("$bindir/mptop" --version)
 version=${version#mptop }

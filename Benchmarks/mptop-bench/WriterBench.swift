@@ -79,4 +79,25 @@ func benchWriters(connections n: Int, rounds: Int) {
         SnapshotTable.render(snapshot, into: &buffer)
         return buffer.count
     }
+    // The recording writer: each round a sample whose byte counters moved on (a delta), with a
+    // keyframe every 60 as `mptop record` writes them.
+    let path = NSTemporaryDirectory() + "mptop-bench-writers-\(getpid()).mptrec"
+    unlink(path)
+    defer { unlink(path) }
+    guard let writer = try? RecordingWriter(path: path, header: RecordingHeader(writer: "bench", host: "h", kernel: "k", namespace: nil,
+                                                                                 interval: 1, started: 0, pathManager: nil, scheduler: nil)) else { return }
+    var next = snapshot
+    var round = 0
+    measure("recording") {
+        round += 1
+        next.time += 1
+        next.monotonic += 1_000_000_000
+        for ci in next.connections.indices {
+            for si in next.connections[ci].subflows.indices { next.connections[ci].subflows[si].tcp?.bytesAcked? += UInt64(1448 * (round % 7)) }
+        }
+        let before = writer.size
+        try? writer.append(next, counters: nil, setup: { nil })
+        return writer.size - before
+    }
+    print("  recording: \(writer.samples) samples, \(Units.fixed(Double(writer.size) / Double(writer.samples * n), decimals: 1)) bytes per connection-sample")
 }

@@ -4,6 +4,7 @@
 //   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
 //   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
+//   swift run -c release mptop-bench --record SECS [--connections 1000] [--record-rate 50k]
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -37,6 +38,8 @@ struct BenchOptions {
     var churnRate = 500.0
     var processRounds = 5
     var writers = false
+    var recordSeconds: Int?
+    var recordRate = "50k"
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -74,6 +77,13 @@ struct BenchOptions {
                 guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
                 o.churnSeconds = d
                 i += 1
+            case "--record":
+                guard let d = Int(args[i]), d >= 5 else { fail("--record takes seconds, at least 5") }
+                o.recordSeconds = d
+                i += 1
+            case "--record-rate":
+                o.recordRate = args[i]
+                i += 1
             case "--churn-rate":
                 guard let r = Double(args[i]), r > 0, r <= 5000 else { fail("--churn-rate takes connections per second, 1 to 5000") }
                 o.churnRate = r
@@ -81,7 +91,8 @@ struct BenchOptions {
             case "--help":
                 print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
                     + "       mptop-bench --churn SECS [--churn-rate 500]\n"
-                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]")
+                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
+                    + "       mptop-bench --record SECS [--connections 1000] [--record-rate 50k]")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -268,6 +279,12 @@ if let seconds = options.churnSeconds {
     do {
         exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)
     } catch { fail("\(error)") }
+}
+if let seconds = options.recordSeconds {
+    for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
+        do { try benchRecording(connections: n, seconds: seconds, rate: options.recordRate, mptop: mptop) } catch { fail("\(error)") }
+    }
+    exit(0)
 }
 for n in options.sizes {
     do {

@@ -8,9 +8,10 @@ import Glibc
 enum DashboardCommand {
     /// `extras` adds keys and a bar (the demo's). With `enterNamespace` false the caller has
     /// already entered `o.namespace`. `stop` is the caller's, already installed (the demo's,
-    /// so a Ctrl-C or SIGTERM while its lab was being built still ends it).
+    /// so a Ctrl-C or SIGTERM while its lab was being built still ends it). `record` starts
+    /// recording to that file at once (`mptop demo --record FILE`), as the R key would.
     static func run(_ o: MonitorOptions, extras: DashboardExtras? = nil, enterNamespace: Bool = true,
-                    stop given: StopSignal? = nil) throws -> Int32 {
+                    stop given: StopSignal? = nil, record: String? = nil) throws -> Int32 {
         var o = o
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         // Settings and themes are read before anything else, so a broken file is an error on a
@@ -55,6 +56,8 @@ enum DashboardCommand {
         var eventsMode = DashboardState.EventsMode.live
         do { events = try PathManagerEventSource() } catch { eventsMode = .polling(reason: "\(error)") }
         let counters = MPTCPCounterMonitor()
+        let recorder = DashboardRecorder(namespace: o.namespace, writerName: HelpText.version)
+        if let record { try recorder.start(path: record, interval: settings.interval ?? 1) }
         let stop = try given ?? StopSignal()
         if given == nil { stop.installSignalHandlers() }
         let terminal = try CursesTerminal(noColor: noColor, stopDescriptor: stop.readEnd)
@@ -68,6 +71,7 @@ enum DashboardCommand {
         state.events = eventsMode
         state.apply(settings)
         state.setRetention(settings.keepClosed ?? 30)
+        state.recording = recorder.status
         var inputs = DashboardInputs(terminal: terminal, sample: {
             defer { firstSample = nil }
             return try firstSample ?? sampler.sample()
@@ -75,6 +79,7 @@ enum DashboardCommand {
                                      now: { Clock.system.monotonicSeconds() }, themes: themes, extras: extras)
         inputs.events = events
         inputs.counters = { try counters.refresh() }
+        inputs.recorder = recorder
         inputs.diagnose = { snapshot, events in Diagnosis.run(namespace: o.namespace, snapshot: snapshot, events: events) }
         if header.canAct { inputs.actions = ExecutorPort(namespace: o.namespace, sampler: sampler) }
         if let path = settingsPath {
@@ -88,6 +93,9 @@ enum DashboardCommand {
             }
         }
         DashboardLoop(state: state, inputs: inputs).run()
+        // Said on the normal screen, after the dashboard's is gone.
+        terminal.close()
+        if let line = recorder.stop() { Console.err("mptop: \(line.escapedForTerminal)\n") }
         return 0
     }
 

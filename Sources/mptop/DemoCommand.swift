@@ -70,6 +70,10 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: [.customShort("j"), .long], help: "JSON: the phone's snapshots, or the handover story's report.")
     var json = false
 
+    @Option(help: ArgumentHelp("Record the demo's dashboard to FILE (see 'mptop replay').", valueName: "FILE"),
+            completion: .file())
+    var record: String?
+
     @OptionGroup var readOnly: ReadOnlyOption
     @OptionGroup(title: "Dashboard options") var display: DisplayOptions
 
@@ -89,10 +93,12 @@ struct DemoCommand: ParsableCommand {
         display.apply(to: &monitor)
         let wifi = wifiRate, cell = cellRate
         if script != nil && monitor.count != nil { throw MPTopError.usage("--count does not go with --script") }
+        if record != nil && (script != nil || !monitor.wantsDashboard) { throw MPTopError.usage("--record goes with the demo's dashboard (for the rest: mptop record)") }
         if script == nil && monitor.wantsDashboard { _ = try DashboardCommand.loadThemes(monitor) }
         // Asked before the lab is built: a terminal that cannot take the dashboard is said in
         // one line with nothing to clean up; one that takes only lines gets the plain view.
         let dashboard = try script == nil && monitor.wantsDashboard && DashboardCommand.terminalCanDraw()
+        if record != nil && !dashboard { throw MPTopError.usage("--record needs the dashboard, and this is not a terminal that can draw it (for the rest: mptop record)") }
         try Self.requireRoot()
         // Before anything makes a namespace (the lab probe is the first): a SIGTERM or Ctrl-C from
         // then on ends the demo through its cleanup instead of killing it with namespaces left.
@@ -124,7 +130,7 @@ struct DemoCommand: ParsableCommand {
             _ = try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
             return
         }
-        _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop)
+        _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop, record: record)
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.

@@ -41,7 +41,7 @@ enum HelpText {
 
     /// The help overlay's lines (`KeyMap.helpLines`), one key group and its meaning a line.
     static var dashboardKeys: String {
-        let lines = KeyMap.helpLines
+        let lines = KeyMap.helpLines()
         let width = lines.map(\.keys.count).max() ?? 0
         return lines.map { "  " + $0.keys.padded(to: width) + "  " + $0.help }
             .joined(separator: "\n")

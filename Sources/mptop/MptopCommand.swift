@@ -14,8 +14,9 @@ struct MptopCommand: ParsableCommand {
         abstract: HelpText.abstract,
         discussion: HelpText.discussion,
         subcommands: [
-            EventsCommand.self, DiagnoseCommand.self, ReportCommand.self, DemoCommand.self, TrafficCommand.self,
-            CaptureCommand.self, CloseCommand.self, BackupCommand.self, FailoverCommand.self,
+            EventsCommand.self, DiagnoseCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self,
+            DemoCommand.self, TrafficCommand.self, CaptureCommand.self, CloseCommand.self, BackupCommand.self,
+            FailoverCommand.self,
         ])
 
     /// The root that parses `args`, and the words it parses. ArgumentParser lets a parent

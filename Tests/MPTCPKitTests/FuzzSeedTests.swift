@@ -15,4 +15,17 @@ final class FuzzSeedTests: XCTestCase {
             XCTAssertNoThrow(try JournalEntry(fileName: String(split[0]), text: String(split[1])), file)
         }
     }
+
+    func testTheRecordingSeedsAreRecordingsMptopReadsWhole() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/Seeds/recording").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".mptrec") }
+        XCTAssertEqual(files.count, 2)
+        for file in files {
+            let reader = try RecordingReader(path: dir + "/" + file)
+            var samples = 0
+            while try reader.next() != nil { samples += 1 }
+            XCTAssertGreaterThan(samples, 5, file)
+            XCTAssertNil(reader.truncation, file)
+        }
+    }
 }

@@ -23,6 +23,11 @@ public struct DashboardInputs {
     /// Saves the settings a person changed (sort, interval, theme, columns, share mode);
     /// returns why it could not, for the footer. Nil: settings are not kept.
     public var saveSettings: ((DashboardSettings) -> String?)?
+    /// A recording to show instead of the kernel (`mptop replay`): samples come from it at the
+    /// recorded pace, `sample` is not called, and the state's `playback` says where it is.
+    public var replay: ReplaySource?
+    /// Records what the dashboard shows on the `R` key; nil where there is nothing live to record.
+    public var recorder: DashboardRecorder?
 
     public init(terminal: TerminalIO, sample: @escaping () throws -> Snapshot, now: @escaping () -> Double, themes: [Theme],
                 extras: DashboardExtras? = nil) {

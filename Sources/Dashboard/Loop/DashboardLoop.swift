@@ -20,6 +20,8 @@ public final class DashboardLoop {
     /// While a failover test runs, samples come this often: its recovery time is only as
     /// precise as the sampling.
     static let failoverInterval = 0.2
+    /// Where a replay is in its recording (nil for the live dashboard).
+    var cursor: ReplayCursor?
 
     public init(state: DashboardState, inputs: DashboardInputs) {
         var state = state
@@ -34,13 +36,13 @@ public final class DashboardLoop {
     public func run(maxEvents: Int = .max) {
         inputs.terminal.use(theme)
         state.resize(width: inputs.terminal.width, height: inputs.terminal.height)
-        takeSample()
+        if inputs.replay != nil { startReplay() } else { takeSample() }
         draw()
         var handled = 0
         defer { failoverTest?.stop(reason: "the dashboard closed") }
         while !state.quit && handled < maxEvents {
             let now = inputs.now()
-            let wait = state.paused && failoverTest == nil ? 60 : max(0, nextSample - now)
+            let wait = cursor != nil ? replayWait(now) : state.paused && failoverTest == nil ? 60 : max(0, nextSample - now)
             let event = inputs.terminal.nextEvent(timeout: wait, watching: inputs.events?.fd)
             handled += 1
             var changed = false
@@ -55,6 +57,7 @@ public final class DashboardLoop {
                 if let feed = inputs.events {
                     let batch = feed.drain(limit: 4096)
                     state.note(batch)
+                    inputs.recorder?.note(batch)
                     // Events are hints: the dump is the truth, so take it now.
                     if DashboardState.changesConnections(batch) && !state.paused { nextSample = inputs.now() }
                     changed = !batch.events.isEmpty || batch.overrun
@@ -64,7 +67,9 @@ public final class DashboardLoop {
             case nil:
                 break
             }
-            if (!state.paused || failoverTest != nil) && inputs.now() >= nextSample {
+            if cursor != nil {
+                if advanceReplay(inputs.now()) { changed = true }
+            } else if (!state.paused || failoverTest != nil) && inputs.now() >= nextSample {
                 takeSample()
                 changed = true
             }
@@ -92,7 +97,12 @@ public final class DashboardLoop {
             }
         case .answerDialog(let answer): answerDialog(answer)
         case .runExtra(let c): state.message = inputs.extras?.perform(c)
-        case .loadDiagnosis: state.diagnosis = inputs.diagnose?(state.snapshot, state.eventLog.events)
+        case .loadDiagnosis:
+            if let cursor {
+                state.diagnosis = cursor.diagnosis(namespace: state.header.namespace, snapshot: state.snapshot, events: state.eventLog.events)
+            } else {
+                state.diagnosis = inputs.diagnose?(state.snapshot, state.eventLog.events)
+            }
         case .applyTheme: inputs.terminal.use(theme)
         case .reschedule: if let last = lastSample { nextSample = last + state.interval }
         case .sampleNow: nextSample = inputs.now()
@@ -105,6 +115,14 @@ public final class DashboardLoop {
             finishFailover(test)
         case .saveFailoverReport:
             if let test = failoverTest { state.failover?.savedTo = save(test.report.json) }
+        case .toggleRecording:
+            guard let recorder = inputs.recorder else {
+                state.message = cursor != nil ? "this is a replay: it is a recording already" : "recording is not available here"
+                return
+            }
+            state.message = recorder.isRecording ? recorder.stop() : recorder.start(interval: state.interval)
+            state.recording = recorder.status
+        case .seek(let target): seek(target)
         }
     }
 
@@ -115,6 +133,10 @@ public final class DashboardLoop {
             state.apply(snapshot)
             if let read = inputs.counters { state.setCounters(try read()) }
             if let test = failoverTest { observe(test, snapshot) }
+            if let recorder = inputs.recorder, recorder.isRecording {
+                if let problem = recorder.record(snapshot, counters: state.counters) { state.message = problem }
+                state.recording = recorder.status
+            }
         } catch {
             // The screen stays up: a failed sample (e.g. the namespace went away) is news, not a crash.
             state.message = "sampling failed: \(error)"

@@ -18,3 +18,13 @@ public protocol ActionPort: AnyObject {
     func plan(_ action: MPTCPAction, snapshot: Snapshot) throws -> PlannedAction
     func execute(_ planned: PlannedAction, confirmedTwice: Bool) throws -> ActionOutcome
 }
+
+/// A recording to replay instead of sampling the kernel (`RecordingReader` in `mptop replay`).
+public protocol ReplaySource: AnyObject {
+    /// The next sample in recorded order, nil after the last.
+    func next() throws -> RecordedSample?
+    /// Goes back (or on) so that `next()` continues from a keyframe before `time`.
+    func rewind(before time: Double) throws
+}
+
+extension RecordingReader: ReplaySource {}

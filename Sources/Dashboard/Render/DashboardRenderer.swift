@@ -28,7 +28,7 @@ public enum DashboardRenderer {
         p.footer(state, y: layout.footer)
         if let dialog = state.dialog { p.dialog(dialog) }
         if let chooser = state.columnChooser { p.columnChooser(chooser) }
-        if state.showHelp { p.helpOverlay() }
+        if state.showHelp { p.helpOverlay(replay: state.playback != nil) }
         return p.grid
     }
 }

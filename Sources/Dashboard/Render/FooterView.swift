@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The bottom row: the filter being typed, a message, or the keys that apply to the selection.
 extension Painter {
     mutating func footer(_ state: DashboardState, y: Int) {
@@ -9,6 +11,10 @@ extension Painter {
             return
         }
         var x = 1
+        if let r = state.recording {
+            x = put("REC ", x: x, y: y, .bad)
+            x = put("\(r.path) (\(r.samples) samples, \(Units.bytes(UInt64(r.bytes))))   ", x: x, y: y, .footer)
+        }
         // With the demo's bar, the dashboard narrates what the paths are doing; that news wins
         // over the last key's message.
         if state.bar != nil, let news = state.narration {
@@ -98,6 +104,18 @@ extension Painter {
             hint(.showEvents, "events")
             hint(.showCounters, "counters")
             hint(.showDiagnosis, "diagnose")
+        }
+        if let p = state.playback {
+            // A replay's own keys first: moving in the recording is what it is for.
+            var replay: [(String, String)] = []
+            func label(_ action: DashboardAction) -> String? { KeyMap.keyLabel(for: action, in: .replay) }
+            if let k = label(.togglePlayback) { replay.append((k, p.paused ? "play" : "pause")) }
+            if let back = label(.seekBack), let on = label(.seekForward) { replay.append((back + on, "seek 10 s")) }
+            if let k = label(.stepSample) { replay.append((k, "step")) }
+            if let start = label(.seekStart), let end = label(.seekEnd) { replay.append((start + end, "start/end")) }
+            if let faster = label(.playFaster), let slower = label(.playSlower) { replay.append((faster + slower, "speed")) }
+            hint(.nextSortColumn, "sort")
+            return replay + out
         }
         hint(.nextSortColumn, "sort")
         hint(.togglePause, state.paused ? "resume" : "pause")

@@ -21,14 +21,20 @@ extension Painter {
         let optional = parts.indices.compactMap { i in parts[i].drop.map { (i, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
         var dropped = Set<Int>()
         func line() -> String { parts.indices.filter { !dropped.contains($0) }.map { parts[$0].text }.joined(separator: "  ") }
+        // The tag at the right: PAUSED, or where a replay is.
+        var tag = state.paused ? " PAUSED " : nil
+        if let p = state.playback {
+            // What is shown is the past: said where the eye goes first, with when and how fast.
+            let shown = state.snapshot?.time ?? p.position
+            tag = " REPLAY \(PathManagerEventText.clockTime(shown).prefix(8)) \(p.speedText)  \(p.progressText) " + (p.paused ? "PAUSED " : "")
+        }
         var k = 0
-        while line().unicodeScalars.count + 10 > grid.width, k < optional.count {
+        while line().unicodeScalars.count + max(10, (tag?.count ?? 0) + 2) > grid.width, k < optional.count {
             dropped.insert(optional[k])
             k += 1
         }
         let end = put(" " + line(), x: 0, y: 0, .header, limit: grid.width)
-        if state.paused {
-            let tag = " PAUSED "
+        if let tag {
             grid.put(tag, x: max(end + 1, grid.width - tag.count - 1), y: 0, style: style(.warn).with(.reverse))
         }
 

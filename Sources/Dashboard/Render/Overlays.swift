@@ -1,8 +1,8 @@
 /// The help overlay and the "terminal too small" screen.
 extension Painter {
     /// The keys of the table, drawn over the whole screen when it has to be (any key closes it).
-    mutating func helpOverlay() {
-        var lines = KeyMap.helpLines
+    mutating func helpOverlay(replay: Bool) {
+        var lines = KeyMap.helpLines(replay: replay)
         let keyWidth = (lines.map { $0.keys.count }.max() ?? 0) + 2
         let boxWidth = min(grid.width - 2, max(40, keyWidth + (lines.map { $0.help.count }.max() ?? 0) + 4))
         // Title, the lines, a blank, the closing hint: the whole screen when it must.

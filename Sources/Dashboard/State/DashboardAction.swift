@@ -37,4 +37,8 @@ public enum DashboardAction: Hashable, Sendable {
     case confirm, cancel, nextMode
     /// The failover panel: stop the running test (and, with q, quit); close the report or save it.
     case stopFailover, stopFailoverAndQuit, closeFailoverPanel, saveFailoverReport
+    /// `R`: start or stop recording to a file.
+    case toggleRecording
+    /// A replay: pause or play, one sample on, seek 10 s back or forward, to the start or the end, speed.
+    case togglePlayback, stepSample, seekBack, seekForward, seekStart, seekEnd, playFaster, playSlower
 }

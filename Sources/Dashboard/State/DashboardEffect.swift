@@ -23,6 +23,10 @@ public enum DashboardEffect: Equatable, Sendable {
     case stopFailover(reason: String)
     /// Save the finished failover test's report.
     case saveFailoverReport
+    /// Start recording to a file, or stop the recording running.
+    case toggleRecording
+    /// A replay: move in the recording (the loop rebuilds the view from the samples up to there).
+    case seek(ReplaySeek)
 }
 
 /// The action keys: what they ask for on the selected row.

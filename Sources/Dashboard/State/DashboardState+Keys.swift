@@ -37,6 +37,10 @@ extension DashboardState {
             if header.canAct, let request = KeyMap.action(for: key, in: browsingMode).flatMap(ActionRequest.init) {
                 return effects + [.startAction(request)]
             }
+            if playback != nil, let action = KeyMap.action(for: key, in: .replay) {
+                message = nil
+                return effects + perform(action)
+            }
         }
         message = nil
         if editingFilter {
@@ -123,7 +127,11 @@ extension DashboardState {
         case .closeSubflow, .toggleBackup, .failover:
             // With CAP_NET_ADMIN these become `.startAction` in `handle`; here (read-only, or
             // called directly) they only explain themselves.
-            message = header.canAct ? "no actions in this view" : "read-only: \(header.readOnlyReason ?? "actions are off")"
+            if playback != nil {
+                message = "read-only: a replay has nothing live to act on"
+            } else {
+                message = header.canAct ? "no actions in this view" : "read-only: \(header.readOnlyReason ?? "actions are off")"
+            }
         case .keepFilter, .clearFilter, .deleteFilterCharacter:
             editFilter(action)
             rebuildRows()
@@ -131,6 +139,32 @@ extension DashboardState {
             showHelp = false
         case .confirm, .cancel, .nextMode, .stopFailover, .stopFailoverAndQuit, .closeFailoverPanel, .saveFailoverReport:
             break  // answered by `handle` in the dialog and failover-panel modes
+        case .toggleRecording:
+            return [.toggleRecording]
+        case .togglePlayback, .stepSample, .seekBack, .seekForward, .seekStart, .seekEnd, .playFaster, .playSlower:
+            return replay(action)
+        }
+        return []
+    }
+
+    /// The replay keys: pausing and speed change the playback here; moving in the recording is
+    /// the loop's (it has the recording).
+    private mutating func replay(_ action: DashboardAction) -> [DashboardEffect] {
+        guard var p = playback else { return [] }
+        defer { playback = p }
+        switch action {
+        case .togglePlayback:
+            p.paused.toggle()
+            message = p.paused ? "paused" : "playing at \(p.speedText)"
+        case .playFaster, .playSlower:
+            p.changeSpeed(by: action == .playFaster ? 1 : -1)
+            message = "playing at \(p.speedText)"
+        case .stepSample: return [.seek(.step)]
+        case .seekBack: return [.seek(.by(-Playback.seekStep))]
+        case .seekForward: return [.seek(.by(Playback.seekStep))]
+        case .seekStart: return [.seek(.start)]
+        case .seekEnd: return [.seek(.end)]
+        default: break
         }
         return []
     }

@@ -108,6 +108,11 @@ public struct DashboardState: Sendable {
     /// The extra bar above the footer (the demo's keys and receiver counter), if any.
     public var bar: StatusBar?
 
+    /// Replaying a recording: where it is and how it plays (nil for the live dashboard).
+    public var playback: Playback?
+    /// The recording the `R` key started, while it runs.
+    public var recording: RecordingStatus?
+
     public init(header: HeaderInfo, width: Int, height: Int, interval: Double = 1,
                 glyphs: Glyphs = .unicode, themeNames: [String] = ["basic"], themeIndex: Int = 0) {
         self.header = header
@@ -154,6 +159,23 @@ public struct DashboardState: Sendable {
         snapshot = next
         samples += 1
         rebuildRows(keepingSelectionNear: oldIndex)
+    }
+
+    /// Forgets every sample and event taken in (a replay that seeks rebuilds them from the
+    /// recording); what the person set up (selection, sort, filter, screen, columns, colours
+    /// of interfaces) stays.
+    public mutating func forgetSamples() {
+        snapshot = nil
+        history = History()
+        samples = 0
+        firstSeen = [:]
+        nextSequence = 0
+        eventLog = PathManagerEventLog(capacity: eventLog.capacity)
+        departures = Departures(retention: departures.retention)
+        timeline = Timeline()
+        counters = []
+        diagnosis = nil
+        rows = []
     }
 
     public mutating func resize(width: Int, height: Int) {

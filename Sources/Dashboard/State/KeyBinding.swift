@@ -18,6 +18,8 @@ public enum KeyMode: Sendable, Hashable, CaseIterable {
     case failoverRunning
     /// A failover test finished and its report is up; likewise.
     case failoverReport
+    /// Replaying a recording: its keys come before the view's.
+    case replay
 
     /// The modes in which a person browses and gives commands.
     public static let browsing: Set<KeyMode> = [.list, .detail, .page]

@@ -29,11 +29,20 @@ public enum KeyMap {
                    [(.key(.character("p")), .togglePause), (.key(.character("+")), .faster), (.key(.character("=")), .faster),
                     (.key(.character("-")), .slower), (.key(.character("_")), .slower)]),
         KeyBinding(browsing, "next colour theme", [(.key(.character("t")), .nextTheme)]),
+        KeyBinding(browsing, "record to a file named in the footer; again: stop", [(.key(.character("R")), .toggleRecording)]),
         KeyBinding(browsing, "share bars: of the last 5 s, or since start", [(.key(.character("n")), .toggleShareMode)]),
         KeyBinding(browsing, "choose the list's columns and their order", [(.key(.character("o")), .chooseColumns)]),
         KeyBinding(browsing, "this help", [(.key(.character("?")), .toggleHelp), (.key(.character("h")), .toggleHelp)]),
         KeyBinding(browsing, "quit", [(.key(.character("q")), .quit), (.key(.interrupt), .quit)]),
         KeyBinding([.list], "select a row; click it again to expand", [(.click, .click(x: 0, y: 0))]),
+
+        KeyBinding([.replay], "pause or play the recording", [(.key(.character("p")), .togglePlayback)]),
+        KeyBinding([.replay], "pause and show the next sample", [(.key(.character(".")), .stepSample)]),
+        KeyBinding([.replay], "seek 10 s back or forward", [(.key(.character("[")), .seekBack), (.key(.character("]")), .seekForward)]),
+        KeyBinding([.replay], "go to the start or the end", [(.key(.character("{")), .seekStart), (.key(.character("}")), .seekEnd)]),
+        KeyBinding([.replay], "play faster or slower",
+                   [(.key(.character("+")), .playFaster), (.key(.character("=")), .playFaster),
+                    (.key(.character("-")), .playSlower), (.key(.character("_")), .playSlower)]),
 
         KeyBinding([.help], "close the help (q and Ctrl-C also quit)",
                    [(.key(.character("q")), .quit), (.key(.interrupt), .quit), (.any, .closeHelp)]),
@@ -85,9 +94,15 @@ public enum KeyMap {
     }
 
     /// The lines of the help overlay: the keys a person browsing can press (the mouse is in
-    /// the README's table).
-    public static var helpLines: [(keys: String, help: String)] {
-        table.filter { !$0.modes.isDisjoint(with: browsing) && !$0.keys.contains { $0.pattern == .click } }.map { ($0.label, $0.help) }
+    /// the README's table); in a replay, its keys first, and none whose keys all do replay's
+    /// things there (`p` pauses the playback, not the sampling).
+    public static func helpLines(replay: Bool = false) -> [(keys: String, help: String)] {
+        let browsingLines = table.filter { !$0.modes.isDisjoint(with: browsing) && !$0.keys.contains { $0.pattern == .click } }
+        guard replay else { return browsingLines.map { ($0.label, $0.help) } }
+        let replayLines = table.filter { $0.modes.contains(.replay) }
+        let replayKeys = Set(replayLines.flatMap { $0.keys.map(\.pattern) })
+        let shown = browsingLines.filter { !$0.keys.allSatisfy { replayKeys.contains($0.pattern) } }
+        return (replayLines + shown).map { ($0.label, $0.help) }
     }
 
     /// The README's key table (a test checks that the README carries exactly this).
@@ -119,6 +134,7 @@ extension KeyMode {
         case .dialog: return "confirmation dialog"
         case .failoverRunning: return "failover test running"
         case .failoverReport: return "failover report"
+        case .replay: return "replay"
         }
     }
 }

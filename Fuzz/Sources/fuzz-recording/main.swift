@@ -1,0 +1,3 @@
+import FuzzInput
+
+runFuzzer(fuzzRecording)
