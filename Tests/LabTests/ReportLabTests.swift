@@ -23,7 +23,8 @@ final class ReportLabTests: XCTestCase {
         let path = into + "/" + (top.first ?? "")
         var files: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
-            files[name] = try String(contentsOfFile: path + "/" + name, encoding: .utf8)
+            // Decoded leniently: the recording is binary (only its emptiness matters here).
+            files[name] = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path + "/" + name)), as: UTF8.self)
         }
         return (path, files)
     }
@@ -68,12 +69,12 @@ final class ReportLabTests: XCTestCase {
         XCTAssertTrue(errors.hasSuffix("mode 0600)\n") && errors.contains("wrote \(output)"), errors)
         XCTAssertEqual(temporaryDirectories(), leftoversBefore, "the temporary directory is removed")
 
-        let (_, files) = try unpack(output)
+        let (unpacked, files) = try unpack(output)
         for (name, text) in files { XCTAssertFalse(text.isEmpty, "\(name) is empty") }
         for name in ["README.txt", "versions.txt", "sysctl.txt", "path-manager.txt", "endpoints.txt", "limits.txt",
                      "ip-addr.txt", "ip-link.txt", "ip-route.txt", "ip-rule.txt", "ss-mptcp-before.txt", "ss-mptcp-after.txt",
                      "ss-tcp-after.txt", "counters-before.txt", "counters-after.txt", "counters-change.txt",
-                     "snapshots.jsonl", "events.jsonl", "diagnose.txt", "diagnose.json"] {
+                     "snapshots.jsonl", "events.jsonl", "recording.mptrec", "diagnose.txt", "diagnose.json"] {
             XCTAssertNotNil(files[name], "\(name) is missing; README: \(files["README.txt"] ?? "none")")
         }
         let readme = try XCTUnwrap(files["README.txt"])
@@ -113,6 +114,11 @@ final class ReportLabTests: XCTestCase {
         XCTAssertFalse(tokens.isEmpty)
         XCTAssertEqual(tokens, ssTokens)
         XCTAssertTrue(body(files["ss-mptcp-after.txt"], after: "ss -N \(ns) -ManiH")?.contains("token:") ?? false)
+
+        // The recording replays, anywhere, to the very snapshots the bundle wrote as JSON.
+        let replay = try runMptop(["replay", unpacked + "/recording.mptrec", "--json"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertEqual(replay.stdout, files["snapshots.jsonl"], "replay --json gives the bundle's snapshots byte for byte")
 
         // Events: the connection's creation and its join, under the same token.
         let events = try (files["events.jsonl"] ?? "").split(separator: "\n").map { try JSONObject(parsing: String($0)) }

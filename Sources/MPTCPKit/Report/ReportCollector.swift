@@ -135,8 +135,11 @@ public final class ReportCollector {
         do {
             sampler = try Sampler(options: .init(processes: true, namespace: options.namespace))
             sinks.append(try SnapshotLinesSink(in: directory))
+            // The window's snapshots come a second apart (ReportWindow).
+            sinks.append(try RecordingSink(in: directory, writerName: options.mptopVersion, namespace: options.namespace, interval: 1))
         } catch {
             manifest.entries.append(.init(SnapshotLinesSink.name, SnapshotLinesSink.about, .notCollected("\(error)")))
+            manifest.entries.append(.init(RecordingSink.name, RecordingSink.about, .notCollected("\(error)")))
         }
         var events: PathManagerEventSource?
         if options.seconds > 0 {
