@@ -15,7 +15,9 @@
 // mptop-exporter in the lab's namespace, round by round with the bare dump (ExporterBench.swift).
 //
 // With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
-// connections for SECS seconds and reports the share of a core it used, and times one frame.
+// connections for SECS seconds after a warm-up (5 s; 30 s from 5,000 connections) and reports the
+// share of a core it used (and its CPU time per refresh next to a bare dump), its VmRSS over those
+// seconds, and times one frame. --process-rounds 0 leaves out the whole-process runs.
 // With --churn, it instead opens and closes N MPTCP connections a second (default 500) for SECS
 // seconds under the dashboard and `mptop --json --interval 0.5` (Churn.swift).
 //
@@ -63,7 +65,7 @@ struct BenchOptions {
                 o.rounds = r
                 i += 1
             case "--process-rounds":
-                guard let r = Int(args[i]), r > 0 else { fail("--process-rounds takes a number above 0") }
+                guard let r = Int(args[i]), r >= 0 else { fail("--process-rounds takes a number (0: no whole processes)") }
                 o.processRounds = r
                 i += 1
             case "--dashboard":
@@ -111,6 +113,8 @@ func median(_ xs: [Double]) -> Double {
 
 func ms(_ v: Double) -> String { Units.fixed(v, decimals: 1) + " ms" }
 
+func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + " MiB" }
+
 /// Bare cost of the kernel side: the four dumps, bytes received and counted, nothing decoded.
 func rawDump(_ socket: NetlinkSocket) throws -> Int {
     var bytes = 0
@@ -148,9 +152,16 @@ func cpuSeconds(of pid: Int32) -> Double? {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` and returns the share
-/// of one core it used after a warm-up, as a percentage.
-func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Double {
+/// What the dashboard used after its warm-up: the share of one core, and its VmRSS once a second.
+struct DashboardUse {
+    var cpuPercent: Double
+    var memory: MemoryTrace
+    /// CPU time per 1 s refresh.
+    var millisecondsPerRefresh: Double { cpuPercent * 10 }
+}
+
+/// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` after a warm-up.
+func dashboardUse(namespace: String, mptop: String, seconds: Int, warmUp: Int) throws -> DashboardUse {
     guard let tmux = ToolRunner.locate("tmux") else { fail("--dashboard needs tmux (apt install tmux)") }
     let session = "mptop-bench-\(getpid())"
     // ToolRunner, not Foundation's Process: Process never noticed the exit of a tmux client
@@ -160,12 +171,17 @@ func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Doub
     defer { _ = try? ToolRunner.run(tmux, ["kill-session", "-t", session]) }
     let pane = try ToolRunner.run(tmux, ["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdout
     guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid: \(pane)") }
-    sleep(5)  // the first samples and the cold /proc scan are start-up, not steady drawing
+    sleep(UInt32(warmUp))  // the first samples and the cold /proc scan are start-up, not steady drawing
     guard let before = cpuSeconds(of: pid) else { fail("the dashboard exited early") }
+    var memory = MemoryTrace(name: "dashboard", pid: pid)
     let t0 = now()
-    sleep(UInt32(seconds))
+    memory.sample()
+    for _ in 0..<seconds {
+        sleep(1)
+        memory.sample()
+    }
     guard let after = cpuSeconds(of: pid) else { fail("the dashboard exited during the measurement") }
-    return (after - before) / (Double(now() - t0) / 1e9) * 100
+    return DashboardUse(cpuPercent: (after - before) / (Double(now() - t0) / 1e9) * 100, memory: memory)
 }
 
 /// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
@@ -238,16 +254,22 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
-    try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds)
+    if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds) }
     if exporter {
         try benchExporter(lab: lab, mptop: mptop, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
     }
     if let seconds = dashboardSeconds {
         let frame = try frameMilliseconds(sampler, rounds: rounds)
-        let cpu = try dashboardCPU(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds)
+        // A minute to warm up at 10,000 connections: the first frames find every owner (cold /proc scan).
+        let use = try dashboardUse(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds, warmUp: n >= 5000 ? 30 : 5)
+        let bare = median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw) } })
+        let m = use.memory
         print("""
           dashboard frame (view model + render, 200x50)  \(ms(frame))
-          dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(cpu, decimals: 2))% of one core (sampling included)
+          dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(use.cpuPercent, decimals: 2))% of one core (sampling included)
+            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)
+            VmRSS after warm-up \(mib(m.start)), peak \(mib(m.peak)), end \(mib(m.end)), growth \(mib(m.end - m.start))\(m.exited ? ", EXITED" : "")
+            VmRSS every 10 s: \(m.trace)
         """)
     }
     _ = traffic.sender.stop(timeout: 10)
