@@ -4,6 +4,7 @@
 //   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
 //   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
+//   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -39,6 +40,7 @@ struct BenchOptions {
     var churnRate = 500.0
     var processRounds = 5
     var writers = false
+    var owners = false
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -52,6 +54,10 @@ struct BenchOptions {
             }
             if a == "--writers" {
                 o.writers = true
+                continue
+            }
+            if a == "--owners" {
+                o.owners = true
                 continue
             }
             guard i < args.count || a == "--help" else { fail("\(a) needs a value") }
@@ -83,7 +89,8 @@ struct BenchOptions {
             case "--help":
                 print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
                     + "       mptop-bench --churn SECS [--churn-rate 500]\n"
-                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]")
+                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
+                    + "       mptop-bench --owners [--connections 10000] [--rounds 15]")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -279,6 +286,10 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if options.writers {
     for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchWriters(connections: n, rounds: options.rounds) }
+    exit(0)
+}
+if options.owners {
+    for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchOwnerScan(sockets: n, rounds: options.rounds) }
     exit(0)
 }
 if let reason = LabEnvironment.skipReason() { fail("cannot build a lab here: \(reason)") }
