@@ -5,6 +5,7 @@
 //   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
 //   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
+//   swift run -c release mptop-bench --busy-host 100000 [--connections 1000]   (BusyHost.swift)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -41,6 +42,7 @@ struct BenchOptions {
     var processRounds = 5
     var writers = false
     var owners = false
+    var busyHost: Int?
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -78,6 +80,10 @@ struct BenchOptions {
                 guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
                 o.dashboardSeconds = d
                 i += 1
+            case "--busy-host":
+                guard let p = Int(args[i]), p >= 1000, p <= 400_000 else { fail("--busy-host takes a number of plain TCP sockets, 1000 to 400000") }
+                o.busyHost = p
+                i += 1
             case "--churn":
                 guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
                 o.churnSeconds = d
@@ -90,7 +96,8 @@ struct BenchOptions {
                 print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
                     + "       mptop-bench --churn SECS [--churn-rate 500]\n"
                     + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
-                    + "       mptop-bench --owners [--connections 10000] [--rounds 15]")
+                    + "       mptop-bench --owners [--connections 10000] [--rounds 15]\n"
+                    + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -191,6 +198,20 @@ func dashboardUse(namespace: String, mptop: String, seconds: Int, warmUp: Int) t
     return DashboardUse(cpuPercent: (after - before) / (Double(now() - t0) / 1e9) * 100, memory: memory)
 }
 
+/// Waits (up to 2 minutes) until the lab's `n` connections have both subflows; returns how many subflows came up.
+func waitForSubflows(connections n: Int, _ sampler: Sampler) throws -> Int {
+    let deadline = now() + 120_000_000_000
+    var seen = 0
+    while now() < deadline {
+        let s = try sampler.sampleWithoutRates()
+        seen = s.subflowCount
+        if s.connections.count >= n && seen >= 2 * n { break }
+        usleep(200_000)
+    }
+    guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
+    return seen
+}
+
 /// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
 func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
     var state = DashboardState(header: HeaderInfo(host: "bench", namespace: nil, pathManager: .kernel, scheduler: "default", canAct: true),
@@ -215,15 +236,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     try NetworkNamespace.enter(lab.clientNamespace)
     defer { try? home.restore() }
     let sampler = try Sampler(options: .init(processes: false))
-    let deadline = now() + 120_000_000_000
-    var seen = 0
-    while now() < deadline {
-        let s = try sampler.sampleWithoutRates()
-        seen = s.subflowCount
-        if s.connections.count >= n && seen >= 2 * n { break }
-        usleep(200_000)
-    }
-    guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
+    let seen = try waitForSubflows(connections: n, sampler)
 
     let raw = try NetlinkSocket(.sockDiag)
     var payload = 0
@@ -283,6 +296,11 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     _ = traffic.server.stop(timeout: 10)
 }
 
+// A helper of --busy-host, in the lab's client namespace.
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--hold-plain-tcp", let n = Int(CommandLine.arguments[2]),
+   CommandLine.arguments[3] == "--port", let port = UInt16(CommandLine.arguments[4]) {
+    holdPlainTCP(sockets: n, port: port)
+}
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if options.writers {
     for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchWriters(connections: n, rounds: options.rounds) }
@@ -297,6 +315,14 @@ guard let ss = ShellCommand.locate("ss") else { fail("ss not found (install ipro
 let mptop: String
 do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
+if let plain = options.busyHost {
+    do {
+        for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
+            try benchBusyHost(connections: n, plainSockets: plain, rounds: options.rounds, mptop: mptop, ss: ss)
+        }
+        exit(0)
+    } catch { fail("\(error)") }
+}
 if let seconds = options.churnSeconds {
     do {
         exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)

@@ -12,13 +12,26 @@ public final class Sampler {
         /// Look up owning processes (/proc scan). Costs a readlink per descriptor on first sight.
         public var processes = true
         public var namespace: String?
+        /// How subflows are fetched (see `fetchSubflows`); the benchmark compares the two ways.
+        public var subflowFetch = SubflowFetch.automatic
         public init(processes: Bool = true, namespace: String? = nil) {
             self.processes = processes
             self.namespace = namespace
         }
     }
 
+    public enum SubflowFetch: Sendable {
+        /// One by one when the last sample saw `busyHostRatio` times more TCP sockets than subflows.
+        case automatic
+        /// Always in one dump of every TCP socket with tcp_info.
+        case dump
+        /// Always a pass without attributes, then the subflows one by one.
+        case oneByOne
+    }
+
     private let diag: NetlinkSocket
+    /// TCP sockets and subflows the last sample saw: which way the next one fetches subflows.
+    private var lastTCPSockets = 0, lastSubflows = 0
     private let interfaces: InterfaceTable
     private let processes = ProcessTable()
     private var rates = RateTracker()
@@ -60,13 +73,7 @@ public final class Sampler {
             }
         }
         var joiner = SubflowJoiner(sockets: sockets)
-        for family in [IPAddress.Family.ipv4, .ipv6] {
-            interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
-                if m.type == SockDiagRequest.messageType,
-                   // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) { joiner.add(s) }
-            } || interrupted
-        }
+        interrupted = try fetchSubflows(into: &joiner) || interrupted
         let joined = joiner.finish()
         snapshot.connections = joined.connections
         snapshot.listeners = joined.listeners
@@ -91,5 +98,75 @@ public final class Sampler {
             for i in snapshot.listeners.indices { snapshot.listeners[i].process = owners[snapshot.listeners[i].inode] }
         }
         return snapshot
+    }
+
+    // MARK: fetching subflows
+
+    /// When the host's other TCP sockets outnumber the subflows by this much, the subflows are
+    /// fetched one by one after a cheap pass over all sockets (see `fetchSubflows`).
+    public static let busyHostRatio = 20
+    /// Single-socket requests per datagram: their answers (about 2 KiB each in the receive
+    /// queue) must fit the socket's receive buffer together.
+    static let requestsPerBatch = 128
+
+    /// Whether the next sample fetches subflows one by one (a host busy with plain TCP).
+    public var fetchesSubflowsOneByOne: Bool {
+        switch options.subflowFetch {
+        case .automatic: return lastTCPSockets > Self.busyHostRatio * max(lastSubflows, 1) + 1000
+        case .dump: return false
+        case .oneByOne: return true
+        }
+    }
+
+    /// TCP sockets the last sample went through (all of them, subflows or not).
+    public var tcpSocketsSeen: Int { lastTCPSockets }
+
+    /// The TCP side of a sample: every subflow, with tcp_info, congestion control and ULP info.
+    ///
+    /// Usually one dump of every TCP socket with those attributes. On a busy host (1,000 MPTCP
+    /// connections among 100,000 plain TCP sockets) that dump spends nearly all its time on
+    /// tcp_info of sockets that are not subflows, so there it is two steps: a dump without
+    /// attributes (72 bytes a socket) keeps the sockets whose inode is an MPTCP connection's
+    /// (every subflow shares it; inode 0 too, a passive subflow not yet accepted), then those
+    /// alone are asked for by identity, a batch of requests per datagram. A socket that closed
+    /// in between is simply missing, as it would be from a later dump.
+    private func fetchSubflows(into joiner: inout SubflowJoiner) throws -> Bool {
+        var interrupted = false
+        var tcpSockets = 0, subflows = 0
+        if fetchesSubflowsOneByOne {
+            var requests: [NetlinkRequestBuilder] = []
+            for family in [IPAddress.Family.ipv4, .ipv6] {
+                interrupted = try diag.dump(SockDiagRequest.tcpIdentities(family: family)) { m in
+                    guard m.type == SockDiagRequest.messageType, let inode = m.payload.u32(68) else { return }
+                    tcpSockets += 1
+                    guard inode == 0 || joiner.isConnectionInode(inode), let r = SockDiagRequest.tcpSocket(reportedAs: m.payload) else { return }
+                    requests.append(r)
+                } || interrupted
+            }
+            for start in stride(from: 0, to: requests.count, by: Self.requestsPerBatch) {
+                try diag.exchange(Array(requests[start..<min(start + Self.requestsPerBatch, requests.count)]), tolerated: [ENOENT, ESTALE]) { m in
+                    if m.type == SockDiagRequest.messageType,
+                       let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
+                        joiner.add(s)
+                        subflows += 1
+                    }
+                }
+            }
+        } else {
+            for family in [IPAddress.Family.ipv4, .ipv6] {
+                interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
+                    guard m.type == SockDiagRequest.messageType else { return }
+                    tcpSockets += 1
+                    // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
+                    if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
+                        joiner.add(s)
+                        subflows += 1
+                    }
+                } || interrupted
+            }
+        }
+        lastTCPSockets = tcpSockets
+        lastSubflows = subflows
+        return interrupted
     }
 }
