@@ -88,16 +88,6 @@ func startPlainTCP(_ lab: Lab, sockets count: Int) throws -> [LabProcess] {
     return helpers
 }
 
-/// The MPTCP dumps and the first pass's TCP dumps (no attributes), received and not decoded.
-func rawIdentityDump(_ socket: NetlinkSocket) throws -> Int {
-    var bytes = 0
-    for family in [IPAddress.Family.ipv4, .ipv6] {
-        try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count }
-        try socket.dump(SockDiagRequest.tcpIdentities(family: family)) { bytes += 16 + $0.payload.count }
-    }
-    return bytes
-}
-
 /// The TCP dumps with tcp_info and a bytecode filter that rejects every socket: what walking
 /// the sockets costs the kernel before it writes anything, the floor of any bytecode filter.
 func rawRejectAllDump(_ socket: NetlinkSocket) throws -> Int {
@@ -119,23 +109,19 @@ func rawRejectAllDump(_ socket: NetlinkSocket) throws -> Int {
 }
 
 func benchBusyHost(connections n: Int, plainSockets: Int, rounds: Int, mptop: String, ss: String) throws {
-    let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
-    defer { lab.close() }
-    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
-    defer {
-        _ = traffic.sender.stop(timeout: 10)
-        _ = traffic.server.stop(timeout: 10)
+    try withIdleLab(connections: n, mptop: mptop) { lab, sampler in
+        try benchBusyHost(lab, sampler, connections: n, plainSockets: plainSockets, rounds: rounds, ss: ss)
     }
-    let home = try NetworkNamespace.Saved()
-    try NetworkNamespace.enter(lab.clientNamespace)
-    defer { try? home.restore() }
+}
+
+private func benchBusyHost(_ lab: Lab, _ sampler: Sampler, connections n: Int, plainSockets: Int, rounds: Int, ss: String) throws {
     var options = Sampler.Options(processes: false)
     options.subflowFetch = .dump
     let dumping = try Sampler(options: options)
     options.subflowFetch = .oneByOne
     let oneByOne = try Sampler(options: options)
     let automatic = try Sampler(options: .init(processes: false))
-    let seen = try waitForSubflows(connections: n, dumping)
+    let seen = try sampler.sampleWithoutRates().subflowCount
     let helpers = try startPlainTCP(lab, sockets: plainSockets)
     defer { helpers.forEach { _ = $0.stop(timeout: 5) } }
     sleep(2)
@@ -151,7 +137,7 @@ func benchBusyHost(connections n: Int, plainSockets: Int, rounds: Int, mptop: St
     var full: [Double] = [], identities: [Double] = [], dumped: [Double] = [], requested: [Double] = [], auto: [Double] = []
     for _ in 0..<rounds {
         full.append(try milliseconds { fullBytes = try rawDump(raw) })
-        identities.append(try milliseconds { identityBytes = try rawIdentityDump(raw) })
+        identities.append(try milliseconds { identityBytes = try rawDump(raw, tcp: SockDiagRequest.tcpIdentities) })
         rejected.append(try milliseconds { _ = try rawRejectAllDump(raw) })
         dumped.append(try milliseconds { subflowsDumped = try dumping.sampleWithoutRates().subflowCount })
         requested.append(try milliseconds { subflowsOneByOne = try oneByOne.sampleWithoutRates().subflowCount })

@@ -6,6 +6,7 @@
 //   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
 //   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
 //   swift run -c release mptop-bench --busy-host 100000 [--connections 1000]   (BusyHost.swift)
+//   swift run -c release mptop-bench --scaling [--connections 1000,5000,10000,20000]   (ScalingBench.swift)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -43,6 +44,7 @@ struct BenchOptions {
     var writers = false
     var owners = false
     var busyHost: Int?
+    var scaling = false
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -56,6 +58,10 @@ struct BenchOptions {
             }
             if a == "--writers" {
                 o.writers = true
+                continue
+            }
+            if a == "--scaling" {
+                o.scaling = true
                 continue
             }
             if a == "--owners" {
@@ -97,7 +103,8 @@ struct BenchOptions {
                     + "       mptop-bench --churn SECS [--churn-rate 500]\n"
                     + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
                     + "       mptop-bench --owners [--connections 10000] [--rounds 15]\n"
-                    + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)")
+                    + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)\n"
+                    + "       mptop-bench --scaling [--connections 1000,5000,10000,20000] [--rounds 15]   (root)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -130,13 +137,32 @@ func ms(_ v: Double) -> String { Units.fixed(v, decimals: 1) + " ms" }
 func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + " MiB" }
 
 /// Bare cost of the kernel side: the four dumps, bytes received and counted, nothing decoded.
-func rawDump(_ socket: NetlinkSocket) throws -> Int {
+/// `tcp` is the TCP dump a sample makes (the busy host's first pass asks for no attributes).
+func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestBuilder = SockDiagRequest.tcp) throws -> Int {
     var bytes = 0
     for family in [IPAddress.Family.ipv4, .ipv6] {
         try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count }
-        try socket.dump(SockDiagRequest.tcp(family: family)) { bytes += 16 + $0.payload.count }
+        try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count }
     }
     return bytes
+}
+
+/// A lab with `n` idle MPTCP connections (two subflows each, all up), `body` run inside its
+/// client namespace; the namespace is left and the lab torn down afterwards.
+func withIdleLab<T>(connections n: Int, mptop: String, _ body: (Lab, Sampler) throws -> T) throws -> T {
+    let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
+    defer { lab.close() }
+    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
+    defer {
+        _ = traffic.sender.stop(timeout: 10)
+        _ = traffic.server.stop(timeout: 10)
+    }
+    let home = try NetworkNamespace.Saved()
+    try NetworkNamespace.enter(lab.clientNamespace)
+    defer { try? home.restore() }
+    let sampler = try Sampler(options: .init(processes: false))
+    _ = try waitForSubflows(connections: n, sampler)
+    return try body(lab, sampler)
 }
 
 /// Runs a program to completion with stdout/stderr to /dev/null; returns its peak RSS in KiB.
@@ -320,6 +346,12 @@ if let plain = options.busyHost {
         for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
             try benchBusyHost(connections: n, plainSockets: plain, rounds: options.rounds, mptop: mptop, ss: ss)
         }
+        exit(0)
+    } catch { fail("\(error)") }
+}
+if options.scaling {
+    do {
+        try benchScaling(sizes: options.sizes == [1000, 5000] ? [1000, 5000, 10_000, 20_000] : options.sizes, rounds: options.rounds, mptop: mptop)
         exit(0)
     } catch { fail("\(error)") }
 }

@@ -125,7 +125,7 @@ public final class Sampler {
     ///
     /// Usually one dump of every TCP socket with those attributes. On a busy host (1,000 MPTCP
     /// connections among 100,000 plain TCP sockets) that dump spends nearly all its time on
-    /// tcp_info of sockets that are not subflows, so there it is two steps: a dump without
+    /// sockets that are not subflows, so there it is two steps (README, "A busy host"): a dump without
     /// attributes (72 bytes a socket) keeps the sockets whose inode is an MPTCP connection's
     /// (every subflow shares it; inode 0 too, a passive subflow not yet accepted), then those
     /// alone are asked for by identity, a batch of requests per datagram. A socket that closed
