@@ -54,8 +54,22 @@ final class SubflowFetchLabTests: XCTestCase {
         options.subflowFetch = .dump
         let dumped = try Sampler(options: options).sampleWithoutRates()
         options.subflowFetch = .oneByOne
-        let requested = try Sampler(options: options).sampleWithoutRates()
+        let oneByOne = try Sampler(options: options)
+        let requested = try oneByOne.sampleWithoutRates()
+        XCTAssertFalse(oneByOne.skippedFirstPass)
+        // Nothing changed: the second sample asks for the subflows it knows, without the first pass.
+        let again = try oneByOne.sampleWithoutRates()
+        XCTAssertTrue(oneByOne.skippedFirstPass, "6.18 reports mptcpi_subflows_total, so the known subflows add up")
+        // A subflow closes: the totals change, and the sample takes the long way again.
+        let victim = try XCTUnwrap(again.connections.first { $0.subflows.count == 2 }?.subflows.last)
+        try SubflowCloser().destroy(victim)
+        let afterClose = try oneByOne.sampleWithoutRates()
+        XCTAssertFalse(oneByOne.skippedFirstPass)
+        options.subflowFetch = .dump
+        let dumpedAfterClose = try Sampler(options: options).sampleWithoutRates()
         _ = try session.finish()
+        XCTAssertEqual(afterClose.subflowCount, 5)
+        XCTAssertEqual(shape(afterClose), shape(dumpedAfterClose))
 
         func shape(_ s: Snapshot) -> [UInt64: [UInt64: String]] {
             Dictionary(uniqueKeysWithValues: s.connections.map { c in
@@ -67,6 +81,7 @@ final class SubflowFetchLabTests: XCTestCase {
         XCTAssertEqual(dumped.connections.filter { $0.state == .established }.count, 3)
         XCTAssertEqual(dumped.subflowCount, 6)
         XCTAssertEqual(shape(requested), shape(dumped))
+        XCTAssertEqual(shape(again), shape(dumped))
         XCTAssertTrue(requested.connections.allSatisfy { $0.subflows.allSatisfy { $0.tcp?.rtt != nil && $0.ulp != nil } })
         XCTAssertEqual(requested.unmatchedSubflows, dumped.unmatchedSubflows)
     }
