@@ -161,7 +161,7 @@ private func benchBusyHost(_ lab: Lab, _ sampler: Sampler, connections n: Int, p
     \(line("  bare dumps, TCP sockets without attributes (first pass)", median(identities)))   \(identityBytes / 1024) KiB
     \(line("  TCP dumps with a bytecode filter that rejects all (walk)", median(rejected)))
     \(line("  mptop sample, subflows from one dump", median(dumped)))   \(subflowsDumped) subflows
-    \(line("  mptop sample, subflows one by one (first pass on changes)", median(requested)))   \(subflowsOneByOne) subflows
+    \(line("  mptop sample one by one (first pass only on changes)", median(requested)))   \(subflowsOneByOne) subflows
     \(line("  the first of those samples (with the first pass)", firstOneByOne))
     \(line("  mptop sample as it chooses (\(automatic.fetchesSubflowsOneByOne ? "one by one" : "one dump"))", median(auto)))
     \(line("  ss -Mi + ss -tni", x))

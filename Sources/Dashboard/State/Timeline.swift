@@ -68,7 +68,8 @@ public struct Timeline: Sendable {
     public private(set) var marks: [TimelineMark] = []
 
     /// The subflows (by cookie) stalled at the last sample, and since when. Only those: a
-    /// table of every subflow, rebuilt at every sample, was a quarter of a frame at 20,000.
+    /// table of every subflow, rebuilt at every sample, was a quarter of the view model update
+    /// at 20,000 connections.
     private var stalledSince: [UInt64: Double] = [:]
 
     public init() {}
