@@ -4,8 +4,8 @@ import Glibc
 
 /// Takes samples of every MPTCP connection in one network namespace.
 ///
-/// One sample = MPTCP dump + TCP dump (IPv4 and IPv6 each), decode, join, interface and process
-/// lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
+/// One sample = MPTCP dump + TCP dump (IPv4 and IPv6 each; on a host busy with plain TCP, the
+/// subflows one by one instead), decode, join, interface and process lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
 /// in (enter the namespace first, see `NetworkNamespace.enter`).
 public final class Sampler {
     public struct Options: Sendable {
@@ -110,7 +110,9 @@ public final class Sampler {
     // MARK: fetching subflows
 
     /// When the host's other TCP sockets outnumber the subflows by this much, the subflows are
-    /// fetched one by one after a cheap pass over all sockets (see `fetchSubflows`).
+    /// fetched one by one, found by a pass without attributes over every TCP socket, or known
+    /// from the last sample when nothing changed (see `fetchSubflows`, `joinSubflows`). The
+    /// break-even measured is near 18 (README, "A busy host").
     public static let busyHostRatio = 20
     /// Single-socket requests per datagram: their answers (about 2 KiB each in the receive
     /// queue) must fit the socket's receive buffer together.
