@@ -56,8 +56,6 @@ struct MemoryTrace {
 
     /// Every tenth sample, for the record.
     var trace: String { stride(from: 0, to: samples.count, by: 10).map { mib(samples[$0]) }.joined(separator: " ") }
-
-    private func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + " MiB" }
 }
 
 /// "LOCAL REMOTE" of each MPTCP connection `ss -M` lists in `namespace`.

@@ -5,6 +5,9 @@
 //   swift run -c release mptop-bench --churn SECS [--churn-rate N]
 //   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
 //   swift run -c release mptop-bench --record SECS [--connections 1000] [--record-rate 50k]
+//   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
+//   swift run -c release mptop-bench --busy-host 100000 [--connections 1000]   (BusyHost.swift)
+//   swift run -c release mptop-bench --scaling [--connections 1000,5000,10000,20000]   (ScalingBench.swift)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -16,7 +19,9 @@
 // mptop-exporter in the lab's namespace, round by round with the bare dump (ExporterBench.swift).
 //
 // With --dashboard, it also runs the real dashboard (in tmux, 200x50, 1 s refresh) on the same
-// connections for SECS seconds and reports the share of a core it used, and times one frame.
+// connections for SECS seconds after a warm-up (5 s; 30 s from 5,000 connections) and reports the
+// share of a core it used (and its CPU time per refresh next to a bare dump), its VmRSS over those
+// seconds, and times one frame. --process-rounds 0 leaves out the whole-process runs.
 // With --churn, it instead opens and closes N MPTCP connections a second (default 500) for SECS
 // seconds under the dashboard and `mptop --json --interval 0.5` (Churn.swift).
 //
@@ -40,6 +45,9 @@ struct BenchOptions {
     var writers = false
     var recordSeconds: Int?
     var recordRate = "50k"
+    var owners = false
+    var busyHost: Int?
+    var scaling = false
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -55,6 +63,14 @@ struct BenchOptions {
                 o.writers = true
                 continue
             }
+            if a == "--scaling" {
+                o.scaling = true
+                continue
+            }
+            if a == "--owners" {
+                o.owners = true
+                continue
+            }
             guard i < args.count || a == "--help" else { fail("\(a) needs a value") }
             switch a {
             case "--connections":
@@ -66,12 +82,16 @@ struct BenchOptions {
                 o.rounds = r
                 i += 1
             case "--process-rounds":
-                guard let r = Int(args[i]), r > 0 else { fail("--process-rounds takes a number above 0") }
+                guard let r = Int(args[i]), r >= 0 else { fail("--process-rounds takes a number (0: no whole processes)") }
                 o.processRounds = r
                 i += 1
             case "--dashboard":
                 guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
                 o.dashboardSeconds = d
+                i += 1
+            case "--busy-host":
+                guard let p = Int(args[i]), p >= 1000, p <= 400_000 else { fail("--busy-host takes a number of plain TCP sockets, 1000 to 400000") }
+                o.busyHost = p
                 i += 1
             case "--churn":
                 guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
@@ -92,7 +112,10 @@ struct BenchOptions {
                 print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
                     + "       mptop-bench --churn SECS [--churn-rate 500]\n"
                     + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
-                    + "       mptop-bench --record SECS [--connections 1000] [--record-rate 50k]")
+                    + "       mptop-bench --record SECS [--connections 1000] [--record-rate 50k]\n"
+                    + "       mptop-bench --owners [--connections 10000] [--rounds 15]\n"
+                    + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)\n"
+                    + "       mptop-bench --scaling [--connections 1000,5000,10000,20000] [--rounds 15]   (root)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -122,14 +145,35 @@ func median(_ xs: [Double]) -> Double {
 
 func ms(_ v: Double) -> String { Units.fixed(v, decimals: 1) + " ms" }
 
+func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + " MiB" }
+
 /// Bare cost of the kernel side: the four dumps, bytes received and counted, nothing decoded.
-func rawDump(_ socket: NetlinkSocket) throws -> Int {
+/// `tcp` is the TCP dump a sample makes (the busy host's first pass asks for no attributes).
+func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestBuilder = SockDiagRequest.tcp) throws -> Int {
     var bytes = 0
     for family in [IPAddress.Family.ipv4, .ipv6] {
         try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count }
-        try socket.dump(SockDiagRequest.tcp(family: family)) { bytes += 16 + $0.payload.count }
+        try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count }
     }
     return bytes
+}
+
+/// A lab with `n` idle MPTCP connections (two subflows each, all up), `body` run inside its
+/// client namespace; the namespace is left and the lab torn down afterwards.
+func withIdleLab<T>(connections n: Int, mptop: String, _ body: (Lab, Sampler) throws -> T) throws -> T {
+    let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
+    defer { lab.close() }
+    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
+    defer {
+        _ = traffic.sender.stop(timeout: 10)
+        _ = traffic.server.stop(timeout: 10)
+    }
+    let home = try NetworkNamespace.Saved()
+    try NetworkNamespace.enter(lab.clientNamespace)
+    defer { try? home.restore() }
+    let sampler = try Sampler(options: .init(processes: false))
+    _ = try waitForSubflows(connections: n, sampler)
+    return try body(lab, sampler)
 }
 
 /// Runs a program to completion with stdout/stderr to /dev/null; returns its peak RSS in KiB.
@@ -159,9 +203,16 @@ func cpuSeconds(of pid: Int32) -> Double? {
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-/// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` and returns the share
-/// of one core it used after a warm-up, as a percentage.
-func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Double {
+/// What the dashboard used after its warm-up: the share of one core, and its VmRSS once a second.
+struct DashboardUse {
+    var cpuPercent: Double
+    var memory: MemoryTrace
+    /// CPU time per 1 s refresh.
+    var millisecondsPerRefresh: Double { cpuPercent * 10 }
+}
+
+/// Runs the dashboard at a real terminal (tmux) on the lab for `seconds` after a warm-up.
+func dashboardUse(namespace: String, mptop: String, seconds: Int, warmUp: Int) throws -> DashboardUse {
     guard let tmux = ToolRunner.locate("tmux") else { fail("--dashboard needs tmux (apt install tmux)") }
     let session = "mptop-bench-\(getpid())"
     // ToolRunner, not Foundation's Process: Process never noticed the exit of a tmux client
@@ -171,12 +222,31 @@ func dashboardCPU(namespace: String, mptop: String, seconds: Int) throws -> Doub
     defer { _ = try? ToolRunner.run(tmux, ["kill-session", "-t", session]) }
     let pane = try ToolRunner.run(tmux, ["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdout
     guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid: \(pane)") }
-    sleep(5)  // the first samples and the cold /proc scan are start-up, not steady drawing
+    sleep(UInt32(warmUp))  // the first samples and the cold /proc scan are start-up, not steady drawing
     guard let before = cpuSeconds(of: pid) else { fail("the dashboard exited early") }
+    var memory = MemoryTrace(name: "dashboard", pid: pid)
     let t0 = now()
-    sleep(UInt32(seconds))
+    memory.sample()
+    for _ in 0..<seconds {
+        sleep(1)
+        memory.sample()
+    }
     guard let after = cpuSeconds(of: pid) else { fail("the dashboard exited during the measurement") }
-    return (after - before) / (Double(now() - t0) / 1e9) * 100
+    return DashboardUse(cpuPercent: (after - before) / (Double(now() - t0) / 1e9) * 100, memory: memory)
+}
+
+/// Waits (up to 2 minutes) until the lab's `n` connections have both subflows; returns how many subflows came up.
+func waitForSubflows(connections n: Int, _ sampler: Sampler) throws -> Int {
+    let deadline = now() + 120_000_000_000
+    var seen = 0
+    while now() < deadline {
+        let s = try sampler.sampleWithoutRates()
+        seen = s.subflowCount
+        if s.connections.count >= n && seen >= 2 * n { break }
+        usleep(200_000)
+    }
+    guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
+    return seen
 }
 
 /// The cost of drawing one frame (view model to cell grid) of a real sample, 200x50.
@@ -203,15 +273,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     try NetworkNamespace.enter(lab.clientNamespace)
     defer { try? home.restore() }
     let sampler = try Sampler(options: .init(processes: false))
-    let deadline = now() + 120_000_000_000
-    var seen = 0
-    while now() < deadline {
-        let s = try sampler.sampleWithoutRates()
-        seen = s.subflowCount
-        if s.connections.count >= n && seen >= 2 * n { break }
-        usleep(200_000)
-    }
-    guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
+    let seen = try waitForSubflows(connections: n, sampler)
 
     let raw = try NetlinkSocket(.sockDiag)
     var payload = 0
@@ -249,25 +311,40 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
-    try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds)
+    if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds) }
     if exporter {
         try benchExporter(lab: lab, mptop: mptop, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
     }
     if let seconds = dashboardSeconds {
         let frame = try frameMilliseconds(sampler, rounds: rounds)
-        let cpu = try dashboardCPU(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds)
+        // A minute to warm up at 10,000 connections: the first frames find every owner (cold /proc scan).
+        let use = try dashboardUse(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds, warmUp: n >= 5000 ? 30 : 5)
+        let bare = median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw) } })
+        let m = use.memory
         print("""
           dashboard frame (view model + render, 200x50)  \(ms(frame))
-          dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(cpu, decimals: 2))% of one core (sampling included)
+          dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(use.cpuPercent, decimals: 2))% of one core (sampling included)
+            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)
+            VmRSS after warm-up \(mib(m.start)), peak \(mib(m.peak)), end \(mib(m.end)), growth \(mib(m.end - m.start))\(m.exited ? ", EXITED" : "")
+            VmRSS every 10 s: \(m.trace)
         """)
     }
     _ = traffic.sender.stop(timeout: 10)
     _ = traffic.server.stop(timeout: 10)
 }
 
+// A helper of --busy-host, in the lab's client namespace.
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--hold-plain-tcp", let n = Int(CommandLine.arguments[2]),
+   CommandLine.arguments[3] == "--port", let port = UInt16(CommandLine.arguments[4]) {
+    holdPlainTCP(sockets: n, port: port)
+}
 let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if options.writers {
     for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchWriters(connections: n, rounds: options.rounds) }
+    exit(0)
+}
+if options.owners {
+    for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchOwnerScan(sockets: n, rounds: options.rounds) }
     exit(0)
 }
 if let reason = LabEnvironment.skipReason() { fail("cannot build a lab here: \(reason)") }
@@ -275,6 +352,20 @@ guard let ss = ShellCommand.locate("ss") else { fail("ss not found (install ipro
 let mptop: String
 do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
+if let plain = options.busyHost {
+    do {
+        for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
+            try benchBusyHost(connections: n, plainSockets: plain, rounds: options.rounds, mptop: mptop, ss: ss)
+        }
+        exit(0)
+    } catch { fail("\(error)") }
+}
+if options.scaling {
+    do {
+        try benchScaling(sizes: options.sizes == [1000, 5000] ? [1000, 5000, 10_000, 20_000] : options.sizes, rounds: options.rounds, mptop: mptop)
+        exit(0)
+    } catch { fail("\(error)") }
+}
 if let seconds = options.churnSeconds {
     do {
         exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)

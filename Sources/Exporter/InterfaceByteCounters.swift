@@ -38,6 +38,10 @@ public struct InterfaceByteCounters: Sendable {
     private var retired: [String: Totals] = [:]
     private var generation: UInt64 = 0
 
+    /// Subflows remembered by cookie (the live ones) and interfaces with a total: what memory
+    /// grows with. Closed subflows leave nothing of their own behind.
+    public var footprint: (subflows: Int, interfaces: Int) { (live.count, retired.count) }
+
     public init() {}
 
     /// Takes the subflows of one sample: `(cookie, interface, bytes acked, bytes received)`.

@@ -4,10 +4,10 @@ import Glibc
 
 /// Raising RLIMIT_NOFILE: thousands of idle connections need thousands of descriptors, and the
 /// default soft limit is often 1024.
-enum FileDescriptorLimit {
+public enum FileDescriptorLimit {
     /// Raises the soft limit so at least `needed` descriptors can be open, raising the hard
     /// limit too when allowed (root). Throws when the limit cannot reach `needed`.
-    static func ensure(_ needed: Int) throws {
+    public static func ensure(_ needed: Int) throws {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
         let want = rlim_t(needed)
@@ -25,7 +25,7 @@ enum FileDescriptorLimit {
 
     /// Raises the soft limit to the hard limit (best effort), for a server that accepts
     /// however many connections arrive.
-    static func raiseToMaximum() {
+    public static func raiseToMaximum() {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max

@@ -71,4 +71,24 @@ final class InterfaceByteCountersTests: XCTestCase {
         c.update(with: s)
         XCTAssertEqual(c.totals, ["wifi0": Totals(tx: 100, rx: 1), "cell0": Totals(tx: 50, rx: 2)])
     }
+
+    func testClosedSubflowsFoldIntoTheirInterfaceAndLeaveNothingBehind() {
+        var c = InterfaceByteCounters()
+        let names = ["wifi0", "cell0", "eth0"]
+        var open: [(cookie: UInt64, interface: String, tx: UInt64, rx: UInt64)] = []
+        var expected: [String: Totals] = [:]
+        // 20,000 subflows come and go, 50 open at a time, each carrying 1,000 bytes out and 10 in.
+        for cookie in UInt64(1)...20_000 {
+            let name = names[Int(cookie) % names.count]
+            open.append((cookie, name, 1000, 10))
+            expected[name, default: Totals()].tx += 1000
+            expected[name, default: Totals()].rx += 10
+            if open.count > 50 { open.removeFirst() }
+            c.update(open)
+        }
+        c.update([])
+        XCTAssertEqual(c.totals, expected)
+        XCTAssertEqual(c.footprint.subflows, 0, "no closed subflow is remembered")
+        XCTAssertEqual(c.footprint.interfaces, 3)
+    }
 }

@@ -17,18 +17,20 @@ public struct Glyphs: Sendable, Equatable {
     public let dash: String
     public let up: Unicode.Scalar
     public let down: Unicode.Scalar
+    /// Left of a graph whose earlier values were not recorded (the socket was there, off screen).
+    public let unrecorded: Unicode.Scalar
 
     public static let unicode = Glyphs(
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         shareFills: ["█", "▓", "▒", "░", "▚", "▞"], barEmpty: "·", horizontal: "─",
         treeMiddle: "├─", treeLast: "└─", expanded: "▾", collapsed: "▸", arrow: " → ", plusMinus: "±", dash: "—",
-        up: "▲", down: "▼")
+        up: "▲", down: "▼", unrecorded: "┊")
 
     public static let ascii = Glyphs(
         levels: [" ", ".", ".", ":", ":", "-", "=", "+", "#"],
         shareFills: ["#", "=", "+", "%", "@", "&"], barEmpty: ".", horizontal: "-",
         treeMiddle: "|-", treeLast: "`-", expanded: "v", collapsed: ">", arrow: " > ", plusMinus: "+-", dash: "-",
-        up: "^", down: "v")
+        up: "^", down: "v", unrecorded: "|")
 
     /// The level glyph for `value` in 0...1.
     public func level(_ value: Double) -> Unicode.Scalar {

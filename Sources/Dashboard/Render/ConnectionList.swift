@@ -115,8 +115,8 @@ extension Painter {
                 let width = p.x + p.width - x
                 if let series = state.history.subflows[s.cookie] {
                     // One scale per connection, so its subflows' lines compare at a glance.
-                    let scale = c.subflows.compactMap { state.history.subflows[$0.cookie]?.rate.suffix(width).max() }.max() ?? 0
-                    sparkline(series.rate.suffix(width), x: x, y: y, width: width, scale: scale, interfaceRole(slot))
+                    let scale = c.subflows.compactMap { state.history.subflows[$0.cookie]?.rates(width).max() }.max() ?? 0
+                    sparkline(series.rates(width), x: x, y: y, width: width, scale: scale, interfaceRole(slot), pastUnknown: series.pastUnknown)
                 }
             case .process:
                 if let cc = s.congestion { put("cc " + cc, x: p.x, y: y, .dim, limit: p.width) }

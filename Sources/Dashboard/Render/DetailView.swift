@@ -25,6 +25,8 @@ extension Painter {
         let perSubflow = max(3, (bottom - top - 3) / max(1, c.subflows.count))
         let chartHeight = max(1, min(6, (perSubflow - 1) / 2))
         var y = top + 3
+        // Whether a chart starts later than the socket did (its row was off screen).
+        var unrecorded = false
         for (n, s) in c.subflows.enumerated() {
             let needed = 1 + 2 * chartHeight
             if y + needed > bottom {
@@ -45,13 +47,16 @@ extension Painter {
             if let cc = s.congestion { info += "  cc \(cc)" }
             x = put(info, x: x, y: y, .dim)
             let series = state.history.subflows[s.cookie]
-            let rates = series?.rate.suffix(chartWidth) ?? []
-            let rtts = series?.rtt.suffix(chartWidth) ?? []
-            let rateTop = chart(rates, x: labelWidth, y: y + 1, width: chartWidth, height: chartHeight, interfaceRole(slot))
+            let rates = series?.rates(chartWidth) ?? []
+            let rtts = series?.rtts(chartWidth) ?? []
+            let unknown = series?.pastUnknown ?? false
+            if unknown { unrecorded = true }
+            let rateTop = chart(rates, x: labelWidth, y: y + 1, width: chartWidth, height: chartHeight, interfaceRole(slot),
+                                pastUnknown: unknown)
             put(" rate " + Units.rate(rates.last), x: 0, y: y + 1, .text, limit: labelWidth - 1)
             if chartHeight > 1 { put("  max " + Units.rate(rateTop), x: 0, y: y + 2, .dim, limit: labelWidth - 1) }
             let rttTop = chart(rtts, x: labelWidth, y: y + 1 + chartHeight, width: chartWidth, height: chartHeight,
-                               s.rttIsStale ? .dim : .graph)
+                               s.rttIsStale ? .dim : .graph, pastUnknown: unknown)
             let rttLabel = s.rttIsStale ? glyphs.dash + " stale" : (rtts.last.map { Units.fixed($0, decimals: 1) + "ms" } ?? "-")
             put(" rtt " + rttLabel, x: 0, y: y + 1 + chartHeight, s.rttIsStale ? .dim : .text, limit: labelWidth - 1)
             if chartHeight > 1 {
@@ -59,7 +64,7 @@ extension Painter {
             }
             y += needed
         }
-        if axis > 0 { timeAxis(state, token: c.displayToken, x: labelWidth, width: chartWidth, y: bottom) }
+        if axis > 0 { timeAxis(state, token: c.displayToken, x: labelWidth, width: chartWidth, y: bottom, unrecorded: unrecorded) }
     }
 
     /// "MPTCP: 2 subflows now, 3 ever  reinjected 5.7KiB  ...": what the connection's
@@ -79,7 +84,7 @@ extension Painter {
 
     /// Three rows under the charts: the marks (a letter where something happened), the time
     /// axis ("-60 s ... now"), the legend of the marks shown.
-    private mutating func timeAxis(_ state: DashboardState, token: UInt32, x: Int, width: Int, y: Int) {
+    private mutating func timeAxis(_ state: DashboardState, token: UInt32, x: Int, width: Int, y: Int, unrecorded: Bool) {
         let times = state.history.times.suffix(width)
         guard let newest = times.last, width > 8 else { return }
         // Column of the sample nearest to `t`; nil when it is older than the chart.
@@ -119,8 +124,9 @@ extension Painter {
             guard k < times.count else { continue }
             label(newest - times[times.count - 1 - k], at: x + width - 1 - k - 2)
         }
-        let legend = shown.isEmpty ? "no marks yet (subflow opened or closed, stall, recovery, failover test)"
+        var legend = shown.isEmpty ? "no marks yet (subflow opened or closed, stall, recovery, failover test)"
             : shown.map { "\($0.letter) \($0.legend)" }.joined(separator: "  ")
+        if unrecorded { legend = "\(glyphs.unrecorded) not recorded before (off screen)  " + legend }
         put(legend, x: x, y: y + 2, .dim, limit: width)
     }
 }

@@ -24,12 +24,15 @@ extension Painter {
     }
 
     /// The newest `width` values as one row of level characters, scaled to `scale` (rows that
-    /// are compared share one scale, so a slow path draws lower than a fast one).
-    mutating func sparkline(_ values: [Double], x: Int, y: Int, width: Int, scale: Double, _ role: ThemeRole) {
+    /// are compared share one scale, so a slow path draws lower than a fast one). With
+    /// `pastUnknown`, a mark left of the oldest value says the line does not start with the socket.
+    mutating func sparkline(_ values: [Double], x: Int, y: Int, width: Int, scale: Double, _ role: ThemeRole,
+                            pastUnknown: Bool = false) {
         guard width > 0 else { return }
         let shown = values.suffix(width)
         let top = scale
         var col = x + width - shown.count
+        if pastUnknown && col > x { grid[safe: col - 1, y] = Cell(glyphs.unrecorded, style(.dim)) }
         for v in shown {
             grid[safe: col, y] = Cell(glyphs.level(top > 0 ? v / top : 0), style(role))
             col += 1
@@ -39,12 +42,16 @@ extension Painter {
     /// A chart `height` rows tall of the newest `width` values, with eighth-block resolution on
     /// UTF-8 terminals. Returns the maximum the chart is scaled to.
     @discardableResult
-    mutating func chart(_ values: [Double], x: Int, y: Int, width: Int, height: Int, _ role: ThemeRole) -> Double {
+    mutating func chart(_ values: [Double], x: Int, y: Int, width: Int, height: Int, _ role: ThemeRole,
+                        pastUnknown: Bool = false) -> Double {
         guard width > 0, height > 0 else { return 0 }
         let shown = values.suffix(width)
         let top = shown.max() ?? 0
         let steps = glyphs.levels.count - 1
         var col = x + width - shown.count
+        if pastUnknown && col > x {
+            for row in 0..<height { grid[safe: col - 1, y + row] = Cell(glyphs.unrecorded, style(.dim)) }
+        }
         for v in shown {
             // Total filled eighths (or ASCII steps) for this column, from the bottom up.
             var filled = top > 0 ? Int((v / top * Double(height * steps)).rounded()) : 0

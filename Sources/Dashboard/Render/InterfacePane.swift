@@ -20,7 +20,7 @@ extension Painter {
         let barWidth = max(8, min(30, (w - fixed) / 2))
         let historyX = fixed + barWidth + 1
         let historyWidth = w - historyX - 1
-        let scale = interfaces.compactMap { state.history.interfaces[$0.name]?.rate.suffix(historyWidth).max() }.max() ?? 0
+        let scale = interfaces.compactMap { state.history.interfaces[$0.name]?.rates(historyWidth).max() }.max() ?? 0
         for (row, i) in zip(layout.interfaceRows, interfaces) {
             let slot = state.interfaceSlots[i.name] ?? 0
             var x = put(" " + fitted(i.name, nameWidth - 1), x: 0, y: row, interfaceRole(slot), limit: nameWidth)
@@ -39,7 +39,7 @@ extension Painter {
             x += rateWidth
             put("\(i.subflows) sf", x: x, y: row, .dim, limit: countWidth - 1)
             if historyX + 4 < w, let series = state.history.interfaces[i.name] {
-                sparkline(series.rate.suffix(historyWidth), x: historyX, y: row, width: historyWidth, scale: scale, interfaceRole(slot))
+                sparkline(series.rates(historyWidth), x: historyX, y: row, width: historyWidth, scale: scale, interfaceRole(slot))
             }
             if active && state.selectedInterface == i.name {
                 let selection = style(.selected)

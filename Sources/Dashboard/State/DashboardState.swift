@@ -271,5 +271,24 @@ public struct DashboardState: Sendable {
             if i >= scroll + visible { scroll = i - visible + 1 }
         }
         scroll = max(0, min(scroll, max(0, rows.count - visible)))
+        history.watch(watchedSubflows)
+    }
+
+    /// The subflows whose graphs can be on screen: those of the connections with a row in view,
+    /// of the selected one and of the one in the detail view (their shares are drawn too).
+    var watchedSubflows: [UInt64] {
+        guard let snapshot else { return [] }
+        var cookies: [UInt64] = []
+        func add(_ c: Connection) { for s in c.subflows { cookies.append(s.cookie) } }
+        let visible = max(1, layout.listRows.count)
+        for row in rows[min(scroll, rows.count)..<min(rows.count, scroll + visible)] {
+            switch row.kind {
+            case .connection(let ci, _), .subflow(let ci, _, _), .departedSubflow(let ci, _, _): add(snapshot.connections[ci])
+            case .departedConnection: break
+            }
+        }
+        if let c = selectedConnection { add(c) }
+        if case .detail(let cookie) = screen, let c = snapshot.connections.first(where: { $0.cookie == cookie }) { add(c) }
+        return cookies
     }
 }

@@ -66,7 +66,7 @@ extension DashboardState {
     /// What a series carried in the recent window (the sum of its rates; the samples are evenly
     /// spaced, so sums compare as bytes do).
     private func recent(_ series: History.Series?) -> Double {
-        series?.rate.suffix(recentSamples).reduce(0, +) ?? 0
+        series?.rates(recentSamples).reduce(0, +) ?? 0
     }
 
     private func normalized(_ amounts: [(String, Double)]) -> [String: Double] {

@@ -29,6 +29,28 @@ public enum SockDiagRequest {
         return b
     }
 
+    /// The first pass on a busy host: every TCP socket of one family, no attribute asked for:
+    /// 72 bytes a socket instead of about 420, enough to tell a subflow by the inode it shares
+    /// with its MPTCP socket (measured: 70% of the time of the dump with tcp_info).
+    public static func tcpIdentities(family: IPAddress.Family) -> NetlinkRequestBuilder {
+        var b = NetlinkRequestBuilder(type: messageType, flags: NetlinkConstants.flagRequest | NetlinkConstants.flagDump)
+        b.append(body(family: family, protocol: ipprotoTCP, ext: 0, states: subflowStates))
+        return b
+    }
+
+    /// One TCP socket, by the identity (`inet_diag_sockid`: ports, addresses, interface, cookie)
+    /// a dump reported it with, and what `tcp(family:)` asks for. The kernel finds it by its
+    /// 4-tuple in the established hash and checks the cookie (ESTALE: another socket now).
+    /// Nil when `payload` is no `inet_diag_msg`.
+    public static func tcpSocket(reportedAs payload: ByteView) -> NetlinkRequestBuilder? {
+        guard payload.count >= InetDiagMessage.size, let family = payload.u8(0).flatMap(IPAddress.Family.init(rawValue:)) else { return nil }
+        var r = body(family: family, protocol: ipprotoTCP, ext: (1 << 1) | (1 << 3), states: subflowStates)
+        r.replaceSubrange(8..<56, with: payload.base[4..<52])
+        var b = NetlinkRequestBuilder(type: messageType, flags: NetlinkConstants.flagRequest)
+        b.append(r)
+        return b
+    }
+
     /// `struct inet_diag_req_v2` with a wildcard socket id (cookie = INET_DIAG_NOCOOKIE).
     static func body(family: IPAddress.Family, protocol: UInt8, ext: UInt8, states: UInt32) -> [UInt8] {
         var r = [UInt8](repeating: 0, count: 56)

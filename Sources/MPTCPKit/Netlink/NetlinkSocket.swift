@@ -106,6 +106,44 @@ public final class NetlinkSocket {
         }
     }
 
+    /// Sends single-socket requests (no NLM_F_DUMP; one reply each, a message or an error) in
+    /// one datagram and hands each answer to `onMessage`: what "dump one" costs for hundreds of
+    /// sockets is then a few system calls, not two per socket. Answers must fit the receive
+    /// buffer together (the kernel drops what does not), so callers send batches of a few hundred.
+    /// A request refused with an errno in `tolerated` (ENOENT: the socket closed meanwhile) is
+    /// skipped; any other refusal throws.
+    public func exchange(_ requests: [NetlinkRequestBuilder], tolerated: Set<Int32> = [ENOENT],
+                         onMessage: (NetlinkMessage) throws -> Void) throws {
+        guard !requests.isEmpty else { return }
+        let first = sequence &+ 1
+        var datagram: [UInt8] = []
+        for r in requests { datagram.append(contentsOf: r.finish(sequence: nextSequence())) }
+        try send(datagram)
+        var pending = requests.count
+        while pending > 0 {
+            try receive { view in
+                var messages = NetlinkMessages(view)
+                while let m = messages.next() {
+                    // Only answers to this batch, each once (sequence numbers are ours, in order).
+                    guard m.sequence &- first < UInt32(requests.count) else { continue }
+                    pending -= 1
+                    switch m.type {
+                    case NetlinkConstants.typeError:
+                        let e = NetlinkConstants.errno(ofError: m)
+                        guard e == 0 || tolerated.contains(e) else {
+                            throw MPTopError.netlink("kernel refused the request", errno: e)
+                        }
+                    case NetlinkConstants.typeDone, NetlinkConstants.typeOverrun:
+                        throw MPTopError.malformed("unexpected end of a single-socket answer")
+                    default:
+                        try onMessage(m)
+                    }
+                }
+                if messages.malformed { throw MPTopError.malformed("truncated netlink message") }
+            }
+        }
+    }
+
     /// Sends a request with NLM_F_ACK and waits for the ACK (or error). Replies other than the
     /// ACK are handed to `onMessage`.
     public func request(_ request: NetlinkRequestBuilder, onMessage: (NetlinkMessage) throws -> Void = { _ in }) throws {

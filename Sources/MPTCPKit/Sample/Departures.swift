@@ -101,18 +101,21 @@ public struct Departures: Sendable {
         defer { previous = snapshot }
         let now = snapshot.monotonic
         if let previous {
-            var live: [UInt64: Connection] = [:]
-            for c in snapshot.connections { live[c.cookie] = c }
+            // Indexes, not copies of the connections; no set per connection (a handful of
+            // subflows each): at 10,000 connections this runs at every sample.
+            var live: [UInt64: Int] = [:]
+            live.reserveCapacity(snapshot.connections.count)
+            for (i, c) in snapshot.connections.enumerated() { live[c.cookie] = i }
             for old in previous.connections {
-                guard let current = live[old.cookie] else {
+                guard let index = live[old.cookie] else {
                     let event = old.token.flatMap { connectionCloses.removeValue(forKey: $0) }
                     connections.append(DepartedConnection(connection: old, reason: event?.closeReason ?? Self.goneFromDump, event: event,
                                                           departedAt: snapshot.time, departedMonotonic: now))
                     for s in old.subflows { if let k = Self.key(old.token, s) { subflowCloses.removeValue(forKey: k) } }
                     continue
                 }
-                let stillThere = Set(current.subflows.map(\.cookie))
-                for s in old.subflows where !stillThere.contains(s.cookie) {
+                let current = snapshot.connections[index].subflows
+                for s in old.subflows where !current.contains(where: { $0.cookie == s.cookie }) {
                     let event = Self.key(old.token, s).flatMap { subflowCloses.removeValue(forKey: $0) }
                     subflows.append(DepartedSubflow(subflow: s, connectionCookie: old.cookie, connectionToken: old.token,
                                                     reason: event?.closeReason ?? Self.goneFromDump, event: event,

@@ -4,21 +4,43 @@ import Glibc
 
 /// Takes samples of every MPTCP connection in one network namespace.
 ///
-/// One sample = MPTCP dump + TCP dump (IPv4 and IPv6 each), decode, join, interface and process
-/// lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
+/// One sample = MPTCP dump + TCP dump (IPv4 and IPv6 each; on a host busy with plain TCP, the
+/// subflows one by one instead), decode, join, interface and process lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
 /// in (enter the namespace first, see `NetworkNamespace.enter`).
 public final class Sampler {
     public struct Options: Sendable {
         /// Look up owning processes (/proc scan). Costs a readlink per descriptor on first sight.
         public var processes = true
         public var namespace: String?
+        /// How subflows are fetched (see `fetchSubflows`); the benchmark compares the two ways.
+        public var subflowFetch = SubflowFetch.automatic
         public init(processes: Bool = true, namespace: String? = nil) {
             self.processes = processes
             self.namespace = namespace
         }
     }
 
+    public enum SubflowFetch: Sendable {
+        /// One by one when the last sample saw `busyHostRatio` times more TCP sockets than subflows.
+        case automatic
+        /// Always in one dump of every TCP socket with tcp_info.
+        case dump
+        /// Always a pass without attributes, then the subflows one by one.
+        case oneByOne
+    }
+
     private let diag: NetlinkSocket
+    /// TCP sockets and subflows the last sample saw: which way the next one fetches subflows.
+    private var lastTCPSockets = 0, lastSubflows = 0
+    /// After a one-by-one fetch that found every connection's `mptcpi_subflows_total`: the
+    /// requests for those subflows and the totals, so the next sample can skip the first pass.
+    private var known: (requests: [NetlinkRequestBuilder], totals: [UInt64: UInt8])?
+    /// Samples since the last first pass (one at least every `firstPassEvery`, so the count of
+    /// TCP sockets that chooses the way stays current).
+    private var withoutFirstPass = 0
+    static let firstPassEvery = 30
+    /// Whether the last sample asked for known subflows without the first pass.
+    var skippedFirstPass: Bool { withoutFirstPass > 0 }
     private let interfaces: InterfaceTable
     private let processes = ProcessTable()
     private var rates = RateTracker()
@@ -59,15 +81,7 @@ public final class Sampler {
                 throw MPTopError.mptcpDiagMissing
             }
         }
-        var joiner = SubflowJoiner(sockets: sockets)
-        for family in [IPAddress.Family.ipv4, .ipv6] {
-            interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
-                if m.type == SockDiagRequest.messageType,
-                   // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) { joiner.add(s) }
-            } || interrupted
-        }
-        let joined = joiner.finish()
+        let joined = try joinSubflows(to: sockets, interrupted: &interrupted)
         snapshot.connections = joined.connections
         snapshot.listeners = joined.listeners
         snapshot.unmatchedSubflows = joined.unmatchedSubflows
@@ -91,5 +105,133 @@ public final class Sampler {
             for i in snapshot.listeners.indices { snapshot.listeners[i].process = owners[snapshot.listeners[i].inode] }
         }
         return snapshot
+    }
+
+    // MARK: fetching subflows
+
+    /// When the host's other TCP sockets outnumber the subflows by this much, the subflows are
+    /// fetched one by one, found by a pass without attributes over every TCP socket, or known
+    /// from the last sample when nothing changed (see `fetchSubflows`, `joinSubflows`). The
+    /// break-even measured is near 18 (README, "A busy host").
+    public static let busyHostRatio = 20
+    /// Single-socket requests per datagram: their answers (about 2 KiB each in the receive
+    /// queue) must fit the socket's receive buffer together.
+    static let requestsPerBatch = 128
+
+    /// Whether the next sample fetches subflows one by one (a host busy with plain TCP).
+    public var fetchesSubflowsOneByOne: Bool {
+        switch options.subflowFetch {
+        case .automatic: return lastTCPSockets > Self.busyHostRatio * max(lastSubflows, 1) + 1000
+        case .dump: return false
+        case .oneByOne: return true
+        }
+    }
+
+    /// TCP sockets the last sample went through (all of them, subflows or not).
+    public var tcpSocketsSeen: Int { lastTCPSockets }
+
+    /// The TCP side of a sample: every subflow, with tcp_info, congestion control and ULP info.
+    ///
+    /// Usually one dump of every TCP socket with those attributes. On a busy host (1,000 MPTCP
+    /// connections among 100,000 plain TCP sockets) that dump spends nearly all its time on
+    /// sockets that are not subflows, so there it is two steps (README, "A busy host"): a dump without
+    /// attributes (72 bytes a socket) keeps the sockets whose inode is an MPTCP connection's
+    /// (every subflow shares it; inode 0 too, a passive subflow not yet accepted), then those
+    /// alone are asked for by identity, a batch of requests per datagram. A socket that closed
+    /// in between is simply missing, as it would be from a later dump.
+    private func fetchSubflows(into joiner: inout SubflowJoiner) throws -> (interrupted: Bool, found: [NetlinkRequestBuilder]) {
+        var interrupted = false
+        var tcpSockets = 0, subflows = 0
+        var found: [NetlinkRequestBuilder] = []
+        if fetchesSubflowsOneByOne {
+            var requests: [NetlinkRequestBuilder] = []
+            for family in [IPAddress.Family.ipv4, .ipv6] {
+                interrupted = try diag.dump(SockDiagRequest.tcpIdentities(family: family)) { m in
+                    guard m.type == SockDiagRequest.messageType, let inode = m.payload.u32(68) else { return }
+                    tcpSockets += 1
+                    guard inode == 0 || joiner.isConnectionInode(inode), let r = SockDiagRequest.tcpSocket(reportedAs: m.payload) else { return }
+                    requests.append(r)
+                } || interrupted
+            }
+            found = try request(requests, into: &joiner)
+            subflows = found.count
+        } else {
+            for family in [IPAddress.Family.ipv4, .ipv6] {
+                interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
+                    guard m.type == SockDiagRequest.messageType else { return }
+                    tcpSockets += 1
+                    // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
+                    if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
+                        joiner.add(s)
+                        subflows += 1
+                    }
+                } || interrupted
+            }
+        }
+        lastTCPSockets = tcpSockets
+        lastSubflows = subflows
+        return (interrupted, found)
+    }
+
+    /// Asks for `requests`' sockets, a batch per datagram, and joins the subflows among them;
+    /// returns the requests for those (built from the answers: they carry the same identity).
+    private func request(_ requests: [NetlinkRequestBuilder], into joiner: inout SubflowJoiner) throws -> [NetlinkRequestBuilder] {
+        var found: [NetlinkRequestBuilder] = []
+        for start in stride(from: 0, to: requests.count, by: Self.requestsPerBatch) {
+            try diag.exchange(Array(requests[start..<min(start + Self.requestsPerBatch, requests.count)]), tolerated: [ENOENT, ESTALE]) { m in
+                if m.type == SockDiagRequest.messageType,
+                   let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }),
+                   let again = SockDiagRequest.tcpSocket(reportedAs: m.payload) {
+                    joiner.add(s)
+                    found.append(again)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Subflows joined to `sockets` (the MPTCP dump). On a busy host whose connections are the
+    /// same as at the last sample, with the same `mptcpi_subflows_total` each, and whose last
+    /// sample found all of those subflows, the subflows known then are asked for directly,
+    /// without the first pass over every TCP socket. If they no longer add up (one closed and
+    /// another opened), the sample is taken the long way after all.
+    private func joinSubflows(to sockets: [Connection], interrupted: inout Bool) throws -> SubflowJoiner.Result {
+        let totals = Self.subflowTotals(sockets)
+        if fetchesSubflowsOneByOne, let known, withoutFirstPass < Self.firstPassEvery, totals != nil, known.totals == totals {
+            var joiner = SubflowJoiner(sockets: sockets)
+            let found = try request(known.requests, into: &joiner)
+            let joined = joiner.finish()
+            if Self.complete(joined) {
+                self.known = (found, known.totals)
+                lastSubflows = found.count
+                withoutFirstPass += 1
+                return joined
+            }
+        }
+        var joiner = SubflowJoiner(sockets: sockets)
+        let fetched = try fetchSubflows(into: &joiner)
+        interrupted = fetched.interrupted || interrupted
+        let joined = joiner.finish()
+        withoutFirstPass = 0
+        known = nil
+        if let totals, !fetched.found.isEmpty, !fetched.interrupted, Self.complete(joined) { known = (fetched.found, totals) }
+        return joined
+    }
+
+    /// Each connection's `mptcpi_subflows_total`, by cookie; nil when a connection lacks it
+    /// (kernels before 6.10), and then every sample makes the first pass.
+    static func subflowTotals(_ sockets: [Connection]) -> [UInt64: UInt8]? {
+        var totals: [UInt64: UInt8] = [:]
+        totals.reserveCapacity(sockets.count)
+        for c in sockets where c.state != .listen {
+            guard let t = c.info?.subflowsTotal else { return nil }
+            totals[c.cookie] = t
+        }
+        return totals
+    }
+
+    /// Whether every connection has as many subflows as its `mptcpi_subflows_total` says.
+    static func complete(_ joined: SubflowJoiner.Result) -> Bool {
+        joined.unmatchedSubflows == 0 && joined.connections.allSatisfy { c in c.info?.subflowsTotal.map { Int($0) == c.subflows.count } ?? false }
     }
 }

@@ -15,7 +15,8 @@ public final class ProcessTable {
 
     public init() {}
 
-    /// Owners of `inodes` (those found). `now` is monotonic nanoseconds.
+    /// Owners of `inodes` (those found; it may also hold sockets that went lately). `now` is
+    /// monotonic nanoseconds.
     public func owners(of inodes: [UInt32], now: UInt64) -> [UInt32: ProcessRef] {
         let wanted = Set(inodes.filter { $0 != 0 })
         let unknown = wanted.filter { owners[$0] == nil && !missing.contains($0) }
@@ -25,33 +26,69 @@ public final class ProcessTable {
             lastScan = now
             missing = wanted.filter { owners[$0] == nil }
         }
-        // Forget sockets that are gone so the cache does not grow without bound.
-        owners = owners.filter { wanted.contains($0.key) }
+        // Forget sockets that are gone so the cache does not grow without bound; not at every
+        // sample (a copy of 10,000 entries), but once as many have gone as are wanted.
+        if owners.count > 2 * wanted.count + 64 { owners = owners.filter { wanted.contains($0.key) } }
         return owners
     }
 
+    /// One pass over /proc/*/fd. It runs once for 10,000 sockets at start-up, so it avoids what
+    /// a profile showed per descriptor: no String for names or paths, each link read relative
+    /// to its fd directory (readlinkat, not a walk from / through /proc/PID/fd for every one);
+    /// and it stops once every wanted socket has its owner (pids come in ascending order, so the
+    /// lowest pid still wins, as in ss).
     private func scan(for wanted: Set<UInt32>) {
-        guard let proc = opendir("/proc") else { return }
-        defer { closedir(proc) }
+        let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard proc >= 0 else { return }
+        guard let procDir = fdopendir(proc) else { close(proc); return }
+        defer { closedir(procDir) }
+        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
+        var path = [CChar](repeating: 0, count: 32)
         var link = [CChar](repeating: 0, count: 64)
-        while let entry = readdir(proc) {
-            let pidName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = Int32(pidName) else { continue }
-            let fdDir = "/proc/\(pid)/fd"
-            guard let dir = opendir(fdDir) else { continue } // gone, or not ours to read
+        while remaining > 0, let entry = readdir(procDir) {
+            let pidName = Self.name(of: entry)
+            guard let pid = Self.decimal(pidName) else { continue }
+            // "PID/fd", relative to /proc.
+            var length = 0
+            while pidName[length] != 0 { path[length] = pidName[length]; length += 1 }
+            for c in "/fd".utf8 { path[length] = CChar(bitPattern: c); length += 1 }
+            path[length] = 0
+            let fdDirFD = openat(proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fdDirFD >= 0 else { continue } // gone, or not ours to read
+            guard let dir = fdopendir(fdDirFD) else { close(fdDirFD); continue }
             var name: String?
             while let fdEntry = readdir(dir) {
-                let fdName = withUnsafeBytes(of: fdEntry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                guard fdName.first?.isNumber == true else { continue }
-                let n = readlink("\(fdDir)/\(fdName)", &link, link.count - 1)
-                guard n > 9 else { continue }
-                guard let inode = Self.socketInode(link, count: n), wanted.contains(inode) else { continue }
+                let fdName = Self.name(of: fdEntry)
+                guard fdName[0] >= 0x30 && fdName[0] <= 0x39 else { continue }
+                let n = readlinkat(fdDirFD, fdName, &link, link.count - 1)
+                guard n > 9, let inode = Self.socketInode(link, count: n), wanted.contains(inode) else { continue }
                 if name == nil { name = Self.comm(pid) }
                 // The first (lowest) pid wins when a socket is shared after fork, as in ss.
-                if owners[inode] == nil { owners[inode] = ProcessRef(pid: pid, name: name ?? "?") }
+                if owners[inode] == nil {
+                    owners[inode] = ProcessRef(pid: pid, name: name ?? "?")
+                    remaining -= 1
+                }
             }
             closedir(dir)
         }
+    }
+
+    /// A directory entry's name, in place.
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// A pid directory's name as a number; nil for anything else in /proc.
+    private static func decimal(_ name: UnsafePointer<CChar>) -> Int32? {
+        var v: Int32 = 0
+        var i = 0
+        while name[i] != 0 {
+            let d = UInt8(bitPattern: name[i]) &- 48
+            guard d < 10, i < 9 else { return nil }
+            v = v * 10 + Int32(d)
+            i += 1
+        }
+        return i > 0 ? v : nil
     }
 
     /// Parses `socket:[12345]`.
@@ -67,12 +104,9 @@ public final class ProcessTable {
         return v
     }
 
+    /// The command name (at most 15 bytes and a newline).
     static func comm(_ pid: Int32) -> String? {
-        guard let f = fopen("/proc/\(pid)/comm", "r") else { return nil }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 64)
-        guard fgets(&buf, 64, f) != nil else { return nil }
-        let s = String(cChars: buf)
-        return s.hasSuffix("\n") ? String(s.dropLast()) : s
+        guard let text = (try? TextFile.read("/proc/\(pid)/comm", limit: 64)) ?? nil else { return nil }
+        return text.hasSuffix("\n") ? String(text.dropLast()) : text
     }
 }
