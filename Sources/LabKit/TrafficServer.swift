@@ -11,6 +11,20 @@ public struct TrafficServerSummary: Sendable, Equatable {
     public var bytesReceived: UInt64 = 0
     /// Whether every byte of every connection matched the pattern.
     public var intact = true
+    /// The first connection found not intact, and why (its verifier's diagnosis).
+    public var problem: String?
+    /// That connection's first wrong byte, when that is its problem.
+    public var mismatch: PatternMismatch?
+
+    /// Counts in a connection that ended.
+    mutating func add(_ connection: ServerConnection) {
+        bytesReceived += connection.verifier.bytesReceived
+        intact = intact && connection.verifier.intact
+        if problem == nil, let found = connection.problem {
+            problem = found
+            mismatch = connection.verifier.mismatch
+        }
+    }
 }
 
 /// The receiving end of `mptop traffic`: accepts any number of MPTCP connections and checks
@@ -65,10 +79,9 @@ public final class TrafficServer {
 
         func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) throws {
             if endOfStream { connection.verifier.finish() }
-            summary.bytesReceived += connection.verifier.bytesReceived
-            summary.intact = summary.intact && connection.verifier.intact
+            summary.add(connection)
             try report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
-                           intact: connection.verifier.intact, problem: connection.verifier.problem, error: error))
+                           intact: connection.verifier.intact, problem: connection.verifier.diagnosis, error: error))
         }
 
         while true {
@@ -118,8 +131,11 @@ public final class TrafficServer {
             if let due = nextProgress, let every = progressEvery, Clock.system.monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
+                let bad = summary.problem == nil ? connections.first { $0.problem != nil } : nil
                 try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
-                                 intact: summary.intact && connections.allSatisfy { $0.verifier.intact }))
+                                 intact: summary.intact && connections.allSatisfy { $0.verifier.intact },
+                                 problem: summary.problem ?? bad?.problem,
+                                 badOffset: (summary.problem == nil ? bad?.verifier.mismatch : summary.mismatch)?.streamOffset))
                 nextProgress = due + every
             }
         }
@@ -127,7 +143,8 @@ public final class TrafficServer {
         for index in connections.indices {
             try finish(&connections[index], endOfStream: false, error: nil)
         }
-        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
+        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact,
+                            problem: summary.problem))
         return summary
     }
 
@@ -186,4 +203,7 @@ struct ServerConnection {
     let fd: Int32
     let peer: String
     var verifier = PatternVerifier()
+
+    /// Why this connection is not intact, naming it: "from 198.18.1.1:40000: wrong byte at ...".
+    var problem: String? { verifier.diagnosis.map { "from \(peer): \($0)" } }
 }

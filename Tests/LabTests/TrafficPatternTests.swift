@@ -59,6 +59,54 @@ final class TrafficPatternTests: XCTestCase {
         XCTAssertEqual(verify(flipped, chunk: 1_000).problem, "wrong byte at stream offset 5001")
     }
 
+    /// The first wrong byte says enough to tell a reader's slip from bytes delivered wrong:
+    /// where it is, what was expected and received, where in which read, and whether the bytes
+    /// there are the pattern's from elsewhere (lost or repeated data) or no pattern at all.
+    func testMismatchSaysWhatWasExpectedAndWhatArrived() throws {
+        let good = stream(seed: 9, count: 10_000)
+        var flipped = good; flipped[5_001] ^= 0x01
+        let verifier = verify(flipped, chunk: 1_000)
+        XCTAssertEqual(verifier.mismatch, PatternMismatch(streamOffset: 5_001, expected: good[5_001], received: good[5_001] ^ 0x01,
+                                                          readOffset: 5_000, readLength: 1_000, compared: 999, differing: 1, foundAt: nil))
+        let hex = { (byte: UInt8) in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+        XCTAssertEqual(verifier.diagnosis, "wrong byte at stream offset 5001: expected 0x\(hex(good[5_001])), got 0x\(hex(good[5_001] ^ 0x01))"
+            + "; 1 of the 999 bytes from there differ; in a read of 1000 bytes at stream offset 5000"
+            + "; the bytes received there are not the pattern's within 1 MiB")
+
+        var lost = good; lost.removeSubrange(3_000..<3_100)
+        let missing = try XCTUnwrap(verify(lost, chunk: 4_096).mismatch)
+        XCTAssertEqual(missing.streamOffset, 3_000)
+        XCTAssertEqual(missing.foundAt, 3_100)
+        XCTAssertTrue(missing.description.hasSuffix("the bytes received there are the pattern's at offset 3100 (100 bytes missing)"), missing.description)
+
+        var repeated = good; repeated.insert(contentsOf: good[2_000..<3_000], at: 3_000)
+        let again = try XCTUnwrap(verify(repeated, chunk: 4_096).mismatch)
+        XCTAssertEqual(again.streamOffset, 3_000)
+        XCTAssertEqual(again.foundAt, 2_000)
+        XCTAssertTrue(again.description.hasSuffix("(1000 bytes repeated)"), again.description)
+
+        // A zeroed block that starts in the middle of a read (the header was the read's start).
+        var zeroed = good; zeroed.replaceSubrange(100..<200, with: repeatElement(0, count: 100))
+        let hole = try XCTUnwrap(verify(zeroed, chunk: 4_096).mismatch)
+        XCTAssertEqual(hole.readOffset, 16, "the part of the first read after the header")
+        XCTAssertEqual(hole.received, 0)
+        XCTAssertNil(hole.foundAt)
+        XCTAssertGreaterThan(hole.differing, 90)
+    }
+
+    /// A sender killed mid-write leaves a stream that is short, not wrong: cut anywhere after its
+    /// header (mid-word included) it is intact, with every byte that came counted.
+    func testStreamCutAnywhereAfterItsHeaderIsShortNotCorrupted() {
+        let bytes = stream(seed: 5, count: 70_000)
+        for cut in [16, 17, 23, 24, 31, 4_097, 65_536, 65_537, 69_999] {
+            for chunk in [1, 7, 65_536] {
+                let verifier = verify(Array(bytes[0..<cut]), chunk: chunk)
+                XCTAssertTrue(verifier.intact, "cut at \(cut), reads of \(chunk): \(verifier.diagnosis ?? "")")
+                XCTAssertEqual(verifier.bytesReceived, UInt64(cut))
+            }
+        }
+    }
+
     func testHeaderProblems() {
         XCTAssertTrue(verify([], chunk: 1).intact, "an empty stream is intact")
         XCTAssertFalse(verify(Array(stream(seed: 1, count: 10)), chunk: 4).intact, "cut inside the header")
