@@ -120,15 +120,15 @@ public final class DemoLab: @unchecked Sendable {
     }
 
     /// Stops the senders, then the server, and returns the server's final verdict: every byte
-    /// of every connection intact. Nil when the server printed no summary.
-    public func finish() -> (intact: Bool, bytesReceived: UInt64)? {
+    /// of every connection intact, or the problem it found. Nil when the server printed no summary.
+    public func finish() -> (intact: Bool, bytesReceived: UInt64, problem: String?)? {
         for sender in senders { sender.stop(timeout: 10) }
         server.stop(timeout: 10)
         guard let line = server.lastLine(containing: #""event":"summary""#),
               let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
               let intact = object["intact"] as? Bool, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value
         else { return nil }
-        return (intact, bytes)
+        return (intact, bytes, object["problem"] as? String)
     }
 
     public func close() { lab.close() }
