@@ -114,7 +114,7 @@ public final class DemoLab: @unchecked Sendable {
         if let problemSeen { return problemSeen }
         let since = Clock.system.monotonicSeconds() - lastChange.at
         let seen = (reported ?? "the receiver gave no reason")
-            + String(format: "; seen %.1f s after %@", since, lastChange.what)
+            + "; seen \(Units.fixed(since, decimals: 1)) s after \(lastChange.what)"
         problemSeen = seen
         return seen
     }

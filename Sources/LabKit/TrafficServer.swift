@@ -131,11 +131,12 @@ public final class TrafficServer {
             if let due = nextProgress, let every = progressEvery, Clock.system.monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
-                let bad = summary.problem == nil ? connections.first { $0.problem != nil } : nil
+                // The first problem: of a closed connection, else of the first open one that has one.
+                let openBad = summary.problem == nil ? connections.first { !$0.verifier.intact } : nil
                 try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
-                                 intact: summary.intact && connections.allSatisfy { $0.verifier.intact },
-                                 problem: summary.problem ?? bad?.problem,
-                                 badOffset: (summary.problem == nil ? bad?.verifier.mismatch : summary.mismatch)?.streamOffset))
+                                 intact: summary.intact && openBad == nil,
+                                 problem: summary.problem ?? openBad?.problem,
+                                 badOffset: (openBad?.verifier.mismatch ?? summary.mismatch)?.streamOffset))
                 nextProgress = due + every
             }
         }
