@@ -107,7 +107,12 @@ public final class TrafficServer {
 
             // Highest index first, so removing a connection leaves the others' indexes valid.
             for index in connections.indices.reversed() where fds[index + 2].revents != 0 {
-                switch drain(&connections[index], buffer: buffer) {
+                let wasIntact = connections[index].verifier.intact
+                let result = drain(&connections[index], buffer: buffer)
+                if wasIntact && !connections[index].verifier.intact {
+                    connections[index].countersAtProblem = Self.dataPathCounters()
+                }
+                switch result {
                 case .open:
                     continue
                 case .endOfStream:
@@ -147,6 +152,18 @@ public final class TrafficServer {
         try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact,
                             problem: summary.problem))
         return summary
+    }
+
+    /// The receiving namespace's MPTCP counters of the data path, read when a stream first goes
+    /// wrong: whether the kernel saw mapping trouble, duplicates or reinjections by then is
+    /// half of a kernel bug report. Nil when they cannot be read.
+    static func dataPathCounters() -> String? {
+        guard let counters = try? MPTCPCounters.read() else { return nil }
+        let names = ["MPTCPRetrans", "DuplicateData", "OFOQueue", "OFOMerge", "NoDSSInWindow", "DSSNotMatching",
+                     "DSSNoMatchTCP", "DSSCorruptionFallback", "DSSCorruptionReset", "DataCsumErr", "InfiniteMapRx",
+                     "MPFailRx", "DssFallback"]
+        let known = names.compactMap { name in counters[name].map { "\(name) \($0)" } }
+        return known.isEmpty ? nil : known.joined(separator: ", ")
     }
 
     /// Accepts every connection waiting in the backlog.
@@ -204,7 +221,12 @@ struct ServerConnection {
     let fd: Int32
     let peer: String
     var verifier = PatternVerifier()
+    /// `TrafficServer.dataPathCounters()` when the stream first went wrong.
+    var countersAtProblem: String?
 
-    /// Why this connection is not intact, naming it: "from 198.18.1.1:40000: wrong byte at ...".
-    var problem: String? { verifier.diagnosis.map { "from \(peer): \($0)" } }
+    /// Why this connection is not intact, naming it: "from 198.18.1.1:40000: wrong byte at ...;
+    /// receiver's MPTCP counters then: ...".
+    var problem: String? {
+        verifier.diagnosis.map { "from \(peer): \($0)" + (countersAtProblem.map { "; receiver's MPTCP counters then: \($0)" } ?? "") }
+    }
 }

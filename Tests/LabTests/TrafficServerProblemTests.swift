@@ -34,6 +34,8 @@ final class TrafficServerProblemTests: XCTestCase {
         XCTAssertEqual(live.number("bad_offset"), 1016)
         XCTAssertTrue(live.string("problem")?.contains(detail) == true, "\(live.values)")
         XCTAssertTrue(live.string("problem")?.hasPrefix("from 198.18.1.1:") == true, "names the connection: \(live.values)")
+        XCTAssertTrue(live.string("problem")?.contains("; receiver's MPTCP counters then: MPTCPRetrans ") == true,
+                      "the kernel's view at that moment: \(live.values)")
 
         close(fd)
         XCTAssertNotNil(server.waitForLine(containing: #""event":"closed""#, timeout: 10), server.diagnosis)
