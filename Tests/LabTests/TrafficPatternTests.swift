@@ -94,6 +94,39 @@ final class TrafficPatternTests: XCTestCase {
         XCTAssertGreaterThan(hole.differing, 90)
     }
 
+    /// Reads of any sizes in any sequence (as a busy receiver gets them: a byte, a partial word,
+    /// 256 KiB) keep an intact stream intact, and a flipped byte is found exactly where it is.
+    func testRandomReadSizesNeverMisjudgeTheStream() {
+        var random = SystemRandomNumberGenerator()
+        let bytes = stream(seed: 0xC0FFEE, count: 3 << 20)
+        for round in 0..<6 {
+            var flipped = bytes
+            let at = Int.random(in: 16..<bytes.count, using: &random)
+            if round % 2 == 1 { flipped[at] ^= UInt8.random(in: 1...255, using: &random) }
+            var verifier = PatternVerifier()
+            var offset = 0
+            var sizes: [Int] = []
+            while offset < flipped.count {
+                let size = [Int.random(in: 1...9, using: &random), Int.random(in: 1...4096, using: &random),
+                            Int.random(in: 1...(256 << 10), using: &random)].randomElement(using: &random)!
+                let end = min(flipped.count, offset + size)
+                flipped[offset..<end].withUnsafeBytes { verifier.consume($0) }
+                sizes.append(end - offset)
+                offset = end
+            }
+            verifier.finish()
+            let reads = "\(sizes.count) reads: \(sizes.prefix(40))..."
+            if round % 2 == 1 {
+                XCTAssertEqual(verifier.mismatch?.streamOffset, UInt64(at), reads)
+                XCTAssertEqual(verifier.mismatch?.received, flipped[at], reads)
+                XCTAssertEqual(verifier.mismatch?.expected, bytes[at], reads)
+            } else {
+                XCTAssertTrue(verifier.intact, "\(verifier.diagnosis ?? ""); \(reads)")
+            }
+            XCTAssertEqual(verifier.bytesReceived, UInt64(bytes.count))
+        }
+    }
+
     /// A sender killed mid-write leaves a stream that is short, not wrong: cut anywhere after its
     /// header (mid-word included) it is intact, with every byte that came counted.
     func testStreamCutAnywhereAfterItsHeaderIsShortNotCorrupted() {
