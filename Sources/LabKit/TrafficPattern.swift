@@ -114,8 +114,8 @@ public enum TrafficPattern {
 }
 
 /// The first byte of a stream that differs from `TrafficPattern`, with what tells a slip of the
-/// reader's bookkeeping (a bad byte right at a read boundary) from bytes delivered wrong (mid-read,
-/// shifted, zeroed).
+/// reader's bookkeeping (a read not counted: at a read boundary, the total then short) from bytes
+/// the kernel delivered wrong (mid-read, or a later offset's bytes with the total right; zeroed).
 public struct PatternMismatch: Sendable, Equatable, CustomStringConvertible {
     /// Stream offset of the bad byte, header included.
     public let streamOffset: UInt64
