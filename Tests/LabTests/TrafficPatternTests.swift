@@ -94,6 +94,26 @@ final class TrafficPatternTests: XCTestCase {
         XCTAssertGreaterThan(hole.differing, 90)
     }
 
+    /// A stream whose bytes came out of order says which sent bytes arrived where: the
+    /// evidence that they were reordered rather than lost (what a kernel report needs).
+    func testReorderedStreamIsMappedPieceByPiece() throws {
+        let good = stream(seed: 11, count: 200_000)
+        let reordered = Array(good[0..<65_160] + good[88_752..<95_000] + good[65_160..<88_752] + good[95_000...])
+        for chunk in [1_000, 6_104, 65_536] {
+            let verifier = verify(reordered, chunk: chunk)
+            XCTAssertEqual(verifier.mismatch?.streamOffset, 65_160, "reads of \(chunk)")
+            XCTAssertEqual(verifier.delivered, [DeliveredPiece(receivedAt: 0, sentAt: 0, length: 65_160),
+                                                DeliveredPiece(receivedAt: 65_160, sentAt: 88_752, length: 6_248),
+                                                DeliveredPiece(receivedAt: 71_408, sentAt: 65_160, length: 23_592),
+                                                DeliveredPiece(receivedAt: 95_000, sentAt: 95_000)], "reads of \(chunk)")
+            XCTAssertTrue(verifier.diagnosis?.hasSuffix("; received in this order, as sent stream offsets: "
+                + "[0, 65160) [88752, 95000) [65160, 88752) [95000, ...)") == true, verifier.diagnosis ?? "")
+        }
+        // Bytes that are nobody's: the map stops there and says so.
+        var zeroed = reordered; zeroed.replaceSubrange(100_000..<100_100, with: repeatElement(0, count: 100))
+        XCTAssertTrue(verify(zeroed, chunk: 4_096).diagnosis?.hasSuffix("[95000, 100000) then not followed further") == true)
+    }
+
     /// Reads of any sizes in any sequence (as a busy receiver gets them: a byte, a partial word,
     /// 256 KiB) keep an intact stream intact, and a flipped byte is found exactly where it is.
     func testRandomReadSizesNeverMisjudgeTheStream() {
