@@ -1,4 +1,5 @@
 import Foundation
+import MPTCPKit
 
 /// The lab behind `mptop demo`: a phone and a server with WiFi and cellular paths, a transfer
 /// whose every byte the server checks, and the things a presenter does to it (take WiFi away,
@@ -15,6 +16,12 @@ public final class DemoLab: @unchecked Sendable {
     public var degradedCellRate: UInt64 { max(1_000_000, (lab.options.cellRate ?? 20_000_000) / 10) }
     /// The third path's rate.
     public static let wiredRate: UInt64 = 30_000_000
+    /// The latest change the presenter made (what it was, monotonic seconds), so a receiver
+    /// problem can say how long after which change it showed up.
+    private var lastChange: (what: String, at: Double)
+    /// The receiver's first problem with the change before it, fixed when first seen.
+    private var problemSeen: String?
+    private let lock = NSLock()
 
     /// Builds the lab and starts one transfer; the server reports live totals every half second.
     public init(options: LabOptions, mptop: String) throws {
@@ -28,6 +35,13 @@ public final class DemoLab: @unchecked Sendable {
             throw error
         }
         self.mptop = mptop
+        lastChange = ("the transfer started", Clock.system.monotonicSeconds())
+    }
+
+    private func changed(_ what: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        lastChange = (what, Clock.system.monotonicSeconds())
     }
 
     /// Walks out of WiFi range (wifi0 down on both ends) or back in.
@@ -35,6 +49,7 @@ public final class DemoLab: @unchecked Sendable {
     public func toggleWifi() throws -> String {
         try lab.setLink(.wifi, up: !wifiUp)
         wifiUp.toggle()
+        changed(wifiUp ? "wifi0 up" : "wifi0 down")
         return wifiUp ? "WiFi is back (wifi0 up): MPTCP moves traffic onto it again"
                       : "WiFi is gone (wifi0 down, as if out of range): cellular takes over"
     }
@@ -45,6 +60,7 @@ public final class DemoLab: @unchecked Sendable {
         let normal = lab.options.cellRate
         try lab.setRate(.cell, bitsPerSecond: cellDegraded ? normal : degradedCellRate)
         cellDegraded.toggle()
+        changed(cellDegraded ? "cell0 degraded" : "cell0 restored")
         return cellDegraded ? "cellular degraded to \(degradedCellRate / 1_000_000) Mbit/s"
                             : "cellular back to \(normal.map { "\($0 / 1_000_000) Mbit/s" } ?? "full speed")"
     }
@@ -54,6 +70,7 @@ public final class DemoLab: @unchecked Sendable {
     public func addThirdPath() throws -> String {
         guard !lab.hasPath(.wired) else { return "the third path (eth0) is already there" }
         try lab.addPath(.wired, bitsPerSecond: Self.wiredRate)
+        changed("eth0 added")
         return "added a third path, eth0 (\(Self.wiredRate / 1_000_000) Mbit/s): connections open a subflow on it"
     }
 
@@ -62,6 +79,7 @@ public final class DemoLab: @unchecked Sendable {
     public func startTransfer() throws -> String {
         guard senders.count < 8 else { return "already \(senders.count) transfers running" }
         senders.append(try lab.startSender(mptop: mptop))
+        changed("transfer \(senders.count) started")
         return "started transfer \(senders.count)"
     }
 
@@ -70,6 +88,11 @@ public final class DemoLab: @unchecked Sendable {
         public var open: Int
         public var bytesReceived: UInt64
         public var intact: Bool
+        /// Why not intact: the server's words (connection, first wrong byte's offset, expected
+        /// and received byte) and how long after which change the demo first saw it.
+        public var problem: String?
+        /// Stream offset of the first wrong byte, when that is the problem.
+        public var badOffset: UInt64?
     }
 
     /// The server's latest progress report, nil before the first one.
@@ -78,19 +101,34 @@ public final class DemoLab: @unchecked Sendable {
               let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
               let open = object["open"] as? Int, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value,
               let intact = object["intact"] as? Bool else { return nil }
-        return ReceiverStatus(open: open, bytesReceived: bytes, intact: intact)
+        return ReceiverStatus(open: open, bytesReceived: bytes, intact: intact,
+                              problem: intact ? nil : problem(reported: object["problem"] as? String),
+                              badOffset: (object["bad_offset"] as? NSNumber)?.uint64Value)
+    }
+
+    /// The server's problem (the same first one in every later report) with the change before
+    /// it, worded the first time the demo sees it.
+    private func problem(reported: String?) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let problemSeen { return problemSeen }
+        let since = Clock.system.monotonicSeconds() - lastChange.at
+        let seen = (reported ?? "the receiver gave no reason")
+            + "; seen \(Units.fixed(since, decimals: 1)) s after \(lastChange.what)"
+        problemSeen = seen
+        return seen
     }
 
     /// Stops the senders, then the server, and returns the server's final verdict: every byte
-    /// of every connection intact. Nil when the server printed no summary.
-    public func finish() -> (intact: Bool, bytesReceived: UInt64)? {
+    /// of every connection intact, or the problem it found. Nil when the server printed no summary.
+    public func finish() -> (intact: Bool, bytesReceived: UInt64, problem: String?)? {
         for sender in senders { sender.stop(timeout: 10) }
         server.stop(timeout: 10)
         guard let line = server.lastLine(containing: #""event":"summary""#),
               let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
               let intact = object["intact"] as? Bool, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value
         else { return nil }
-        return (intact, bytes)
+        return (intact, bytes, object["problem"] as? String)
     }
 
     public func close() { lab.close() }

@@ -11,10 +11,12 @@ public enum TrafficEvent: Sendable, Equatable {
     /// intact; `error` is a socket error that ended it (the bytes before it may still be intact).
     case closed(peer: String, bytesReceived: UInt64, intact: Bool, problem: String?, error: String?)
     /// Live totals while serving (`serve --progress SECS`): open connections, bytes received by
-    /// all connections so far, and whether every byte so far was intact.
-    case progress(open: Int, bytesReceived: UInt64, intact: Bool)
-    /// The server is exiting.
-    case summary(connections: Int, bytesReceived: UInt64, intact: Bool)
+    /// all connections so far, and whether every byte so far was intact; `problem` names the
+    /// first connection found not intact and why, `badOffset` the stream offset of its first
+    /// wrong byte (when that is the problem).
+    case progress(open: Int, bytesReceived: UInt64, intact: Bool, problem: String? = nil, badOffset: UInt64? = nil)
+    /// The server is exiting; `problem` as in `progress`.
+    case summary(connections: Int, bytesReceived: UInt64, intact: Bool, problem: String? = nil)
     /// The sender has all its connections open.
     case connected(connections: Int)
     /// The sender finished; `bytesSent` counts every byte written, headers included.
@@ -26,18 +28,24 @@ public enum TrafficEvent: Sendable, Equatable {
         case .listening(let address):
             return #"{"event":"listening","address":\#(JSONWriter.quoted(address))}"#
         case .closed(let peer, let bytes, let intact, let problem, let error):
-            let extra = (problem.map { #","problem":\#(JSONWriter.quoted($0))"# } ?? "")
+            let extra = Self.problemField(problem)
                 + (error.map { #","error":\#(JSONWriter.quoted($0))"# } ?? "")
             return #"{"event":"closed","peer":\#(JSONWriter.quoted(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
-        case .progress(let open, let bytes, let intact):
-            return #"{"event":"progress","open":\#(open),"bytes_received":\#(bytes),"intact":\#(intact)}"#
-        case .summary(let connections, let bytes, let intact):
-            return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)}"#
+        case .progress(let open, let bytes, let intact, let problem, let badOffset):
+            let extra = Self.problemField(problem) + (badOffset.map { #","bad_offset":\#($0)"# } ?? "")
+            return #"{"event":"progress","open":\#(open),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+        case .summary(let connections, let bytes, let intact, let problem):
+            return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)\#(Self.problemField(problem))}"#
         case .connected(let connections):
             return #"{"event":"connected","connections":\#(connections)}"#
         case .done(let bytes):
             return #"{"event":"done","bytes_sent":\#(bytes)}"#
         }
+    }
+
+    /// `,"problem":"..."`, or nothing without one.
+    private static func problemField(_ problem: String?) -> String {
+        problem.map { #","problem":\#(JSONWriter.quoted($0))"# } ?? ""
     }
 
     /// One line for a person.
@@ -49,11 +57,12 @@ public enum TrafficEvent: Sendable, Equatable {
             return "connection from \(peer) closed: \(bytes) bytes received, "
                 + (intact ? "intact" : "NOT intact (\(problem ?? "corrupted"))")
                 + (error.map { ", \($0)" } ?? "")
-        case .progress(let open, let bytes, let intact):
+        case .progress(let open, let bytes, let intact, let problem, _):
             return "\(open) open, \(bytes) bytes received so far, " + (intact ? "intact" : "NOT intact")
-        case .summary(let connections, let bytes, let intact):
+                + (problem.map { " (\($0))" } ?? "")
+        case .summary(let connections, let bytes, let intact, let problem):
             return "\(connections) connection\(connections == 1 ? "" : "s"), \(bytes) bytes received, "
-                + (intact ? "all intact" : "NOT all intact")
+                + (intact ? "all intact" : "NOT all intact") + (problem.map { " (\($0))" } ?? "")
         case .connected(let connections):
             return "\(connections) connection\(connections == 1 ? "" : "s") open"
         case .done(let bytes):

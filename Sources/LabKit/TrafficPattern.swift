@@ -119,6 +119,14 @@ public struct PatternVerifier: Sendable {
     public private(set) var bytesReceived: UInt64 = 0
     /// Why the stream is not intact (first problem only), or nil while every byte matched.
     public private(set) var problem: String?
+    /// The first wrong byte in detail, when that is the problem.
+    public private(set) var mismatch: PatternMismatch?
+    /// From the first wrong byte on, which sent bytes the received ones are, piece by piece, for
+    /// as long as each next piece is found nearby (up to `piecesLimit`): whether the stream was
+    /// reordered, and where skipped bytes turned up.
+    public private(set) var delivered: [DeliveredPiece] = []
+    private var following = false
+    static let piecesLimit = 8
     private var header: [UInt8] = []
     private var seed: UInt64?
     private var ended = false
@@ -134,7 +142,10 @@ public struct PatternVerifier: Sendable {
         guard !bytes.isEmpty else { return }
         let start = bytesReceived
         bytesReceived += UInt64(bytes.count)
-        guard problem == nil else { return }
+        guard problem == nil else {
+            if following, let seed { follow(bytes, from: 0, at: start, seed: seed) }
+            return
+        }
         var rest = bytes
         if seed == nil {
             let take = min(rest.count, TrafficPattern.headerSize - header.count)
@@ -152,7 +163,50 @@ public struct PatternVerifier: Sendable {
         let offset = streamOffset - UInt64(TrafficPattern.headerSize)
         if let bad = TrafficPattern.firstMismatch(in: rest, offset: offset, seed: seed) {
             problem = "wrong byte at stream offset \(streamOffset + UInt64(bad))"
+            let found = PatternMismatch.describe(read: rest, readOffset: streamOffset, index: bad, seed: seed)
+            mismatch = found
+            if let sentAt = found.foundAt {
+                let at = found.streamOffset
+                delivered = [DeliveredPiece(receivedAt: 0, sentAt: 0, length: at), DeliveredPiece(receivedAt: at, sentAt: sentAt)]
+                following = true
+                follow(rest, from: bad, at: streamOffset, seed: seed)
+            }
         }
+    }
+
+    /// Follows the open last piece of `delivered` through `bytes` (stream offset `readOffset`)
+    /// from `index` on: where it stops matching, looks for the sent bytes the next ones are.
+    private mutating func follow(_ bytes: UnsafeRawBufferPointer, from index: Int, at readOffset: UInt64, seed: UInt64) {
+        let header = UInt64(TrafficPattern.headerSize)
+        var i = index
+        while following, i < bytes.count, let piece = delivered.last {
+            let received = readOffset + UInt64(i)
+            let sent = piece.sentAt + (received - piece.receivedAt)
+            let part = UnsafeRawBufferPointer(rebasing: bytes[i...])
+            guard let bad = TrafficPattern.firstMismatch(in: part, offset: sent - header, seed: seed) else { return }
+            let at = received + UInt64(bad)
+            delivered[delivered.count - 1].length = at - piece.receivedAt
+            following = false
+            guard delivered.count < Self.piecesLimit, part.count - bad >= PatternMismatch.needleLength else { return }
+            let needle = UnsafeRawBufferPointer(rebasing: part[bad..<(bad + PatternMismatch.needleLength)])
+            guard let next = TrafficPattern.find(needle, near: sent - header + UInt64(bad), within: PatternMismatch.searchWindow, seed: seed)
+            else { return }
+            delivered.append(DeliveredPiece(receivedAt: at, sentAt: next + header))
+            following = true
+            i += bad
+        }
+    }
+
+    /// `problem` with the details of a wrong byte, for reports.
+    public var diagnosis: String? {
+        guard let problem else { return nil }
+        guard let mismatch else { return problem }
+        guard delivered.count > 1 else { return "\(problem): \(mismatch)" }
+        // E.g. "[0, 65160) [88752, 95000) [65160, 88752) [95000, ...)": sent ranges, received order.
+        let pieces = delivered.map { piece in "[\(piece.sentAt), " + (piece.length.map { "\(piece.sentAt + $0))" } ?? "...)") }
+        let lost = delivered.last?.length != nil ? " then not followed further" : ""
+        return "\(problem): \(mismatch); received in this order, as sent stream offsets: "
+            + pieces.joined(separator: " ") + lost
     }
 
     /// Marks the end of the stream: one that stopped inside its header is not intact.

@@ -11,6 +11,20 @@ public struct TrafficServerSummary: Sendable, Equatable {
     public var bytesReceived: UInt64 = 0
     /// Whether every byte of every connection matched the pattern.
     public var intact = true
+    /// The first connection found not intact, and why (its verifier's diagnosis).
+    public var problem: String?
+    /// That connection's first wrong byte, when that is its problem.
+    public var mismatch: PatternMismatch?
+
+    /// Counts in a connection that ended.
+    mutating func add(_ connection: ServerConnection) {
+        bytesReceived += connection.verifier.bytesReceived
+        intact = intact && connection.verifier.intact
+        if problem == nil, let found = connection.problem {
+            problem = found
+            mismatch = connection.verifier.mismatch
+        }
+    }
 }
 
 /// The receiving end of `mptop traffic`: accepts any number of MPTCP connections and checks
@@ -65,10 +79,9 @@ public final class TrafficServer {
 
         func finish(_ connection: inout ServerConnection, endOfStream: Bool, error: String?) throws {
             if endOfStream { connection.verifier.finish() }
-            summary.bytesReceived += connection.verifier.bytesReceived
-            summary.intact = summary.intact && connection.verifier.intact
+            summary.add(connection)
             try report(.closed(peer: connection.peer, bytesReceived: connection.verifier.bytesReceived,
-                           intact: connection.verifier.intact, problem: connection.verifier.problem, error: error))
+                           intact: connection.verifier.intact, problem: connection.verifier.diagnosis, error: error))
         }
 
         while true {
@@ -94,7 +107,12 @@ public final class TrafficServer {
 
             // Highest index first, so removing a connection leaves the others' indexes valid.
             for index in connections.indices.reversed() where fds[index + 2].revents != 0 {
-                switch drain(&connections[index], buffer: buffer) {
+                let wasIntact = connections[index].verifier.intact
+                let result = drain(&connections[index], buffer: buffer)
+                if wasIntact && !connections[index].verifier.intact {
+                    connections[index].countersAtProblem = Self.dataPathCounters()
+                }
+                switch result {
                 case .open:
                     continue
                 case .endOfStream:
@@ -118,8 +136,12 @@ public final class TrafficServer {
             if let due = nextProgress, let every = progressEvery, Clock.system.monotonicSeconds() >= due {
                 // Live totals: what closed connections delivered plus what open ones have so far.
                 let open = connections.reduce(UInt64(0)) { $0 + $1.verifier.bytesReceived }
+                // The first problem: of a closed connection, else of the first open one that has one.
+                let openBad = summary.problem == nil ? connections.first { !$0.verifier.intact } : nil
                 try report(.progress(open: connections.count, bytesReceived: summary.bytesReceived + open,
-                                 intact: summary.intact && connections.allSatisfy { $0.verifier.intact }))
+                                 intact: summary.intact && openBad == nil,
+                                 problem: summary.problem ?? openBad?.problem,
+                                 badOffset: (openBad?.verifier.mismatch ?? summary.mismatch)?.streamOffset))
                 nextProgress = due + every
             }
         }
@@ -127,8 +149,21 @@ public final class TrafficServer {
         for index in connections.indices {
             try finish(&connections[index], endOfStream: false, error: nil)
         }
-        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact))
+        try report(.summary(connections: summary.connections, bytesReceived: summary.bytesReceived, intact: summary.intact,
+                            problem: summary.problem))
         return summary
+    }
+
+    /// The receiving namespace's MPTCP counters of the data path, read when a stream first goes
+    /// wrong: whether the kernel saw mapping trouble, duplicates or reinjections by then is
+    /// half of a kernel bug report. Nil when they cannot be read.
+    static func dataPathCounters() -> String? {
+        guard let counters = try? MPTCPCounters.read() else { return nil }
+        let names = ["MPTCPRetrans", "DuplicateData", "OFOQueue", "OFOMerge", "NoDSSInWindow", "DSSNotMatching",
+                     "DSSNoMatchTCP", "DSSCorruptionFallback", "DSSCorruptionReset", "DataCsumErr", "InfiniteMapRx",
+                     "MPFailRx", "DssFallback"]
+        let known = names.compactMap { name in counters[name].map { "\(name) \($0)" } }
+        return known.isEmpty ? nil : known.joined(separator: ", ")
     }
 
     /// Accepts every connection waiting in the backlog.
@@ -186,4 +221,12 @@ struct ServerConnection {
     let fd: Int32
     let peer: String
     var verifier = PatternVerifier()
+    /// `TrafficServer.dataPathCounters()` when the stream first went wrong.
+    var countersAtProblem: String?
+
+    /// Why this connection is not intact, naming it: "from 198.18.1.1:40000: wrong byte at ...;
+    /// receiver's MPTCP counters then: ...".
+    var problem: String? {
+        verifier.diagnosis.map { "from \(peer): \($0)" + (countersAtProblem.map { "; receiver's MPTCP counters then: \($0)" } ?? "") }
+    }
 }

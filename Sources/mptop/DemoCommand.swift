@@ -131,6 +131,8 @@ struct DemoCommand: ParsableCommand {
             return
         }
         _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop, record: record)
+        // The bar may have had room for only the offset; the whole reason outlives the screen.
+        if let problem = demo.receiver?.problem { Console.err("mptop demo: the receiver found the stream not intact: \(problem)\n") }
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.
@@ -143,7 +145,10 @@ struct DemoCommand: ParsableCommand {
         }, status: {
             guard let r = demo.receiver else { return StatusBar.Status(text: "receiver: waiting", good: true) }
             let verdict = "\(Units.bytes(r.bytesReceived)) " + (r.intact ? "intact" : "CORRUPTED")
-            return StatusBar.Status(text: "receiver: " + verdict, short: verdict, good: r.intact)
+            // What was wrong, as much as the bar has room for: a bare CORRUPTED explains nothing.
+            let text = "receiver: " + verdict + (r.problem.map { " " + $0 } ?? "")
+            let short = verdict + (r.badOffset.map { " at byte \($0)" } ?? "")
+            return StatusBar.Status(text: text, short: short, good: r.intact)
         }, perform: { key in
             do {
                 switch key {

@@ -69,7 +69,7 @@ struct HandoverScript {
         }
         guard let verdict = demo.finish() else { throw MPTopError.io("the demo's receiver printed no summary") }
         try record("end", "transfer stopped; the receiver checked \(Units.bytes(verdict.bytesReceived)): "
-            + (verdict.intact ? "every byte intact" : "DATA DAMAGED"))
+            + (verdict.intact ? "every byte intact" : "DATA DAMAGED" + (verdict.problem.map { " (\($0))" } ?? "")))
         if json { try Console.out(render(timeline: timeline, events: events, intact: verdict.intact, bytes: verdict.bytesReceived) + "\n") }
         return verdict.intact ? 0 : 1
     }

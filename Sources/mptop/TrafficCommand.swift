@@ -46,6 +46,9 @@ struct TrafficCommand: ParsableCommand {
               {"event":"closed","peer":...,"bytes_received":N,"intact":bool}
               {"event":"progress","open":N,"bytes_received":N,"intact":bool}
               {"event":"summary","connections":N,"bytes_received":N,"intact":bool}
+            A stream not intact adds "problem" (its first wrong byte's offset, the byte \
+            expected and the byte received) to its closed line, and to progress and summary \
+            with the connection's peer ("bad_offset" too in progress).
             """)
 
         @Option(parsing: .unconditional, help: ArgumentHelp("Address to listen on (IPv6 as [ADDR]:PORT; port 0 = any).", valueName: "ADDR:PORT"),

@@ -20,6 +20,26 @@ final class TrafficGeneratorTests: XCTestCase {
         XCTAssertEqual(result.summary.bool("intact"), true)
     }
 
+    /// The demo's Ctrl-C and SIGTERM end its senders in the middle of a write: the streams the
+    /// server saw end early, and short is not corrupted. SIGKILL, so no handler finishes a write.
+    func testSenderKilledMidWriteLeavesStreamsShortButIntact() throws {
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, connections: 4)
+        _ = try session.waitForSubflows(2)
+        usleep(500_000)
+        session.sender.send(signal: SIGKILL)
+        XCTAssertNotNil(session.sender.waitForExit(timeout: 10), "the sender outlived SIGKILL")
+        XCTAssertTrue(session.waitForClosed(count: 4, timeout: 15), session.server.diagnosis)
+        let result = try session.finish()
+        XCTAssertEqual(result.closed.count, 4)
+        for closed in result.closed {
+            XCTAssertGreaterThan(closed.number("bytes_received") ?? 0, 16, "\(closed.values)")
+            XCTAssertEqual(closed.bool("intact"), true, "\(closed.values)")
+            XCTAssertNil(closed.string("problem"), "\(closed.values)")
+        }
+        XCTAssertEqual(result.summary.bool("intact"), true, "\(result.summary.values)")
+    }
+
     func testHoldOpensIdleConnectionsWithSubflows() throws {
         let lab = try makeLab()
         let session = try TrafficSession(lab: lab, connections: 50, sendArguments: ["--hold"])

@@ -59,6 +59,107 @@ final class TrafficPatternTests: XCTestCase {
         XCTAssertEqual(verify(flipped, chunk: 1_000).problem, "wrong byte at stream offset 5001")
     }
 
+    /// The first wrong byte says enough to tell a reader's slip from bytes delivered wrong:
+    /// where it is, what was expected and received, where in which read, and whether the bytes
+    /// there are the pattern's from elsewhere (lost or repeated data) or no pattern at all.
+    func testMismatchSaysWhatWasExpectedAndWhatArrived() throws {
+        let good = stream(seed: 9, count: 10_000)
+        var flipped = good; flipped[5_001] ^= 0x01
+        let verifier = verify(flipped, chunk: 1_000)
+        XCTAssertEqual(verifier.mismatch, PatternMismatch(streamOffset: 5_001, expected: good[5_001], received: good[5_001] ^ 0x01,
+                                                          readOffset: 5_000, readLength: 1_000, compared: 999, differing: 1, foundAt: nil))
+        let hex = { (byte: UInt8) in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+        XCTAssertEqual(verifier.diagnosis, "wrong byte at stream offset 5001: expected 0x\(hex(good[5_001])), got 0x\(hex(good[5_001] ^ 0x01))"
+            + "; 1 of the 999 bytes from there differ; in a read of 1000 bytes at stream offset 5000"
+            + "; the bytes received there are not the pattern's within 1 MiB")
+
+        var lost = good; lost.removeSubrange(3_000..<3_100)
+        let missing = try XCTUnwrap(verify(lost, chunk: 4_096).mismatch)
+        XCTAssertEqual(missing.streamOffset, 3_000)
+        XCTAssertEqual(missing.foundAt, 3_100)
+        XCTAssertTrue(missing.description.hasSuffix("the bytes received there are the pattern's at offset 3100 (100 bytes missing)"), missing.description)
+
+        var repeated = good; repeated.insert(contentsOf: good[2_000..<3_000], at: 3_000)
+        let again = try XCTUnwrap(verify(repeated, chunk: 4_096).mismatch)
+        XCTAssertEqual(again.streamOffset, 3_000)
+        XCTAssertEqual(again.foundAt, 2_000)
+        XCTAssertTrue(again.description.hasSuffix("(1000 bytes repeated)"), again.description)
+
+        // A zeroed block that starts in the middle of a read (the header was the read's start).
+        var zeroed = good; zeroed.replaceSubrange(100..<200, with: repeatElement(0, count: 100))
+        let hole = try XCTUnwrap(verify(zeroed, chunk: 4_096).mismatch)
+        XCTAssertEqual(hole.readOffset, 16, "the part of the first read after the header")
+        XCTAssertEqual(hole.received, 0)
+        XCTAssertNil(hole.foundAt)
+        XCTAssertGreaterThan(hole.differing, 90)
+    }
+
+    /// A stream whose bytes came out of order says which sent bytes arrived where: the
+    /// evidence that they were reordered rather than lost (what a kernel report needs).
+    func testReorderedStreamIsMappedPieceByPiece() throws {
+        let good = stream(seed: 11, count: 200_000)
+        let reordered = Array(good[0..<65_160] + good[88_752..<95_000] + good[65_160..<88_752] + good[95_000...])
+        for chunk in [1_000, 6_104, 65_536] {
+            let verifier = verify(reordered, chunk: chunk)
+            XCTAssertEqual(verifier.mismatch?.streamOffset, 65_160, "reads of \(chunk)")
+            XCTAssertEqual(verifier.delivered, [DeliveredPiece(receivedAt: 0, sentAt: 0, length: 65_160),
+                                                DeliveredPiece(receivedAt: 65_160, sentAt: 88_752, length: 6_248),
+                                                DeliveredPiece(receivedAt: 71_408, sentAt: 65_160, length: 23_592),
+                                                DeliveredPiece(receivedAt: 95_000, sentAt: 95_000)], "reads of \(chunk)")
+            XCTAssertTrue(verifier.diagnosis?.hasSuffix("; received in this order, as sent stream offsets: "
+                + "[0, 65160) [88752, 95000) [65160, 88752) [95000, ...)") == true, verifier.diagnosis ?? "")
+        }
+        // Bytes that are nobody's: the map stops there and says so.
+        var zeroed = reordered; zeroed.replaceSubrange(100_000..<100_100, with: repeatElement(0, count: 100))
+        XCTAssertTrue(verify(zeroed, chunk: 4_096).diagnosis?.hasSuffix("[95000, 100000) then not followed further") == true)
+    }
+
+    /// Reads of any sizes in any sequence (as a busy receiver gets them: a byte, a partial word,
+    /// 256 KiB) keep an intact stream intact, and a flipped byte is found exactly where it is.
+    func testRandomReadSizesNeverMisjudgeTheStream() {
+        var random = SystemRandomNumberGenerator()
+        let bytes = stream(seed: 0xC0FFEE, count: 3 << 20)
+        for round in 0..<6 {
+            var flipped = bytes
+            let at = Int.random(in: 16..<bytes.count, using: &random)
+            if round % 2 == 1 { flipped[at] ^= UInt8.random(in: 1...255, using: &random) }
+            var verifier = PatternVerifier()
+            var offset = 0
+            var sizes: [Int] = []
+            while offset < flipped.count {
+                let size = [Int.random(in: 1...9, using: &random), Int.random(in: 1...4096, using: &random),
+                            Int.random(in: 1...(256 << 10), using: &random)].randomElement(using: &random)!
+                let end = min(flipped.count, offset + size)
+                flipped[offset..<end].withUnsafeBytes { verifier.consume($0) }
+                sizes.append(end - offset)
+                offset = end
+            }
+            verifier.finish()
+            let reads = "\(sizes.count) reads: \(sizes.prefix(40))..."
+            if round % 2 == 1 {
+                XCTAssertEqual(verifier.mismatch?.streamOffset, UInt64(at), reads)
+                XCTAssertEqual(verifier.mismatch?.received, flipped[at], reads)
+                XCTAssertEqual(verifier.mismatch?.expected, bytes[at], reads)
+            } else {
+                XCTAssertTrue(verifier.intact, "\(verifier.diagnosis ?? ""); \(reads)")
+            }
+            XCTAssertEqual(verifier.bytesReceived, UInt64(bytes.count))
+        }
+    }
+
+    /// A sender killed mid-write leaves a stream that is short, not wrong: cut anywhere after its
+    /// header (mid-word included) it is intact, with every byte that came counted.
+    func testStreamCutAnywhereAfterItsHeaderIsShortNotCorrupted() {
+        let bytes = stream(seed: 5, count: 70_000)
+        for cut in [16, 17, 23, 24, 31, 4_097, 65_536, 65_537, 69_999] {
+            for chunk in [1, 7, 65_536] {
+                let verifier = verify(Array(bytes[0..<cut]), chunk: chunk)
+                XCTAssertTrue(verifier.intact, "cut at \(cut), reads of \(chunk): \(verifier.diagnosis ?? "")")
+                XCTAssertEqual(verifier.bytesReceived, UInt64(cut))
+            }
+        }
+    }
+
     func testHeaderProblems() {
         XCTAssertTrue(verify([], chunk: 1).intact, "an empty stream is intact")
         XCTAssertFalse(verify(Array(stream(seed: 1, count: 10)), chunk: 4).intact, "cut inside the header")
