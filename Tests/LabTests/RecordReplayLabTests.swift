@@ -82,7 +82,16 @@ final class RecordReplayLabTests: XCTestCase {
         screen.waitFor("the start") { $0.contains(" 0:00 / 0:0") }
         screen.send(".", ".", ".")
         screen.waitFor("wifi0 carrying at the start") { Self.rate("wifi0", $0).map { $0 > 0 } ?? false }
-        let paused = screen.capture()
+        // The first step can satisfy that wait while the other two are still to be drawn: the
+        // paused screen is taken once it holds still (a replay that kept playing never does,
+        // and then fails the comparison below all the same).
+        var paused = screen.capture()
+        for _ in 0..<20 {
+            usleep(300_000)
+            let now = screen.capture()
+            if now == paused { break }
+            paused = now
+        }
         usleep(1_500_000)
         XCTAssertEqual(Self.header(screen.capture()), Self.header(paused), "paused: the recorded time stands still")
         screen.send("}")
