@@ -53,7 +53,7 @@ public final class DashboardRecorder {
         let read = counters.isEmpty ? nil : MPTCPCounters(entries: counters.map { .init(name: $0.name, value: $0.value) })
         let namespace = self.namespace
         do {
-            try writer.append(snapshot, counters: read, setup: { RecordingSession.setup(namespace: namespace) })
+            try writer.append(snapshot, counters: read, setup: { RecordingWriter.setup(namespace: namespace) })
             return nil
         } catch {
             self.writer = nil

@@ -83,8 +83,7 @@ public final class RecordingSession {
     private func record(buffer: inout [UInt8]) throws {
         let snapshot = try sampler.sample()
         if let events { writer.note(events.drain()) }
-        let namespace = options.namespace
-        try writer.append(snapshot, counters: try? MPTCPCounters.read(), setup: { RecordingSession.setup(namespace: namespace) })
+        try writer.append(snapshot, namespace: options.namespace)
         connectionSamples += snapshot.connections.count
         if options.json {
             buffer.removeAll(keepingCapacity: true)
@@ -92,13 +91,6 @@ public final class RecordingSession {
             buffer.append(0x0a)
             try Console.out(buffer)
         }
-    }
-
-    /// The setup as a recording keeps it: what diagnose reads besides samples, events and counters.
-    public static func setup(namespace: String?) -> PathManagerSetup {
-        var s = PathManagerSetup.gather(namespace: namespace)
-        s.counters = nil
-        return s
     }
 
     /// Waits until `deadline` (monotonic ns), taking events as they come so the socket's buffer

@@ -17,8 +17,7 @@ final class RecordingSink: ReportWindowSink {
     }
 
     func take(_ snapshot: Snapshot) throws {
-        let namespace = self.namespace
-        try writer.append(snapshot, counters: try? MPTCPCounters.read(), setup: { RecordingSession.setup(namespace: namespace) })
+        try writer.append(snapshot, namespace: namespace)
     }
 
     func take(_ batch: PathManagerEventBatch) throws { writer.note(batch) }
