@@ -20,7 +20,8 @@ struct ExporterCommand: AsyncParsableCommand {
         unprivileged where the kernel allows; path-manager events need CAP_NET_ADMIN (without it \
         mptop_events_subscribed{reason="no_cap_net_admin"} is 0 and the event series are absent); \
         entering a named namespace needs CAP_SYS_ADMIN.
-        """)
+        """,
+        version: "mptop-exporter " + MptopVersion.number)
 
     @Option(help: ArgumentHelp("Address and port to serve on (IPv6 as [ADDR]:PORT).", valueName: "ADDR:PORT"))
     var listen: String = defaultListen

@@ -5,7 +5,7 @@ import MPTCPKit
 /// subcommands, declared in `MptopCommand`, do not say. The dashboard's keys come from its key
 /// table, as in the help overlay.
 enum HelpText {
-    static let version = "mptop 0.1.0"
+    static let version = "mptop " + MptopVersion.number
 
     /// The width help is laid out for, whatever the terminal (the snapshots are recorded at it).
     static let columns = 80

@@ -212,6 +212,15 @@ final class ExporterPrometheusTests: XCTestCase {
         }
     }
 
+    /// `--version` as every system tool has it, the same release as mptop's (the exporter had none).
+    func testTheExporterSaysItsVersionLikeMptop() throws {
+        let exporter = try ShellCommand.run(try exporterPath(), ["--version"])
+        XCTAssertEqual(exporter.status, 0, exporter.stderr)
+        let mptop = try runMptop(["--version"])
+        XCTAssertTrue(mptop.stdout.hasPrefix("mptop "), mptop.stdout)
+        XCTAssertEqual(exporter.stdout, "mptop-exporter " + mptop.stdout.dropFirst("mptop ".count))
+    }
+
     // MARK: - helpers
 
     func exporterPath() throws -> String {
