@@ -128,11 +128,15 @@ struct DemoCommand: ParsableCommand {
         if !dashboard {
             Console.err("mptop demo: phone namespace \(demo.lab.clientNamespace), server \(demo.lab.serverNamespace); Ctrl-C ends the demo and removes both\n")
             _ = try MonitorCommand.run(monitor, shouldStop: { stop.isStopped })
-            return
+        } else {
+            _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop, record: record)
         }
-        _ = try DashboardCommand.run(monitor, extras: Self.extras(for: demo), enterNamespace: false, stop: stop, record: record)
-        // The bar may have had room for only the offset; the whole reason outlives the screen.
-        if let problem = demo.receiver?.problem { Console.err("mptop demo: the receiver found the stream not intact: \(problem)\n") }
+        // The bar may have had room for only the offset; the whole reason outlives the screen,
+        // and a demo whose transfer arrived damaged did not succeed (exit 1, after the cleanup).
+        if let problem = demo.receiver?.problem {
+            Console.err("mptop demo: the receiver found the stream not intact: \(problem)\n")
+            throw ExitCode(1)
+        }
     }
 
     /// The demo bar: keys 1-4 and the receiver's verdict so far.
