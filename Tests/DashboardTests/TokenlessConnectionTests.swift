@@ -89,13 +89,7 @@ final class TokenlessConnectionTests: XCTestCase {
 
     func testTheFilterFindsThemByAddressAndNotByAMadeUpToken() {
         var s = Self.state()
-        func filtered(_ text: String) -> [UInt64] {
-            s.handle(.character("/"))
-            for c in text.unicodeScalars { s.handle(.character(c)) }
-            s.handle(.enter)
-            defer { s.handle(.escape) }
-            return cookies(s)
-        }
+        func filtered(_ text: String) -> [UInt64] { s.filtered(text, cookies) }
         XCTAssertEqual(filtered("198.18.0.8"), [5])
         XCTAssertEqual(filtered(":40010"), [4, 5])
         XCTAssertEqual(filtered("5f1c"), [1])
