@@ -159,7 +159,7 @@ final class TokenlessConnectionTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("shows no MPTCP token (no mptcp_info)"), "\($0)")
         }
         let plan = CloseSubflowPlan(token: c.token, subflow: c.subflows[0], method: .sockDestroy, isLastSubflow: true)
-        XCTAssertTrue(plan.description.hasSuffix("of a connection without MPTCP token (no mptcp_info; SOCK_DESTROY needs none)"), plan.description)
+        XCTAssertTrue(plan.description.hasSuffix("of connection -"), "the placeholder the text output uses: \(plan.description)")
         // A connection that closed since the screen showed it: named by identity, not found.
         XCTAssertThrowsError(try SnapshotLookup.connection(ConnectionID(cookie: 999), in: snapshot)) {
             XCTAssertTrue("\($0)".contains("that connection is gone"), "\($0)")

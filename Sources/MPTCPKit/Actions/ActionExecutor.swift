@@ -54,7 +54,7 @@ public final class ActionExecutor {
         switch planned.work {
         case .close(let plan):
             let method = try SubflowCloser(pathManagerKind: pathManager).execute(plan)
-            return .done("closed subflow \(plan.subflow.local) -> \(plan.subflow.remote) of \(plan.connectionText) (\(method.rawValue))")
+            return .done("closed subflow \(plan.subflow.local) -> \(plan.subflow.remote) of connection \(tokenText(plan.token)) (\(method.rawValue))")
         case .backup(let plans):
             let toggle = try BackupToggle()
             for p in plans { try toggle.apply(p) }

@@ -29,12 +29,7 @@ public struct CloseSubflowPlan: Sendable {
 
     /// E.g. "close subflow 198.18.2.1:43210 -> 198.18.0.1:5201 on cell0 of connection 5f1c2a3b".
     public var description: String {
-        "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of \(connectionText)"
-    }
-
-    /// "connection 5f1c2a3b", or in words when the connection has no token.
-    public var connectionText: String {
-        token.map { "connection \(hex($0))" } ?? "a connection without MPTCP token (no mptcp_info; SOCK_DESTROY needs none)"
+        "close subflow \(subflow.local) -> \(subflow.remote) on \(subflow.interfaceName ?? "?") of connection \(tokenText(token))"
     }
 
     /// Why closing the last subflow is refused without force (docs/kernel.md, "Closing a subflow").
