@@ -76,8 +76,8 @@ struct FailoverCommand: ParsableCommand {
     func run() throws {
         let interval = max(0.05, interval), namespace = action.netns
         let sampler = try action.prepare(action: "run a failover test")
-        let config = FailoverConfig(token: token, interface: interface, mode: mode, duration: duration, baseline: baseline,
-                                    settle: settle, namespace: namespace)
+        let config = FailoverConfig(target: token.map(FailoverTarget.token) ?? .everyConnection, interface: interface, mode: mode,
+                                    duration: duration, baseline: baseline, settle: settle, namespace: namespace)
         let test = try FailoverTest(config: config, snapshot: try sampler.sample(), interfaces: sampler.interfaceTable)
         try action.confirm(test.description)
 

@@ -48,13 +48,7 @@ final class KeyScriptTests: XCTestCase {
 
     func testFilterByInterfaceAddressProcessAndToken() {
         var s = Scenario.state(width: 100, height: 30)
-        func filtered(_ text: String) -> [UInt32] {
-            s.handle(.character("/"))
-            for c in text.unicodeScalars { s.handle(.character(c)) }
-            s.handle(.enter)
-            defer { s.handle(.escape) }
-            return tokens(s)
-        }
+        func filtered(_ text: String) -> [UInt32] { s.filtered(text, tokens) }
         XCTAssertEqual(filtered("nginx"), [0x0a0b0c0d])
         XCTAssertEqual(filtered("cell0"), [0x5f1c2a3b, 0x0a0b0c0d])
         XCTAssertEqual(filtered("198.18.0.9"), [0x12345678])

@@ -172,3 +172,15 @@ enum Scenario {
         return state
     }
 }
+
+extension DashboardState {
+    /// Types `text` into the filter line, reads the filtered view with `read`, then clears the
+    /// filter again (Esc).
+    mutating func filtered<T>(_ text: String, _ read: (DashboardState) -> T) -> T {
+        handle(.character("/"))
+        for c in text.unicodeScalars { handle(.character(c)) }
+        handle(.enter)
+        defer { handle(.escape) }
+        return read(self)
+    }
+}

@@ -79,8 +79,8 @@ final class StatusFrameTests: XCTestCase {
         var state = DashboardState(header: Scenario.header, width: 100, height: 30, glyphs: .unicode, themeNames: ["basic"])
         for (second, s) in Scenario.samples(20, connections: Scenario.stallingWifi(from: 12)).enumerated() {
             state.apply(s)
-            if second == 4 { state.markFailover(started: true, token: 0x5f1c2a3b, interface: "cell0", text: "failover test: blackhole on cell0") }
-            if second == 7 { state.markFailover(started: false, token: 0x5f1c2a3b, interface: "cell0", text: "failover test: cell0 restored") }
+            if second == 4 { state.markFailover(started: true, subject: .connection(ConnectionID(cookie: 1), token: 0x5f1c2a3b), interface: "cell0", text: "failover test: blackhole on cell0") }
+            if second == 7 { state.markFailover(started: false, subject: .connection(ConnectionID(cookie: 1), token: 0x5f1c2a3b), interface: "cell0", text: "failover test: cell0 restored") }
         }
         state.perform(.activate)
         state.perform(.activate)

@@ -29,7 +29,7 @@ final class ActionExecutorTests: XCTestCase {
         XCTAssertEqual(ActionExecutor(readOnly: true).readOnlyReason, "read-only (--readonly)")
 
         // b on the cell0 subflow: the in-kernel PM changes its endpoint, and the dialog says so.
-        let backup = try executor.plan(.toggleSubflowBackup(token: token, local: cell.local), snapshot: snapshot,
+        let backup = try executor.plan(.toggleSubflowBackup(connection: connection.id, local: cell.local), snapshot: snapshot,
                                        interfaces: sampler.interfaceTable)
         XCTAssertTrue(backup.description.contains("every connection using it"), backup.description)
         XCTAssertThrowsError(try ActionExecutor(readOnly: true).execute(backup)) { XCTAssertTrue("\($0)".contains("read-only")) }
@@ -44,7 +44,7 @@ final class ActionExecutorTests: XCTestCase {
         XCTAssertTrue(try PathManagerClient().endpoints().allSatisfy { !$0.flags.contains(.backup) }, "toggled back")
 
         // x on the cell0 subflow.
-        let close = try executor.plan(.closeSubflow(token: token, local: cell.local), snapshot: try sampler.sample(),
+        let close = try executor.plan(.closeSubflow(connection: connection.id, local: cell.local), snapshot: try sampler.sample(),
                                       interfaces: sampler.interfaceTable)
         XCTAssertEqual(close.description, "close subflow \(cell.local) -> \(cell.remote) on cell0 of connection \(hex(token))")
         XCTAssertNil(close.secondConfirmation)
@@ -55,7 +55,7 @@ final class ActionExecutorTests: XCTestCase {
 
         // x on the last one: a second confirmation, and nothing happens without it.
         let wifi = try XCTUnwrap(try sampler.sample().connections.first?.subflows.first)
-        let last = try executor.plan(.closeSubflow(token: token, local: wifi.local), snapshot: try sampler.sample(),
+        let last = try executor.plan(.closeSubflow(connection: connection.id, local: wifi.local), snapshot: try sampler.sample(),
                                      interfaces: sampler.interfaceTable)
         XCTAssertTrue(last.secondConfirmation?.contains("LAST subflow") == true)
         XCTAssertThrowsError(try executor.execute(last))
@@ -75,7 +75,7 @@ final class ActionExecutorTests: XCTestCase {
         let token = try XCTUnwrap(snapshot.connections.first?.token)
         let journals = NSTemporaryDirectory() + "mptop-exec-journal-\(getpid())"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: journals) }
-        let config = FailoverConfig(token: token, interface: "wifi0", mode: .blackhole, duration: 30, baseline: 0.5,
+        let config = FailoverConfig(target: .token(token), interface: "wifi0", mode: .blackhole, duration: 30, baseline: 0.5,
                                     namespace: lab.clientNamespace, pathManager: .kernel, journalDirectory: journals)
         let planned = try ActionExecutor().plan(.failover(config), snapshot: snapshot, interfaces: sampler.interfaceTable)
         guard case .failover(let test) = try ActionExecutor().execute(planned) else { return XCTFail("a failover test") }

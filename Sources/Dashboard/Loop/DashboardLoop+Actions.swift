@@ -7,44 +7,12 @@ import Glibc
 /// planned first (nothing changes), confirmed in a dialog that names exactly what it touches,
 /// and only then executed.
 extension DashboardLoop {
-    /// The failover test's settings when started from the dashboard.
-    static let failoverDuration = 5.0
-
     func startAction(_ key: ActionRequest) {
         guard let port = inputs.actions, let snapshot = state.snapshot else { return }
-        let action: MPTCPAction
-        switch (key, state.pane) {
-        case (.closeSubflow, .connections):
-            guard let (c, s) = state.selectedSubflow else {
-                state.message = "select a subflow to close (Enter shows a connection's subflows)"
-                return
-            }
-            action = .closeSubflow(token: c.displayToken, local: s.local)
-        case (.toggleBackup, .connections):
-            guard let (c, s) = state.selectedSubflow else {
-                state.message = "select a subflow (or, with Tab, an interface) to change its backup flag"
-                return
-            }
-            action = .toggleSubflowBackup(token: c.displayToken, local: s.local)
-        case (.toggleBackup, .interfaces):
-            guard let name = state.selectedInterface else { return }
-            action = .toggleInterfaceBackup(interface: name)
-        case (.failover, .connections):
-            guard let c = state.selectedConnection, let busiest = c.interfaceShares.first?.name else {
-                state.message = "select a live connection (or, with Tab, an interface) for a failover test"
-                return
-            }
-            action = .failover(FailoverConfig(token: c.displayToken, interface: busiest, mode: .blackhole,
-                                              duration: Self.failoverDuration, namespace: port.namespace))
-        case (.failover, .interfaces):
-            guard let name = state.selectedInterface else { return }
-            action = .failover(FailoverConfig(token: nil, interface: name, mode: .blackhole,
-                                              duration: Self.failoverDuration, namespace: port.namespace))
-        default:
-            state.message = "x works on a subflow row"
-            return
+        switch state.action(for: key, namespace: port.namespace) {
+        case .action(let action): plan(action, port: port, snapshot: snapshot)
+        case .refused(let why): state.message = why
         }
-        plan(action, port: port, snapshot: snapshot)
     }
 
     private func plan(_ action: MPTCPAction, port: ActionPort, snapshot: Snapshot) {
@@ -117,7 +85,8 @@ extension DashboardLoop {
         markPhase(test, from: before)
         guard var panel = state.failover else { return }
         var rates: [String: Double] = [:]
-        for c in snapshot.connections where test.tokens.contains(c.displayToken) {
+        let under = Set(test.connections)
+        for c in snapshot.connections where under.contains(c.id) {
             for s in c.subflows { rates[s.interfaceName ?? "?", default: 0] += (s.txRate ?? 0) + (s.rxRate ?? 0) }
         }
         panel.rates = rates.sorted { $0.key < $1.key }.map { FailoverPanel.Rate(interface: $0.key, bitsPerSecond: $0.value) }
@@ -129,13 +98,20 @@ extension DashboardLoop {
 
     /// The failure and the restore go on the time axis and into the event log.
     func markPhase(_ test: FailoverTest, from before: FailoverTest.Phase) {
-        let token = test.config.token, interface = test.config.interface
+        let interface = test.config.interface
+        // On the axis of the connection tested, or of every one for a test of the interface.
+        let subject: TimelineMark.Subject
+        if test.config.target != .everyConnection, let id = test.connections.first {
+            subject = .connection(id, token: test.tokens.first)
+        } else {
+            subject = .everyConnection
+        }
         if before < .during && test.phase >= .during {
-            state.markFailover(started: true, token: token, interface: interface,
+            state.markFailover(started: true, subject: subject, interface: interface,
                                text: "failover test: \(test.config.mode.rawValue) on \(interface)")
         }
         if before == .during && test.phase > .during {
-            state.markFailover(started: false, token: token, interface: interface, text: "failover test: \(interface) restored")
+            state.markFailover(started: false, subject: subject, interface: interface, text: "failover test: \(interface) restored")
         }
     }
 

@@ -59,7 +59,8 @@ extension Painter {
         for p in columns {
             switch p.column {
             case .id:
-                put(String(expanded ? glyphs.expanded : glyphs.collapsed) + " " + hex(c.displayToken), x: p.x, y: y, .text, limit: p.width)
+                // No token (no mptcp_info): "-", as `mptop --once` prints it, never a made-up 00000000.
+                put(String(expanded ? glyphs.expanded : glyphs.collapsed) + " " + tokenText(c.token), x: p.x, y: y, .text, limit: p.width)
             case .addresses: put(addresses(c.local, c.remote, width: p.width), x: p.x, y: y, .text, limit: p.width)
             case .cwnd: putRight(String(c.subflows.count), x: p.x, y: y, width: p.width, .text)
             case .rtt: putRight(Units.milliseconds(micros: c.smallestRTT).dropLastIf("ms"), x: p.x, y: y, width: p.width, .text)

@@ -6,7 +6,7 @@ extension Painter {
     mutating func detailView(_ state: DashboardState, cookie: UInt64, _ layout: DashboardLayout) {
         guard let c = state.snapshot?.connections.first(where: { $0.cookie == cookie }) else { return }
         let top = layout.interfaceTitle
-        var heading = "Connection \(hex(c.displayToken))  \(c.local)\(glyphs.arrow)\(c.remote)"
+        var heading = "Connection \(tokenText(c.token))  \(c.local)\(glyphs.arrow)\(c.remote)"
         if let p = c.process { heading += "  \(p.name)/\(p.pid)" }
         title(heading, y: top, active: true)
         var summary = "TX \(Units.rate(c.txRate))  RX \(Units.rate(c.rxRate))  bytes \(Units.bytes(c.bytesCarried))"
@@ -64,7 +64,7 @@ extension Painter {
             }
             y += needed
         }
-        if axis > 0 { timeAxis(state, token: c.displayToken, x: labelWidth, width: chartWidth, y: bottom, unrecorded: unrecorded) }
+        if axis > 0 { timeAxis(state, of: c, x: labelWidth, width: chartWidth, y: bottom, unrecorded: unrecorded) }
     }
 
     /// "MPTCP: 2 subflows now, 3 ever  reinjected 5.7KiB  ...": what the connection's
@@ -72,6 +72,7 @@ extension Painter {
     static func mptcpFacts(_ c: Connection, scheduler: String?) -> String {
         var facts = ["MPTCP: \(c.subflows.count) subflow\(c.subflows.count == 1 ? "" : "s") now"
                      + (c.info?.subflowsTotal.map { ", \($0) ever" } ?? "")]
+        if c.info == nil { facts.append("no mptcp_info from the kernel, so no token") }
         if let r = c.info?.bytesRetrans { facts.append("reinjected \(Units.bytes(r))") }
         if let r = c.info?.retransmits { facts.append("RTOs \(r)") }
         if let t = c.info?.lastDataSent { facts.append("last sent \(Units.age(milliseconds: t)) ago") }
@@ -84,7 +85,7 @@ extension Painter {
 
     /// Three rows under the charts: the marks (a letter where something happened), the time
     /// axis ("-60 s ... now"), the legend of the marks shown.
-    private mutating func timeAxis(_ state: DashboardState, token: UInt32, x: Int, width: Int, y: Int, unrecorded: Bool) {
+    private mutating func timeAxis(_ state: DashboardState, of connection: Connection, x: Int, width: Int, y: Int, unrecorded: Bool) {
         let times = state.history.times.suffix(width)
         guard let newest = times.last, width > 8 else { return }
         // Column of the sample nearest to `t`; nil when it is older than the chart.
@@ -95,7 +96,7 @@ extension Painter {
             return x + width - times.count + best
         }
         var shown: [TimelineMark.Kind] = []
-        for mark in state.timeline.marks(token: token) {
+        for mark in state.timeline.marks(for: connection) {
             guard let col = column(mark.time), mark.time <= newest + 0.5 else { continue }
             let role: ThemeRole = mark.kind == .stalled ? .bad : mark.kind == .recovered ? .good
                 : mark.interface.flatMap { state.interfaceSlots[$0] }.map(interfaceRole) ?? .warn

@@ -6,7 +6,7 @@ import MPTCPKit
 public enum ConnectionFilter {
     /// `needle` must already be lowercased.
     public static func matches(_ c: Connection, _ needle: String) -> Bool {
-        if hex(c.displayToken).contains(needle) { return true }
+        if let token = c.token, hex(token).contains(needle) { return true }
         if c.local.description.lowercased().contains(needle) || c.remote.description.lowercased().contains(needle) { return true }
         if let p = c.process, p.name.lowercased().contains(needle) || String(p.pid) == needle { return true }
         for s in c.subflows {

@@ -23,9 +23,9 @@ extension DashboardState {
     }
 
     /// A failover test started or ended: a mark on the time axis and in the event log.
-    public mutating func markFailover(started: Bool, token: UInt32?, interface: String, text: String) {
+    public mutating func markFailover(started: Bool, subject: TimelineMark.Subject, interface: String, text: String) {
         timeline.append(TimelineMark(time: snapshot?.time ?? 0, kind: started ? .failoverStarted : .failoverEnded,
-                                     token: token, interface: interface, text: text))
+                                     subject: subject, interface: interface, text: text))
     }
 
     public mutating func setCounters(_ changes: [MPTCPCounterChange]) { counters = changes }
@@ -89,7 +89,7 @@ public enum EventLogEntry: Sendable {
         case .kernel(let e): return PathManagerEventText.columns(e)
         case .mark(let m):
             return PathManagerEventText.Columns(time: PathManagerEventText.clockTime(m.time), type: m.kind.logType,
-                                                token: tokenText(m.token), addresses: "",
+                                                token: tokenText(m.subject.token), addresses: "",
                                                 interface: m.interface ?? "-", details: m.text)
         }
     }

@@ -31,7 +31,7 @@ extension DashboardState {
         }
         if let back = timeline.marks.last(where: { $0.kind == .recovered }), let name = back.interface,
            snapshot.time - back.time <= Self.recoveryNewsSeconds {
-            let connection = snapshot.connections.first { $0.displayToken == back.token }
+            let connection = snapshot.connections.first { back.subject.matches($0) }
             let share = connection.flatMap { c in Self.sharesNow(c).first { $0.name == name }?.share } ?? 0
             let after = back.after.map { " after " + Units.fixed($0, decimals: 1) + " s" } ?? ""
             return share > 0.005

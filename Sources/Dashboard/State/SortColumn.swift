@@ -31,7 +31,15 @@ public enum SortColumn: String, CaseIterable, Sendable {
     func ordered(_ a: Connection, _ b: Connection) -> Bool? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Bool? { x == y ? nil : (descendingByDefault ? x > y : x < y) }
         switch self {
-        case .token: return cmp(a.displayToken, b.displayToken)
+        case .token:
+            // A connection without a token (no mptcp_info) comes after every one with one (first
+            // when the order is reversed); among themselves they keep the caller's stable order.
+            switch (a.token, b.token) {
+            case let (x?, y?): return cmp(x, y)
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return nil
+            }
         case .local: return a.local.sortKey == b.local.sortKey ? nil : a.local.sortKey < b.local.sortKey
         case .remote: return a.remote.sortKey == b.remote.sortKey ? nil : a.remote.sortKey < b.remote.sortKey
         case .subflows: return cmp(a.subflows.count, b.subflows.count)

@@ -50,11 +50,40 @@ public struct TimelineMark: Sendable, Equatable {
         var fromKernel: Bool { self == .established || self == .closed || self == .backupChanged }
     }
 
+    /// Whose time axis a mark goes on.
+    public enum Subject: Sendable, Equatable {
+        /// A connection the samples showed (a stall, a recovery, a failover test of it), by
+        /// identity; with its token when it has one, for the event log.
+        case connection(ConnectionID, token: UInt32?)
+        /// What a kernel event names: the connection with this token (events carry no cookie).
+        case token(UInt32)
+        /// Every connection (a failover test of an interface).
+        case everyConnection
+
+        /// Whether the mark belongs on `c`'s axis. By token only when `c` has one: two
+        /// connections without a token are not one connection.
+        public func matches(_ c: Connection) -> Bool {
+            switch self {
+            case .connection(let id, _): return id == c.id
+            case .token(let token): return c.token == token
+            case .everyConnection: return true
+            }
+        }
+
+        /// The token to show in the event log (nil: "-").
+        public var token: UInt32? {
+            switch self {
+            case .connection(_, let token): return token
+            case .token(let token): return token
+            case .everyConnection: return nil
+            }
+        }
+    }
+
     /// Wall-clock seconds.
     public let time: Double
     public let kind: Kind
-    /// The connection (nil: all connections on an interface, e.g. a failover test with --all).
-    public let token: UInt32?
+    public let subject: Subject
     public let interface: String?
     /// In words: "wifi0 stalled", "wifi0 recovered after 3.4 s".
     public let text: String
@@ -83,6 +112,7 @@ public struct Timeline: Sendable {
     mutating func observe(_ snapshot: Snapshot) {
         var next: [UInt64: Double] = [:]
         for c in snapshot.connections {
+            let subject = TimelineMark.Subject.connection(c.id, token: c.token)
             for s in c.subflows {
                 let stalled = s.status.isStalled
                 let known = stalledSince[s.cookie]
@@ -95,11 +125,11 @@ public struct Timeline: Sendable {
                     let since = snapshot.time - Double(s.rttAge ?? 0) / 1000
                     next[s.cookie] = since
                     let name = s.interfaceName ?? "?"
-                    append(TimelineMark(time: since, kind: .stalled, token: c.displayToken, interface: name, text: "\(name) stalled"))
+                    append(TimelineMark(time: since, kind: .stalled, subject: subject, interface: name, text: "\(name) stalled"))
                 } else if let since = known {
                     let name = s.interfaceName ?? "?"
                     let after = snapshot.time - since
-                    append(TimelineMark(time: snapshot.time, kind: .recovered, token: c.displayToken, interface: name,
+                    append(TimelineMark(time: snapshot.time, kind: .recovered, subject: subject, interface: name,
                                         text: "\(name) recovered after \(Units.fixed(after, decimals: 1)) s", after: after))
                 }
             }
@@ -110,15 +140,19 @@ public struct Timeline: Sendable {
     /// The kernel's subflow events, as marks.
     mutating func note(_ events: [PathManagerEvent]) {
         for e in events {
+            // A subflow event always names its connection's token; one without could go on
+            // no connection's axis (the event log lists it all the same).
+            guard let token = e.token else { continue }
+            let subject = TimelineMark.Subject.token(token)
             let name = e.interfaceName ?? "?"
             switch e.kind {
             case .subflowEstablished:
-                append(TimelineMark(time: e.time, kind: .established, token: e.token, interface: name, text: "\(name) subflow established"))
+                append(TimelineMark(time: e.time, kind: .established, subject: subject, interface: name, text: "\(name) subflow established"))
             case .subflowClosed:
-                append(TimelineMark(time: e.time, kind: .closed, token: e.token, interface: name,
+                append(TimelineMark(time: e.time, kind: .closed, subject: subject, interface: name,
                                     text: "\(name) subflow closed" + (e.closeReason.map { ": \($0)" } ?? "")))
             case .subflowPriority:
-                append(TimelineMark(time: e.time, kind: .backupChanged, token: e.token, interface: name,
+                append(TimelineMark(time: e.time, kind: .backupChanged, subject: subject, interface: name,
                                     text: "\(name) backup \(e.backup == true ? "on" : "off")"))
             default:
                 break
@@ -127,7 +161,7 @@ public struct Timeline: Sendable {
     }
 
     /// The marks of one connection (and those for every connection), oldest first.
-    public func marks(token: UInt32) -> [TimelineMark] {
-        marks.filter { $0.token == token || $0.token == nil }
+    public func marks(for connection: Connection) -> [TimelineMark] {
+        marks.filter { $0.subject.matches(connection) }
     }
 }

@@ -18,19 +18,19 @@ public final class ActionExecutor {
     }
 
     /// Works out `action` against `snapshot`: finds what it names, checks what it needs, and
-    /// changes nothing. One-line errors (`MPTopError`) for unknown tokens, subflows,
+    /// changes nothing. One-line errors (`MPTopError`) for connections that closed, unknown subflows,
     /// interfaces and for what the path manager cannot do.
     public func plan(_ action: MPTCPAction, snapshot: Snapshot, interfaces: InterfaceTable) throws -> PlannedAction {
         switch action {
-        case .closeSubflow(let token, let local):
-            let c = try SnapshotLookup.connection(token: token, in: snapshot)
+        case .closeSubflow(let id, let local):
+            let c = try SnapshotLookup.connection(id, in: snapshot)
             let s = try SnapshotLookup.subflow(local: local, of: c)
             let plan = try SubflowCloser(pathManagerKind: pathManager).plan(connection: c, subflow: s, force: true)
             return PlannedAction(action: action, description: plan.description,
                                  secondConfirmation: plan.isLastSubflow ? "this is the LAST subflow: \(CloseSubflowPlan.strandingWarning)" : nil,
                                  work: .close(plan))
-        case .toggleSubflowBackup(let token, let local):
-            let c = try SnapshotLookup.connection(token: token, in: snapshot)
+        case .toggleSubflowBackup(let id, let local):
+            let c = try SnapshotLookup.connection(id, in: snapshot)
             let s = try SnapshotLookup.subflow(local: local, of: c)
             let plan = try BackupToggle().plan(subflow: s, of: c, pathManager: pathManager)
             return PlannedAction(action: action, description: plan.description, secondConfirmation: nil, work: .backup([plan]))

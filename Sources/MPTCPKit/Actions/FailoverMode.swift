@@ -17,11 +17,19 @@ public enum FailoverMode: String, Sendable, CaseIterable {
     }
 }
 
+/// Which connections a failover test is for.
+public enum FailoverTarget: Sendable, Equatable {
+    /// The connection with this token, as people type it (`mptop failover --token`).
+    case token(UInt32)
+    /// The connection with this identity (`f` on a connection row).
+    case connection(ConnectionID)
+    /// Every MPTCP connection with a subflow on the interface (`f` on an interface row).
+    case everyConnection
+}
+
 /// What a failover test is asked to do.
-public struct FailoverConfig: Sendable {
-    /// The connection; nil = every MPTCP connection with a subflow on `interface` (`f` on an
-    /// interface row).
-    public var token: UInt32?
+public struct FailoverConfig: Sendable, Equatable {
+    public var target: FailoverTarget
     public var interface: String
     public var mode: FailoverMode
     /// Seconds the failure lasts.
@@ -34,10 +42,10 @@ public struct FailoverConfig: Sendable {
     public var pathManager: PathManagerKind
     public var journalDirectory: String
 
-    public init(token: UInt32?, interface: String, mode: FailoverMode, duration: Double, baseline: Double = 2, settle: Double = 2,
+    public init(target: FailoverTarget, interface: String, mode: FailoverMode, duration: Double, baseline: Double = 2, settle: Double = 2,
                 namespace: String? = nil, pathManager: PathManagerKind = .current(),
                 journalDirectory: String = ActionJournal.defaultDirectory) {
-        self.token = token
+        self.target = target
         self.interface = interface
         self.mode = mode
         self.duration = duration

@@ -40,7 +40,9 @@ public final class FailoverTest {
     /// The first error that stopped the test early, if any (one line).
     public private(set) var failure: String?
 
-    /// The connections under test (one, or every one with a subflow on the interface).
+    /// The connections under test (one, or every one with a subflow on the interface), by
+    /// identity, and their tokens (for the report and the path manager's commands).
+    public let connections: [ConnectionID]
     public let tokens: [UInt32]
     private let targets: [(token: UInt32, subflow: Subflow)]
     private let interfaceIndex: UInt32
@@ -66,13 +68,22 @@ public final class FailoverTest {
         }
         self.config = config
         let connections: [Connection]
-        if let token = config.token {
+        switch config.target {
+        case .token(let token):
             connections = [try SnapshotLookup.connection(token: token, in: snapshot)]
-        } else {
+        case .connection(let id):
+            let c = try SnapshotLookup.connection(id, in: snapshot)
+            guard c.token != nil else {
+                throw MPTopError.usage("connection \(c.local) -> \(c.remote) shows no MPTCP token (no mptcp_info): a failover test names, follows "
+                    + "and reports its connections by token, so it cannot run on this one (x still closes one of its subflows)")
+            }
+            connections = [c]
+        case .everyConnection:
             connections = try SnapshotLookup.connections(on: config.interface, in: snapshot, interfaces: interfaces)
         }
         var targets: [(token: UInt32, subflow: Subflow)] = []
-        // SnapshotLookup returns only connections with mptcp_info, so each has a token.
+        // Every connection here has mptcp_info (SnapshotLookup returns only those, and one
+        // without is refused above), so each has a token.
         for c in connections {
             guard let token = c.token else { continue }
             let on = try SnapshotLookup.subflows(on: config.interface, of: c, interfaces: interfaces)
@@ -82,6 +93,7 @@ public final class FailoverTest {
             targets += on.map { (token, $0) }
         }
         self.targets = targets
+        self.connections = connections.map(\.id)
         tokens = connections.compactMap(\.token)
         interfaceIndex = interfaces.index(named: config.interface) ?? 0
         let run = ActionRunID.make()
@@ -295,7 +307,9 @@ public final class FailoverTest {
                                       during: mean(rates[.during]?[n] ?? []), after: mean(rates[.after]?[n] ?? []))
         }
         let survived = tokens.allSatisfy { t in last[t].map { $0.state == .established && !$0.subflows.isEmpty } ?? false }
-        return FailoverReport(token: config.token, tokens: tokens, interface: config.interface, mode: config.mode, duration: config.duration,
+        // The connection asked for by token or row; nil when the test is of every connection.
+        let asked = config.target == .everyConnection ? nil : tokens.first
+        return FailoverReport(token: asked, tokens: tokens, interface: config.interface, mode: config.mode, duration: config.duration,
                               throughput: throughput, recoveryMs: recoveryMs, survived: survived,
                               restored: restoreSucceeded ?? (failedAt == nil), events: events, notes: notes)
     }

@@ -1,11 +1,13 @@
 /// What a dashboard key (or a script) asks MPTCPKit to do: keys flow back as these typed
 /// actions, `ActionExecutor` plans them (nothing changed, a text for the confirmation dialog)
-/// and then carries them out.
-public enum MPTCPAction: Sendable {
+/// and then carries them out. A connection is named by its identity, never by its token: every
+/// connection has one, while a connection without mptcp_info has no token (the plan asks for the
+/// token only where the kernel's command needs it, and says so when there is none).
+public enum MPTCPAction: Sendable, Equatable {
     /// `x` on a subflow row.
-    case closeSubflow(token: UInt32, local: SocketAddress)
+    case closeSubflow(connection: ConnectionID, local: SocketAddress)
     /// `b` on a subflow row: userspace PM that subflow; in-kernel PM its endpoint.
-    case toggleSubflowBackup(token: UInt32, local: SocketAddress)
+    case toggleSubflowBackup(connection: ConnectionID, local: SocketAddress)
     /// `b` on an interface row: its endpoint(s) (in-kernel PM).
     case toggleInterfaceBackup(interface: String)
     /// `f` on a connection or interface.

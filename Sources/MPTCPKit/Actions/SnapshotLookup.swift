@@ -1,6 +1,13 @@
-/// Finds what an action names (a token, a subflow address, an interface) in a snapshot, with
-/// one-line errors that say what exists instead, so a typo changes nothing.
+/// Finds what an action names (a connection, a token, a subflow address, an interface) in a
+/// snapshot, with one-line errors that say what exists instead, so a typo changes nothing.
 public enum SnapshotLookup {
+    /// The connection with identity `id` (what the dashboard's rows name); an error when it
+    /// closed since the screen showed it.
+    public static func connection(_ id: ConnectionID, in snapshot: Snapshot) throws -> Connection {
+        if let c = snapshot.connections.first(where: { $0.id == id }) { return c }
+        throw MPTopError.usage("that connection is gone (it closed since the screen showed it): nothing was changed")
+    }
+
     public static func connection(token: UInt32, in snapshot: Snapshot) throws -> Connection {
         if let c = snapshot.connections.first(where: { $0.token == token }) { return c }
         let known = snapshot.connections.compactMap { $0.token.map { hex($0, digits: 1) } }
@@ -14,7 +21,7 @@ public enum SnapshotLookup {
             return s
         }
         let known = connection.subflows.map(\.local.description).joined(separator: ", ")
-        throw MPTopError.usage("connection \(tokenText(connection)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
+        throw MPTopError.usage("connection \(named(connection)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
     }
 
     /// The subflows of `connection` carried by interface `name`; throws when the namespace has
@@ -24,13 +31,15 @@ public enum SnapshotLookup {
         let found = connection.subflows.filter { $0.interfaceName == name }
         guard !found.isEmpty else {
             let used = Set(connection.subflows.compactMap(\.interfaceName)).sorted().joined(separator: ", ")
-            throw MPTopError.usage("connection \(tokenText(connection)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
+            throw MPTopError.usage("connection \(named(connection)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
         }
         return found
     }
 
-    /// A connection's token for an error; "0" when it has none, as these errors always printed.
-    private static func tokenText(_ connection: Connection) -> String { hex(connection.token ?? 0, digits: 1) }
+    /// A connection's token for an error, as `ss` prints it; its addresses when it has none.
+    private static func named(_ connection: Connection) -> String {
+        connection.token.map { hex($0, digits: 1) } ?? "\(connection.local) -> \(connection.remote) (no MPTCP token)"
+    }
 
     /// The index of interface `name`; a one-line error listing the namespace's interfaces.
     public static func interface(named name: String, in interfaces: InterfaceTable) throws -> UInt32 {
