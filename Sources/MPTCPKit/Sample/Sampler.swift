@@ -38,8 +38,11 @@ public final class Sampler {
     private var lastTCPSockets = 0, lastSubflows = 0
     /// MPTCP sockets the last sample saw: room reserved for the next one's.
     private var lastConnections = 0
-    /// Receives the usual sample's dumps on a thread of their own, on `diag`.
-    private let pipeline: NetlinkDumpPipeline
+    /// Receive the usual sample's MPTCP dump (on `diag`) and its TCP dump (on a socket of its
+    /// own), each on a thread of its own. The TCP dump starts with the MPTCP dump and is
+    /// received up to 64 datagrams (about 2 MiB) ahead while the connections are decoded.
+    private let connectionPipeline: NetlinkDumpPipeline
+    private let subflowPipeline: NetlinkDumpPipeline
     /// After a one-by-one fetch that found every connection's `mptcpi_subflows_total`: the
     /// requests for those subflows and the totals, so the next sample can skip the first pass.
     private var known: (requests: [NetlinkRequestBuilder], totals: [UInt64: UInt8])?
@@ -59,7 +62,8 @@ public final class Sampler {
     public init(options: Options = Options(), clock: Clock = .system) throws {
         _ = try MPTCPSysctl.mptcpEnabled()
         diag = try NetlinkSocket(.sockDiag)
-        pipeline = NetlinkDumpPipeline(socket: diag)
+        connectionPipeline = NetlinkDumpPipeline(socket: diag)
+        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag), slots: 64)
         interfaces = try InterfaceTable()
         self.clock = clock
         self.options = options
@@ -77,10 +81,10 @@ public final class Sampler {
 
     /// Dumps, decodes and joins, without rates (what the benchmark measures).
     ///
-    /// Two things overlap while the sample is decoded (README, "Performance"): the kernel
-    /// writes the dumps on a receiving thread (`NetlinkDumpPipeline`), and the /proc scan for
-    /// owning processes runs on a thread of its own from the moment the MPTCP dump has named
-    /// the sockets.
+    /// Three things overlap while the sample is decoded (README, "Performance"): the kernel
+    /// writes the MPTCP dump and the TCP dump at once, each for a receiving thread
+    /// (`NetlinkDumpPipeline`), and the /proc scan for owning processes runs on a thread of its
+    /// own from the moment the MPTCP dump has named the sockets.
     public func sampleWithoutRates() throws -> Snapshot {
         var snapshot = Snapshot(time: clock.wallSeconds(), monotonic: clock.monotonicNanos(), namespace: options.namespace)
         var owners: BackgroundThread<[UInt32: ProcessRef]>?
@@ -144,54 +148,55 @@ public final class Sampler {
     /// No sock_diag handler for IPPROTO_MPTCP: mptcp_diag is not built or loaded.
     private static func meansNoMPTCPDiag(_ e: Int32) -> Bool { e == ENOENT || e == EINVAL || e == EOPNOTSUPP }
 
-    /// The usual way: the MPTCP dumps, then one dump of every TCP socket with tcp_info, all
-    /// received on the pipeline's thread while this one decodes them and joins each subflow to
-    /// its connection. `connectionsKnown` gets the MPTCP dump's sockets as soon as they are all
-    /// decoded, while the TCP dump is still coming.
+    /// The usual way: the MPTCP dumps and one dump of every TCP socket with tcp_info, each
+    /// received on a pipeline's thread and socket, so the kernel writes both at once while this
+    /// thread decodes the connections, then the subflows, joining each to its connection.
+    /// `connectionsKnown` gets the MPTCP dump's sockets as soon as they are all decoded, while
+    /// the TCP dump is still coming.
     private func dumpConnectionsAndSubflows(interrupted: inout Bool, connectionsKnown: ([Connection]) -> Void) throws -> SubflowJoiner.Result {
-        let mptcpDumps = 2
-        let requests = [SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6),
-                        SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)]
+        let concurrently = options.concurrent
+        if concurrently { subflowPipeline.start([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)]) }
+        defer { subflowPipeline.stop() }
         var sockets: [Connection] = []
         sockets.reserveCapacity(lastConnections)
-        var joiner: SubflowJoiner?
-        var tcpSockets = 0, subflows = 0
-        let flags: [Bool]
+        let mptcpFlags: [Bool]
         do {
-            flags = try pipeline.run(requests, concurrently: options.concurrent) { dump, m in
-                guard m.type == SockDiagRequest.messageType else { return }
-                guard dump >= mptcpDumps else {
-                    if let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
-                    return
-                }
-                if joiner == nil {
-                    joiner = SubflowJoiner(sockets: sockets)
-                    connectionsKnown(sockets)
-                }
-                tcpSockets += 1
-                // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-                if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner?.isConnectionInode($0) ?? false }) {
-                    joiner?.add(s)
-                    subflows += 1
-                }
+            mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
+                                                    concurrently: concurrently) { _, m in
+                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
             }
         } catch let failure as NetlinkDumpPipeline.Failure {
-            if failure.dump < mptcpDumps, case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) {
-                throw MPTopError.mptcpDiagMissing
-            }
+            if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
             throw failure.error
         }
-        if joiner == nil {
-            joiner = SubflowJoiner(sockets: sockets)
-            connectionsKnown(sockets)
+        var joiner = SubflowJoiner(sockets: sockets)
+        connectionsKnown(sockets)
+        var tcpSockets = 0, subflows = 0
+        let decodeSubflow = { (_: Int, m: NetlinkMessage) in
+            guard m.type == SockDiagRequest.messageType else { return }
+            tcpSockets += 1
+            // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
+            if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
+                joiner.add(s)
+                subflows += 1
+            }
         }
-        interrupted = flags.contains(true) || interrupted
+        let tcpFlags: [Bool]
+        do {
+            tcpFlags = concurrently
+                ? try subflowPipeline.decode(onMessage: decodeSubflow)
+                : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)],
+                                             concurrently: false, onMessage: decodeSubflow)
+        } catch let failure as NetlinkDumpPipeline.Failure {
+            throw failure.error
+        }
+        interrupted = mptcpFlags.contains(true) || tcpFlags.contains(true) || interrupted
         lastTCPSockets = tcpSockets
         lastSubflows = subflows
         lastConnections = sockets.count
         withoutFirstPass = 0
         known = nil
-        return joiner!.finish()
+        return joiner.finish()
     }
 
     // MARK: fetching subflows
