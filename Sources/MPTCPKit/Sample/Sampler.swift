@@ -40,7 +40,8 @@ public final class Sampler {
     private var lastConnections = 0
     /// Receive the usual sample's MPTCP dump (on `diag`) and its TCP dump (on a socket of its
     /// own), each on a thread of its own. The TCP dump starts with the MPTCP dump and is
-    /// received up to 64 datagrams (about 2 MiB) ahead while the connections are decoded.
+    /// received a ring (16 datagrams) ahead while the connections are decoded; 64 or 400 slots
+    /// measured no faster and cost up to 8 MiB more peak RSS.
     private let connectionPipeline: NetlinkDumpPipeline
     private let subflowPipeline: NetlinkDumpPipeline
     /// After a one-by-one fetch that found every connection's `mptcpi_subflows_total`: the
@@ -63,7 +64,7 @@ public final class Sampler {
         _ = try MPTCPSysctl.mptcpEnabled()
         diag = try NetlinkSocket(.sockDiag)
         connectionPipeline = NetlinkDumpPipeline(socket: diag)
-        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag), slots: 64)
+        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag))
         interfaces = try InterfaceTable()
         self.clock = clock
         self.options = options
