@@ -7,8 +7,9 @@ import Glibc
 /// Most of a dump's time is the kernel's: it walks its tables and writes the next datagram
 /// inside the `recvmsg` that takes the last one. Received and decoded on one thread, that
 /// kernel time and the decoding take turns; here a receiving thread keeps the kernel busy
-/// while the caller decodes what came, so a sample costs about the longer of the two, not their
-/// sum (README, "Performance"). The CPU time is the same plus a wake-up per datagram.
+/// while the caller decodes what came, so the two can overlap (on the 2-core build machine they
+/// overlapped little: README, "Performance"). The CPU time is the same plus a wake-up per batch
+/// of datagrams.
 ///
 /// Datagrams go through a ring of reused slots (no allocation per sample; the receiver waits
 /// when the decoder is a ring behind). Every check `NetlinkSocket.dump` makes is made here
@@ -36,8 +37,8 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
     private var received = 0, decoded = 0
     private var finished = false, cancelled = false
     /// Which side sleeps on `changed`: the other wakes it only when there is reason to, the
-    /// decoder once `wakeBatch` datagrams wait (a wake-up per datagram cost 10% more CPU and,
-    /// on a busy machine, the woken thread's wait for a core every time).
+    /// decoder once `wakeBatch` datagrams wait (with a wake-up per datagram a sample cost 5–9%
+    /// more CPU than on one thread).
     private var decoderWaits = false, receiverWaits = false
     private let wakeBatch: Int
     private var receiveFailure: Failure?
@@ -45,7 +46,8 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
     private var receiver: BackgroundThread<Void>?
     private var requestCount = 0
 
-    /// `socket` is the pipeline's alone: nothing else may use it while `run` runs. `slots`
+    /// `socket` is the pipeline's alone: nothing else may use it from `start` (or `run`) until
+    /// `decode` returned or `stop` did. `slots`
     /// datagrams may wait to be decoded (the tests use one, so the receiver waits for every one).
     init(socket: NetlinkSocket, slots slotCount: Int = 16) {
         self.socket = socket
