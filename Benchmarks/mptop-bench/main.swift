@@ -309,6 +309,17 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     // Alternate the bare dump and the samples round by round, so drift hits them alike.
     let withProcesses = try Sampler(options: .init(processes: true))
     let cold = try milliseconds { _ = try withProcesses.sampleWithoutRates() }
+    // The first sample with owners (a cold /proc scan, each with a fresh process table), as mptop
+    // takes it (the scan beside the TCP dump) and on one thread, three of each, alternated.
+    var coldOneThreadOptions = Sampler.Options(processes: true)
+    coldOneThreadOptions.concurrent = false
+    var colds: [Double] = [], coldsOneThread: [Double] = []
+    for _ in 0..<3 {
+        let alone = try Sampler(options: coldOneThreadOptions)
+        coldsOneThread.append(try milliseconds { _ = try alone.sampleWithoutRates() })
+        let overlapped = try Sampler(options: .init(processes: true))
+        colds.append(try milliseconds { _ = try overlapped.sampleWithoutRates() })
+    }
     // The same sample on one thread (dumps received between decoding, owners looked up after):
     // what the sample cost before it overlapped them, measured in the same rounds.
     var oneThread = Sampler.Options(processes: false)
@@ -347,6 +358,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
         CPU time: bare dump \(ms(median(rawCPU))), sample \(ms(median(sampleCPU))) (\(Units.fixed(median(sampleCPU) / max(median(rawCPU), 0.001), decimals: 2))x)
       same sample on one thread                  \(ms(median(sequentialTimes)))   \(Units.fixed(median(sequentialTimes) / max(r, 0.001), decimals: 2))x the bare dump, CPU \(ms(median(sequentialCPU)))
       mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
+        first sample with owners, median of 3      \(ms(median(colds))), on one thread \(ms(median(coldsOneThread)))
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
