@@ -423,7 +423,8 @@ if let seconds = options.churnSeconds {
     } catch { fail("\(error)") }
 }
 if let seconds = options.holdSeconds {
-    // The lab of the first size held open, for `perf` or `valgrind` on `mptop --netns NS` by hand.
+    // The lab of the first size held open, for `perf` on `mptop --netns NS` by hand (a killed
+    // run leaves its namespaces to the next run's `Lab.cleanupStale`).
     do {
         try withIdleLab(connections: options.sizes == [1000, 5000] ? 10_000 : options.sizes[0], mptop: mptop) { lab, _ in
             print("lab ready: mptop --netns \(lab.clientNamespace) (held for \(seconds) s)")
