@@ -8,6 +8,7 @@
 //   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
 //   swift run -c release mptop-bench --busy-host 100000 [--connections 1000]   (BusyHost.swift)
 //   swift run -c release mptop-bench --scaling [--connections 1000,5000,10000,20000]   (ScalingBench.swift)
+//   swift run -c release mptop-bench --hold SECS [--connections 10000]   (a lab held for profiling by hand)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -48,6 +49,7 @@ struct BenchOptions {
     var owners = false
     var busyHost: Int?
     var scaling = false
+    var holdSeconds: Int?
 
     static func parse(_ args: [String]) -> BenchOptions {
         var o = BenchOptions()
@@ -101,6 +103,10 @@ struct BenchOptions {
                 guard let d = Int(args[i]), d >= 5 else { fail("--record takes seconds, at least 5") }
                 o.recordSeconds = d
                 i += 1
+            case "--hold":
+                guard let d = Int(args[i]), d >= 1 else { fail("--hold takes seconds, at least 1") }
+                o.holdSeconds = d
+                i += 1
             case "--record-rate":
                 o.recordRate = args[i]
                 i += 1
@@ -115,7 +121,8 @@ struct BenchOptions {
                     + "       mptop-bench --record SECS [--connections 1000] [--record-rate 50k]\n"
                     + "       mptop-bench --owners [--connections 10000] [--rounds 15]\n"
                     + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)\n"
-                    + "       mptop-bench --scaling [--connections 1000,5000,10000,20000] [--rounds 15]   (root)")
+                    + "       mptop-bench --scaling [--connections 1000,5000,10000,20000] [--rounds 15]   (root)\n"
+                    + "       mptop-bench --hold SECS [--connections 10000]   (root; a lab held for profiling by hand)")
                 exit(0)
             default:
                 fail("unknown option '\(a)'")
@@ -136,6 +143,22 @@ func milliseconds(_ f: () throws -> Void) rethrows -> Double {
     let t = now()
     try f()
     return Double(now() - t) / 1e6
+}
+
+/// CPU time (user + system) of this process's threads so far, in milliseconds.
+func processCPUMilliseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
+    return ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+/// Wall and CPU milliseconds of `f` (CPU of every thread of this process: a sample's helper
+/// threads count).
+func wallAndCPU(_ f: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let c = processCPUMilliseconds()
+    let wall = try milliseconds(f)
+    return (wall, processCPUMilliseconds() - c)
 }
 
 func median(_ xs: [Double]) -> Double {
@@ -286,12 +309,37 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     // Alternate the bare dump and the samples round by round, so drift hits them alike.
     let withProcesses = try Sampler(options: .init(processes: true))
     let cold = try milliseconds { _ = try withProcesses.sampleWithoutRates() }
+    // The first sample with owners (a cold /proc scan, each with a fresh process table), as mptop
+    // takes it (the scan beside the TCP dump) and on one thread, three of each, alternated.
+    var coldOneThreadOptions = Sampler.Options(processes: true)
+    coldOneThreadOptions.concurrent = false
+    var colds: [Double] = [], coldsOneThread: [Double] = []
+    for _ in 0..<3 {
+        let alone = try Sampler(options: coldOneThreadOptions)
+        coldsOneThread.append(try milliseconds { _ = try alone.sampleWithoutRates() })
+        let overlapped = try Sampler(options: .init(processes: true))
+        colds.append(try milliseconds { _ = try overlapped.sampleWithoutRates() })
+    }
+    // The same sample on one thread (dumps received between decoding, owners looked up after):
+    // what the sample cost before it overlapped them, measured in the same rounds.
+    var oneThread = Sampler.Options(processes: false)
+    oneThread.concurrent = false
+    let sequential = try Sampler(options: oneThread)
     _ = try rawDump(raw)
     _ = try sampler.sampleWithoutRates()
+    _ = try sequential.sampleWithoutRates()
     var rawTimes: [Double] = [], sampleTimes: [Double] = [], warm: [Double] = []
+    var rawCPU: [Double] = [], sampleCPU: [Double] = [], sequentialTimes: [Double] = [], sequentialCPU: [Double] = []
     for _ in 0..<rounds {
-        rawTimes.append(try milliseconds { payload = try rawDump(raw) })
-        sampleTimes.append(try milliseconds { _ = try sampler.sampleWithoutRates() })
+        let r = try wallAndCPU { payload = try rawDump(raw) }
+        rawTimes.append(r.wall)
+        rawCPU.append(r.cpu)
+        let c = try wallAndCPU { _ = try sampler.sampleWithoutRates() }
+        sampleTimes.append(c.wall)
+        sampleCPU.append(c.cpu)
+        let q = try wallAndCPU { _ = try sequential.sampleWithoutRates() }
+        sequentialTimes.append(q.wall)
+        sequentialCPU.append(q.cpu)
         warm.append(try milliseconds { _ = try withProcesses.sampleWithoutRates() })
     }
     // ss runs in its own loop: interleaving its processes with the samples would charge
@@ -307,7 +355,10 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     \(n) connections, \(seen) subflows (median of \(rounds)):
       bare netlink dump (4 dumps, no decoding)   \(ms(r))   \(payload / 1024) KiB, \(payload / n) B per connection
       mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
+        CPU time: bare dump \(ms(median(rawCPU))), sample \(ms(median(sampleCPU))) (\(Units.fixed(median(sampleCPU) / max(median(rawCPU), 0.001), decimals: 2))x)
+      same sample on one thread                  \(ms(median(sequentialTimes)))   \(Units.fixed(median(sequentialTimes) / max(r, 0.001), decimals: 2))x the bare dump, CPU \(ms(median(sequentialCPU)))
       mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
+        first sample with owners, median of 3      \(ms(median(colds))), on one thread \(ms(median(coldsOneThread)))
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
@@ -369,6 +420,18 @@ if options.scaling {
 if let seconds = options.churnSeconds {
     do {
         exit(try churn(seconds: seconds, rate: options.churnRate, mptop: mptop, ss: ss) ? 0 : 1)
+    } catch { fail("\(error)") }
+}
+if let seconds = options.holdSeconds {
+    // The lab of the first size held open, for `perf` on `mptop --netns NS` by hand (a killed
+    // run leaves its namespaces to the next run's `Lab.cleanupStale`).
+    do {
+        try withIdleLab(connections: options.sizes == [1000, 5000] ? 10_000 : options.sizes[0], mptop: mptop) { lab, _ in
+            print("lab ready: mptop --netns \(lab.clientNamespace) (held for \(seconds) s)")
+            fflush(nil)
+            sleep(UInt32(seconds))
+        }
+        exit(0)
     } catch { fail("\(error)") }
 }
 if let seconds = options.recordSeconds {

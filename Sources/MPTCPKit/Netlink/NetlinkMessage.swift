@@ -62,7 +62,7 @@ public struct NetlinkMessages: Sequence, IteratorProtocol {
 }
 
 /// Builds a request: header, fixed body, then attributes, all 4-byte aligned.
-public struct NetlinkRequestBuilder {
+public struct NetlinkRequestBuilder: Sendable {
     public private(set) var bytes: [UInt8]
 
     public init(type: UInt16, flags: UInt16) {

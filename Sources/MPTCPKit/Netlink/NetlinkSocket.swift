@@ -60,13 +60,20 @@ public final class NetlinkSocket {
     /// Receives one datagram from the kernel and hands it to `body`; datagrams from anyone
     /// else are dropped and the next one read. The view is valid only inside `body`.
     public func receive<T>(_ body: (ByteView) throws -> T) throws -> T {
+        let n = try receive(into: buffer)
+        return try body(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<n])))
+    }
+
+    /// Receives one datagram from the kernel into `storage` and returns its length; datagrams
+    /// from anyone else are dropped and the next one read. One larger than `storage` throws.
+    public func receive(into storage: UnsafeMutableRawBufferPointer) throws -> Int {
         var truncated: Int32 = 0, fromKernel: Int32 = 0
         while true {
-            let n = mptop_netlink_recv(fd, buffer.baseAddress, buffer.count, &truncated, &fromKernel)
+            let n = mptop_netlink_recv(fd, storage.baseAddress, storage.count, &truncated, &fromKernel)
             guard n >= 0 else { throw MPTopError.netlink("netlink receive failed", errno: Int32(-n)) }
             guard fromKernel != 0 else { foreignDatagrams += 1; continue }
-            guard truncated == 0 else { throw MPTopError.malformed("datagram larger than \(buffer.count) bytes") }
-            return try body(ByteView(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<n])))
+            guard truncated == 0 else { throw MPTopError.malformed("datagram larger than \(storage.count) bytes") }
+            return n
         }
     }
 
@@ -79,31 +86,37 @@ public final class NetlinkSocket {
         let seq = nextSequence()
         try send(request.finish(sequence: seq))
         var interrupted = false
-        while true {
-            let done: Bool = try receive { view in
-                var messages = NetlinkMessages(view)
-                while let m = messages.next() {
-                    guard m.sequence == seq else { continue } // stale reply of an earlier request
-                    if m.flags & NetlinkConstants.flagDumpInterrupted != 0 { interrupted = true }
-                    switch m.type {
-                    case NetlinkConstants.typeDone:
-                        return true
-                    case NetlinkConstants.typeError:
-                        let e = NetlinkConstants.errno(ofError: m)
-                        if e == 0 { return true }
-                        let detail = NetlinkExtendedAck.message(in: m).map { ": \($0.escapedForTerminal)" } ?? ""
-                        throw MPTopError.netlink("kernel refused the request\(detail)", errno: e)
-                    case NetlinkConstants.typeOverrun:
-                        throw MPTopError.malformed("netlink overrun")
-                    default:
-                        try onMessage(m)
-                    }
-                }
-                if messages.malformed { throw MPTopError.malformed("truncated netlink message") }
-                return false
+        while try !receive({ try Self.walkDump($0, sequence: seq, interrupted: &interrupted, onMessage: onMessage) }) {}
+        return interrupted
+    }
+
+    /// One datagram of the dump numbered `seq`: hands its messages to `onMessage` and returns
+    /// true at the dump's end (NLMSG_DONE, or an ACK). Sets `interrupted` when the kernel
+    /// flagged a message so; throws `.netlink` with the kernel's errno for an error reply, and
+    /// `.malformed` for an overrun or a truncated message. Messages of other sequence numbers
+    /// (stale replies of an earlier request) are skipped.
+    static func walkDump(_ view: ByteView, sequence seq: UInt32, interrupted: inout Bool,
+                         onMessage: (NetlinkMessage) throws -> Void) throws -> Bool {
+        var messages = NetlinkMessages(view)
+        while let m = messages.next() {
+            guard m.sequence == seq else { continue }
+            if m.flags & NetlinkConstants.flagDumpInterrupted != 0 { interrupted = true }
+            switch m.type {
+            case NetlinkConstants.typeDone:
+                return true
+            case NetlinkConstants.typeError:
+                let e = NetlinkConstants.errno(ofError: m)
+                if e == 0 { return true }
+                let detail = NetlinkExtendedAck.message(in: m).map { ": \($0.escapedForTerminal)" } ?? ""
+                throw MPTopError.netlink("kernel refused the request\(detail)", errno: e)
+            case NetlinkConstants.typeOverrun:
+                throw MPTopError.malformed("netlink overrun")
+            default:
+                try onMessage(m)
             }
-            if done { return interrupted }
         }
+        if messages.malformed { throw MPTopError.malformed("truncated netlink message") }
+        return false
     }
 
     /// Sends single-socket requests (no NLM_F_DUMP; one reply each, a message or an error) in

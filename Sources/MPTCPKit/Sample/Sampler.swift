@@ -12,8 +12,12 @@ public final class Sampler {
         /// Look up owning processes (/proc scan). Costs a readlink per descriptor on first sight.
         public var processes = true
         public var namespace: String?
-        /// How subflows are fetched (see `fetchSubflows`); the benchmark compares the two ways.
+        /// How subflows are fetched (see `fetchSubflowsOneByOne`); the benchmark compares the two ways.
         public var subflowFetch = SubflowFetch.automatic
+        /// Receive the dumps and scan /proc for owners on threads of their own while the sample
+        /// is decoded (see `sampleWithoutRates`); false takes turns on the calling thread, what
+        /// the benchmark compares with.
+        public var concurrent = true
         public init(processes: Bool = true, namespace: String? = nil) {
             self.processes = processes
             self.namespace = namespace
@@ -32,6 +36,15 @@ public final class Sampler {
     private let diag: NetlinkSocket
     /// TCP sockets and subflows the last sample saw: which way the next one fetches subflows.
     private var lastTCPSockets = 0, lastSubflows = 0
+    /// MPTCP sockets the last sample saw: room reserved for the next one's.
+    private var lastConnections = 0
+    /// Receive the usual sample's MPTCP dump (on `diag`) and its TCP dump (on a socket of its
+    /// own), each on a thread of its own. The TCP dump starts with the MPTCP dump and is
+    /// received a ring (16 datagrams) ahead while the connections are decoded; 64 or 400 slots
+    /// measured no faster, and 64 raised the peak RSS of `mptop --once --json` at 10,000
+    /// connections from 46–50 to 52 MiB.
+    private let connectionPipeline: NetlinkDumpPipeline
+    private let subflowPipeline: NetlinkDumpPipeline
     /// After a one-by-one fetch that found every connection's `mptcpi_subflows_total`: the
     /// requests for those subflows and the totals, so the next sample can skip the first pass.
     private var known: (requests: [NetlinkRequestBuilder], totals: [UInt64: UInt8])?
@@ -51,6 +64,8 @@ public final class Sampler {
     public init(options: Options = Options(), clock: Clock = .system) throws {
         _ = try MPTCPSysctl.mptcpEnabled()
         diag = try NetlinkSocket(.sockDiag)
+        connectionPipeline = NetlinkDumpPipeline(socket: diag)
+        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag))
         interfaces = try InterfaceTable()
         self.clock = clock
         self.options = options
@@ -67,21 +82,33 @@ public final class Sampler {
     }
 
     /// Dumps, decodes and joins, without rates (what the benchmark measures).
+    ///
+    /// Three things overlap while the sample is decoded (README, "Performance"): the kernel
+    /// writes the MPTCP dump and the TCP dump at once, each for a receiving thread
+    /// (`NetlinkDumpPipeline`), and the /proc scan for owning processes runs on a thread of its
+    /// own from the moment the MPTCP dump has named the sockets.
     public func sampleWithoutRates() throws -> Snapshot {
         var snapshot = Snapshot(time: clock.wallSeconds(), monotonic: clock.monotonicNanos(), namespace: options.namespace)
-        var sockets: [Connection] = []
-        var interrupted = false
-        for family in [IPAddress.Family.ipv4, .ipv6] {
-            do {
-                interrupted = try diag.dump(SockDiagRequest.mptcp(family: family)) { m in
-                    if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
-                } || interrupted
-            } catch MPTopError.netlink(_, let e) where e == ENOENT || e == EINVAL || e == EOPNOTSUPP {
-                // No sock_diag handler for IPPROTO_MPTCP: mptcp_diag is not built or loaded.
-                throw MPTopError.mptcpDiagMissing
-            }
+        var owners: BackgroundThread<[UInt32: ProcessRef]>?
+        let lookUpOwners = { [processes, options] (sockets: [Connection]) in
+            guard options.processes else { return }
+            let inodes = sockets.map(\.inode), now = snapshot.monotonic
+            owners = BackgroundThread(concurrently: options.concurrent) { processes.owners(of: inodes, now: now) }
         }
-        let joined = try joinSubflows(to: sockets, interrupted: &interrupted)
+        var interrupted = false
+        let joined: SubflowJoiner.Result
+        do {
+            if fetchesSubflowsOneByOne {
+                let sockets = try dumpConnections(interrupted: &interrupted)
+                lookUpOwners(sockets)
+                joined = try joinSubflows(to: sockets, interrupted: &interrupted)
+            } else {
+                joined = try dumpConnectionsAndSubflows(interrupted: &interrupted, connectionsKnown: lookUpOwners)
+            }
+        } catch {
+            _ = owners?.wait()
+            throw error
+        }
         snapshot.connections = joined.connections
         snapshot.listeners = joined.listeners
         snapshot.unmatchedSubflows = joined.unmatchedSubflows
@@ -98,20 +125,87 @@ public final class Sampler {
         }
         snapshot.interfaces = Shares.apply(to: &snapshot.connections, names: interfaces.name(of:))
 
-        if options.processes {
-            let owners = processes.owners(of: snapshot.connections.map(\.inode) + snapshot.listeners.map(\.inode),
-                                          now: snapshot.monotonic)
+        if let owners = owners?.wait() {
             for i in snapshot.connections.indices { snapshot.connections[i].process = owners[snapshot.connections[i].inode] }
             for i in snapshot.listeners.indices { snapshot.listeners[i].process = owners[snapshot.listeners[i].inode] }
         }
         return snapshot
     }
 
+    /// The MPTCP dumps alone (connections and listeners, no subflows yet).
+    private func dumpConnections(interrupted: inout Bool) throws -> [Connection] {
+        var sockets: [Connection] = []
+        for family in [IPAddress.Family.ipv4, .ipv6] {
+            do {
+                interrupted = try diag.dump(SockDiagRequest.mptcp(family: family)) { m in
+                    if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
+                } || interrupted
+            } catch MPTopError.netlink(_, let e) where Self.meansNoMPTCPDiag(e) {
+                throw MPTopError.mptcpDiagMissing
+            }
+        }
+        return sockets
+    }
+
+    /// No sock_diag handler for IPPROTO_MPTCP: mptcp_diag is not built or loaded.
+    private static func meansNoMPTCPDiag(_ e: Int32) -> Bool { e == ENOENT || e == EINVAL || e == EOPNOTSUPP }
+
+    /// The usual way: the MPTCP dumps and one dump of every TCP socket with tcp_info, each
+    /// received on a pipeline's thread and socket, so the kernel writes both at once while this
+    /// thread decodes the connections, then the subflows, joining each to its connection.
+    /// `connectionsKnown` gets the MPTCP dump's sockets as soon as they are all decoded, while
+    /// the TCP dump is still coming.
+    private func dumpConnectionsAndSubflows(interrupted: inout Bool, connectionsKnown: ([Connection]) -> Void) throws -> SubflowJoiner.Result {
+        let concurrently = options.concurrent
+        if concurrently { subflowPipeline.start([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)]) }
+        defer { subflowPipeline.stop() }
+        var sockets: [Connection] = []
+        sockets.reserveCapacity(lastConnections)
+        let mptcpFlags: [Bool]
+        do {
+            mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
+                                                    concurrently: concurrently) { _, m in
+                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
+            }
+        } catch let failure as NetlinkDumpPipeline.Failure {
+            if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
+            throw failure.error
+        }
+        var joiner = SubflowJoiner(sockets: sockets)
+        connectionsKnown(sockets)
+        var tcpSockets = 0, subflows = 0
+        let decodeSubflow = { (_: Int, m: NetlinkMessage) in
+            guard m.type == SockDiagRequest.messageType else { return }
+            tcpSockets += 1
+            // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
+            if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
+                joiner.add(s)
+                subflows += 1
+            }
+        }
+        let tcpFlags: [Bool]
+        do {
+            tcpFlags = concurrently
+                ? try subflowPipeline.decode(onMessage: decodeSubflow)
+                : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)],
+                                             concurrently: false, onMessage: decodeSubflow)
+        } catch let failure as NetlinkDumpPipeline.Failure {
+            throw failure.error
+        }
+        interrupted = mptcpFlags.contains(true) || tcpFlags.contains(true) || interrupted
+        lastTCPSockets = tcpSockets
+        lastSubflows = subflows
+        lastConnections = sockets.count
+        withoutFirstPass = 0
+        known = nil
+        return joiner.finish()
+    }
+
     // MARK: fetching subflows
 
     /// When the host's other TCP sockets outnumber the subflows by this much, the subflows are
     /// fetched one by one, found by a pass without attributes over every TCP socket, or known
-    /// from the last sample when nothing changed (see `fetchSubflows`, `joinSubflows`). The
+    /// from the last sample when nothing changed (see `fetchSubflowsOneByOne`, `joinSubflows`). The
     /// break-even measured is near 18 (README, "A busy host").
     public static let busyHostRatio = 20
     /// Single-socket requests per datagram: their answers (about 2 KiB each in the receive
@@ -130,46 +224,28 @@ public final class Sampler {
     /// TCP sockets the last sample went through (all of them, subflows or not).
     public var tcpSocketsSeen: Int { lastTCPSockets }
 
-    /// The TCP side of a sample: every subflow, with tcp_info, congestion control and ULP info.
-    ///
-    /// Usually one dump of every TCP socket with those attributes. On a busy host (1,000 MPTCP
-    /// connections among 100,000 plain TCP sockets) that dump spends nearly all its time on
-    /// sockets that are not subflows, so there it is two steps (README, "A busy host"): a dump without
+    /// The TCP side of a sample on a busy host (1,000 MPTCP connections among 100,000 plain TCP
+    /// sockets), where one dump of every TCP socket with tcp_info would spend nearly all its
+    /// time on sockets that are not subflows (README, "A busy host"): a dump without
     /// attributes (72 bytes a socket) keeps the sockets whose inode is an MPTCP connection's
     /// (every subflow shares it; inode 0 too, a passive subflow not yet accepted), then those
     /// alone are asked for by identity, a batch of requests per datagram. A socket that closed
     /// in between is simply missing, as it would be from a later dump.
-    private func fetchSubflows(into joiner: inout SubflowJoiner) throws -> (interrupted: Bool, found: [NetlinkRequestBuilder]) {
+    private func fetchSubflowsOneByOne(into joiner: inout SubflowJoiner) throws -> (interrupted: Bool, found: [NetlinkRequestBuilder]) {
         var interrupted = false
-        var tcpSockets = 0, subflows = 0
-        var found: [NetlinkRequestBuilder] = []
-        if fetchesSubflowsOneByOne {
-            var requests: [NetlinkRequestBuilder] = []
-            for family in [IPAddress.Family.ipv4, .ipv6] {
-                interrupted = try diag.dump(SockDiagRequest.tcpIdentities(family: family)) { m in
-                    guard m.type == SockDiagRequest.messageType, let inode = m.payload.u32(68) else { return }
-                    tcpSockets += 1
-                    guard inode == 0 || joiner.isConnectionInode(inode), let r = SockDiagRequest.tcpSocket(reportedAs: m.payload) else { return }
-                    requests.append(r)
-                } || interrupted
-            }
-            found = try request(requests, into: &joiner)
-            subflows = found.count
-        } else {
-            for family in [IPAddress.Family.ipv4, .ipv6] {
-                interrupted = try diag.dump(SockDiagRequest.tcp(family: family)) { m in
-                    guard m.type == SockDiagRequest.messageType else { return }
-                    tcpSockets += 1
-                    // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-                    if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
-                        joiner.add(s)
-                        subflows += 1
-                    }
-                } || interrupted
-            }
+        var tcpSockets = 0
+        var requests: [NetlinkRequestBuilder] = []
+        for family in [IPAddress.Family.ipv4, .ipv6] {
+            interrupted = try diag.dump(SockDiagRequest.tcpIdentities(family: family)) { m in
+                guard m.type == SockDiagRequest.messageType, let inode = m.payload.u32(68) else { return }
+                tcpSockets += 1
+                guard inode == 0 || joiner.isConnectionInode(inode), let r = SockDiagRequest.tcpSocket(reportedAs: m.payload) else { return }
+                requests.append(r)
+            } || interrupted
         }
+        let found = try request(requests, into: &joiner)
         lastTCPSockets = tcpSockets
-        lastSubflows = subflows
+        lastSubflows = found.count
         return (interrupted, found)
     }
 
@@ -190,7 +266,7 @@ public final class Sampler {
         return found
     }
 
-    /// Subflows joined to `sockets` (the MPTCP dump). On a busy host whose connections are the
+    /// Subflows joined to `sockets` (the MPTCP dump) on a busy host. When its connections are the
     /// same as at the last sample, with the same `mptcpi_subflows_total` each, and whose last
     /// sample found all of those subflows, the subflows known then are asked for directly,
     /// without the first pass over every TCP socket. If they no longer add up (one closed and
@@ -209,7 +285,7 @@ public final class Sampler {
             }
         }
         var joiner = SubflowJoiner(sockets: sockets)
-        let fetched = try fetchSubflows(into: &joiner)
+        let fetched = try fetchSubflowsOneByOne(into: &joiner)
         interrupted = fetched.interrupted || interrupted
         let joined = joiner.finish()
         withoutFirstPass = 0
