@@ -2,6 +2,7 @@
 // how many MB/s of JSON and of text table they produce.
 import Foundation
 import MPTCPKit
+import Output
 
 /// A snapshot shaped like the lab's: `n` established connections with two subflows each (an
 /// initial one on wifi0, a join on cell0), counters, rates, shares and an owning process.

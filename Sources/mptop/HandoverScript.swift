@@ -1,5 +1,6 @@
 import LabKit
 import MPTCPKit
+import Output
 
 /// `mptop demo --script handover`: the handover story without a terminal. WiFi carries the
 /// traffic, WiFi goes away, cellular takes over, WiFi comes back; the interface rates are

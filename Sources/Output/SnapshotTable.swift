@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The `mptop --once` text form of a snapshot: each connection with its subflows beneath it,
 /// then listeners, then the per-interface totals.
 public enum SnapshotTable {

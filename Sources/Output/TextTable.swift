@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// Aligned plain-text columns, like `ss` and `ps` print: text left, numbers right.
 public struct TextTable {
     public enum Alignment { case left, right }

@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The JSON form of `mptop diagnose --json` (README, "mptop diagnose"): keys `namespace`,
 /// `mptcp_enabled`, `path_manager`, `limits`, `endpoints`, `sysctls`, `counters` (the non-zero
 /// ones), `findings`.

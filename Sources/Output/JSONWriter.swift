@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// A minimal streaming JSON writer: keys come out in the order written, so the contract in
 /// the README reads the same as the output, and no Foundation encoder sits on the hot path.
 ///

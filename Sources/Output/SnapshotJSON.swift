@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The JSON form of a snapshot: the contract documented in the README ("JSON output").
 /// Rates are bits per second, RTTs milliseconds, shares 0...1; unknown values are null.
 public enum SnapshotJSON {
@@ -10,6 +12,16 @@ public enum SnapshotJSON {
     /// Appends the snapshot's JSON to `buffer` (a command reuses one buffer for every report).
     public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
         render(s, into: &buffer, flushingEvery: .max) { _ in }
+    }
+
+    /// Writes the snapshot's JSON and a newline to stdout, built in `buffer` (emptied first and
+    /// kept for the next line), in pieces of about 1 MiB: at 10,000 connections a whole report
+    /// would be the largest thing mptop holds. `mptop --json`, `record --json`, `replay --json`.
+    public static func printLine(_ s: Snapshot, buffer: inout [UInt8]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        try render(s, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
+        buffer.append(0x0a)
+        try Console.out(buffer)
     }
 
     /// Appends the snapshot's JSON to `buffer`, handing the buffer to `write` and emptying it
