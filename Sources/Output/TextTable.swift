@@ -1,39 +1,84 @@
 import MPTCPKit
 
 /// Aligned plain-text columns, like `ss` and `ps` print: text left, numbers right.
+///
+/// Cells are kept as bytes, back to back in one buffer, with where each ends and how wide it
+/// is: a writer formats a cell straight into it (`cell { $0.append(rate: r) }`), and rendering
+/// copies the bytes out with the padding, so a table of any size is built without a String
+/// per cell. `mptop --once` writes one table per connection and its subflows, and clears it
+/// for the next (`removeAllRows`) instead of making another.
 public struct TextTable {
     public enum Alignment { case left, right }
 
     public let headers: [String]
     public let alignments: [Alignment]
-    public private(set) var rows: [[String]] = []
-    /// Each row's cell widths in characters, measured once in `add`.
-    private var cellWidths: [[Int]] = []
     /// Spaces before every line (nested tables).
     public var indent = 0
+    /// The headers' bytes, then every cell's (escaped for the terminal), back to back.
+    private var text: [UInt8] = []
+    /// Where each cell (the headers first) ends in `text`; the next one starts there.
+    private var cellEnds: [Int] = []
+    /// Each cell's width in characters, measured once when it ends.
+    private var cellWidths: [Int] = []
+    /// Where each row (the headers first) ends in `cellEnds`.
+    private var rowEnds: [Int] = []
 
     public init(_ columns: [(String, Alignment)]) {
         headers = columns.map(\.0)
         alignments = columns.map(\.1)
+        // The headers are mptop's own words: measured, not escaped.
+        for h in headers {
+            text.append(utf8: h)
+            cellEnds.append(text.count)
+            cellWidths.append(Self.plainASCIIWidth(h) ?? h.count)
+        }
+        rowEnds.append(cellEnds.count)
     }
 
     /// Adds a row. Cells are escaped for the terminal here, before the widths are measured:
     /// they hold names from users and the kernel (process, interface), and a control character
     /// in one would move the cursor or forge a line.
     public mutating func add(_ row: [String]) {
-        var cells = row
-        var widths: [Int] = []
-        widths.reserveCapacity(row.count)
-        for i in cells.indices {
-            if let w = Self.plainASCIIWidth(cells[i]) {
-                widths.append(w)
-            } else {
-                cells[i] = cells[i].escapedForTerminal
-                widths.append(cells[i].count)
-            }
+        for cell in row { self.cell { $0.append(utf8: cell) } }
+        endRow()
+    }
+
+    /// Adds a cell to the current row: `write` appends its text as UTF-8. Escaped for the
+    /// terminal and measured as `add` does.
+    @inline(__always)
+    public mutating func cell(_ write: (inout [UInt8]) -> Void) {
+        let start = text.count
+        write(&text)
+        endCell(from: start)
+    }
+
+    /// Ends the current row (after its cells).
+    public mutating func endRow() { rowEnds.append(cellEnds.count) }
+
+    /// Forgets every row but the headers, keeping the storage for the next rows.
+    public mutating func removeAllRows() {
+        let headerCells = rowEnds[0]
+        text.removeSubrange((headerCells == 0 ? 0 : cellEnds[headerCells - 1])...)
+        cellEnds.removeSubrange(headerCells...)
+        cellWidths.removeSubrange(headerCells...)
+        rowEnds.removeSubrange(1...)
+    }
+
+    private mutating func endCell(from start: Int) {
+        let end = text.count
+        let plain = text.withUnsafeBufferPointer { t in
+            !t[start..<end].contains { $0 >= 0x80 || Unicode.Scalar($0).isTerminalControl }
         }
-        rows.append(cells)
-        cellWidths.append(widths)
+        if plain {
+            cellWidths.append(end - start)
+        } else {
+            // Rare (a name that is not plain ASCII): escaped, and measured in characters.
+            let escaped = String(decoding: text[start...], as: UTF8.self).escapedForTerminal
+            text.removeSubrange(start...)
+            text.append(utf8: escaped)
+            cellWidths.append(escaped.count)
+        }
+        cellEnds.append(text.count)
     }
 
     /// The width of a cell that is all printable ASCII (one character a byte, nothing to
@@ -52,30 +97,40 @@ public struct TextTable {
 
     /// Appends the table to `buffer` as UTF-8, each line (the headers first) ending in a newline.
     public func render(into buffer: inout [UInt8]) {
-        let headerWidths = headers.map { Self.plainASCIIWidth($0) ?? $0.count }
-        var widths = headerWidths
-        for r in cellWidths {
-            for (i, w) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
+        let columns = headers.count
+        // Each column as wide as its widest cell (a row longer than the headers has its extra
+        // cells left out).
+        var widths = [Int](repeating: 0, count: columns)
+        var rowStart = 0
+        for rowEnd in rowEnds {
+            for (i, c) in (rowStart..<rowEnd).enumerated() where i < columns { widths[i] = max(widths[i], cellWidths[c]) }
+            rowStart = rowEnd
         }
-        line(headers, headerWidths, widths, &buffer)
-        for (row, rowWidths) in zip(rows, cellWidths) { line(row, rowWidths, widths, &buffer) }
-    }
-
-    private func line(_ row: [String], _ cellWidths: [Int], _ widths: [Int], _ out: inout [UInt8]) {
-        out.append(spaces: indent)
-        for (i, cell) in row.enumerated() where i < widths.count {
-            let fill = widths[i] - cellWidths[i]
-            let last = i == row.count - 1
-            switch alignments[i] {
-            case .left:
-                out.append(utf8: cell)
-                if !last { out.append(spaces: fill) }
-            case .right:
-                out.append(spaces: fill)
-                out.append(utf8: cell)
+        // About what the lines take: the cells, the padding and the separators.
+        buffer.reserveCapacity(buffer.count + text.count + rowEnds.count * (indent + 1 + widths.reduce(2 * columns, +)))
+        text.withUnsafeBufferPointer { text in
+            var rowStart = 0
+            for rowEnd in rowEnds {
+                buffer.append(spaces: indent)
+                let count = rowEnd - rowStart
+                for i in 0..<count where i < columns {
+                    let c = rowStart + i
+                    let bytes = UnsafeBufferPointer(rebasing: text[(c == 0 ? 0 : cellEnds[c - 1])..<cellEnds[c]])
+                    let fill = widths[i] - cellWidths[c]
+                    let last = i == count - 1
+                    switch alignments[i] {
+                    case .left:
+                        buffer.append(contentsOf: bytes)
+                        if !last { buffer.append(spaces: fill) }
+                    case .right:
+                        buffer.append(spaces: fill)
+                        buffer.append(contentsOf: bytes)
+                    }
+                    if !last { buffer.append(0x20); buffer.append(0x20) }
+                }
+                buffer.append(0x0a)
+                rowStart = rowEnd
             }
-            if !last { out.append(contentsOf: [0x20, 0x20]) }
         }
-        out.append(0x0a)
     }
 }

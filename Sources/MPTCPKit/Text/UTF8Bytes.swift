@@ -13,7 +13,7 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends `v` in decimal, as `String(v)` writes it.
-    public mutating func append(decimal v: UInt64) {
+    @inlinable public mutating func append(decimal v: UInt64) {
         if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
         // Lowest digit first, from the end of a buffer on the stack (UInt64.max has 20 digits).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -30,7 +30,9 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
-    public mutating func append<I: BinaryInteger>(decimal v: I) {
+    /// Inlinable, as the writers' other hot helpers: the writers are another module, and a
+    /// generic called across modules would not be specialized for each integer type.
+    @inlinable public mutating func append<I: BinaryInteger>(decimal v: I) {
         if v < 0 {
             append(0x2d)
             append(decimal: UInt64(v.magnitude))
@@ -40,13 +42,29 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends `n` spaces.
-    public mutating func append(spaces n: Int) {
+    @inlinable public mutating func append(spaces n: Int) {
         // Byte by byte: a column's fill is short, and a generic repeatElement append was slower.
         for _ in 0..<Swift.max(0, n) { append(0x20) }
     }
 }
 
 extension Array where Element == UInt8 {
+    /// Appends `v` in lower-case hex with at least `digits` digits, as `hex(v, digits:)` writes it.
+    public mutating func append(hex v: UInt32, digits: Int = 8) {
+        var width = 1
+        while width < 8 && v >> (4 * UInt32(width)) != 0 { width += 1 }
+        for _ in 0..<Swift.max(0, digits - width) { append(0x30) }
+        for k in stride(from: width - 1, through: 0, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: v >> (4 * UInt32(k))) & 0xf
+            append(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10)
+        }
+    }
+
+    /// Appends a token as `tokenText` writes it: 8 hex digits, "-" for none.
+    public mutating func append(token: UInt32?) {
+        if let token { append(hex: token) } else { append(0x2d) }
+    }
+
     /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`), without
     /// a String: IPv4 as four decimal octets (what inet_ntop prints), IPv6 through inet_ntop
     /// into a buffer on the stack.
