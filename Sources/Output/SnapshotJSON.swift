@@ -81,7 +81,7 @@ public enum SnapshotJSON {
 
     static func connection(_ c: Connection, _ w: inout JSONWriter) {
         w.beginObject()
-        w.field("token", c.info.map { hex($0.token) })
+        w.field("token", hex: c.info?.token)
         w.field("local", address: c.local)
         w.field("remote", address: c.remote)
         w.field("family", family(c.local.address))
@@ -132,7 +132,7 @@ public enum SnapshotJSON {
         if case .stalled(let sinceAck) = status { w.field("stalled_ms", sinceAck) } else { w.null("stalled_ms") }
         w.field("local_id", sf.ulp?.localID)
         w.field("remote_id", sf.ulp?.remoteID)
-        w.field("token_remote", sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : hex($0) })
+        w.field("token_remote", hex: sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : $0 })
         w.field("cwnd", t?.sndCwnd)
         w.field("ssthresh", t.flatMap { $0.ssthreshIsInfinite ? nil : $0.sndSsthresh })
         w.field("rtt_ms", t?.rtt.map { Double($0) / 1000 })

@@ -106,31 +106,58 @@ public struct TextTable {
             for (i, c) in (rowStart..<rowEnd).enumerated() where i < columns { widths[i] = max(widths[i], cellWidths[c]) }
             rowStart = rowEnd
         }
-        // About what the lines take: the cells, the padding and the separators.
-        buffer.reserveCapacity(buffer.count + text.count + rowEnds.count * (indent + 1 + widths.reduce(2 * columns, +)))
+        // The lines go into the buffer as spaces first, the table's exact size, then each
+        // cell's bytes are copied over them where they belong: padding, indent and separators
+        // are already there, and the buffer grows once per table instead of once per piece.
+        let total = layout(widths) { _, _ in }
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0x20, count: total))
         text.withUnsafeBufferPointer { text in
-            var rowStart = 0
-            for rowEnd in rowEnds {
-                buffer.append(spaces: indent)
-                let count = rowEnd - rowStart
-                for i in 0..<count where i < columns {
-                    let c = rowStart + i
-                    let bytes = UnsafeBufferPointer(rebasing: text[(c == 0 ? 0 : cellEnds[c - 1])..<cellEnds[c]])
-                    let fill = widths[i] - cellWidths[c]
-                    let last = i == count - 1
-                    switch alignments[i] {
-                    case .left:
-                        buffer.append(contentsOf: bytes)
-                        if !last { buffer.append(spaces: fill) }
-                    case .right:
-                        buffer.append(spaces: fill)
-                        buffer.append(contentsOf: bytes)
+            buffer.withUnsafeMutableBufferPointer { out in
+                _ = layout(widths) { offset, cell in
+                    if offset < 0 {
+                        out[start - offset - 1] = 0x0a
+                    } else {
+                        let from = cell == 0 ? 0 : cellEnds[cell - 1]
+                        guard cellEnds[cell] > from else { return }
+                        (out.baseAddress! + start + offset).update(from: text.baseAddress! + from, count: cellEnds[cell] - from)
                     }
-                    if !last { buffer.append(0x20); buffer.append(0x20) }
                 }
-                buffer.append(0x0a)
-                rowStart = rowEnd
             }
         }
+    }
+
+    /// Walks the lines as `render` writes them: hands `place` each cell's offset from the
+    /// table's start (and the cell), and each newline as the negative offset -(offset + 1);
+    /// returns the table's size in bytes. Everything between is spaces.
+    private func layout(_ widths: [Int], _ place: (_ offset: Int, _ cell: Int) -> Void) -> Int {
+        let columns = headers.count
+        var offset = 0
+        var rowStart = 0
+        for rowEnd in rowEnds {
+            offset += indent
+            let count = rowEnd - rowStart
+            for i in 0..<count where i < columns {
+                let c = rowStart + i
+                let bytes = cellEnds[c] - (c == 0 ? 0 : cellEnds[c - 1])
+                let fill = widths[i] - cellWidths[c]
+                let last = i == count - 1
+                switch alignments[i] {
+                case .left:
+                    place(offset, c)
+                    offset += bytes
+                    if !last { offset += fill }
+                case .right:
+                    offset += fill
+                    place(offset, c)
+                    offset += bytes
+                }
+                if !last { offset += 2 }
+            }
+            place(-(offset + 1), 0)
+            offset += 1
+            rowStart = rowEnd
+        }
+        return offset
     }
 }

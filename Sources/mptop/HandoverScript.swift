@@ -100,7 +100,7 @@ struct HandoverScript {
             w.beginObject()
             w.field("t", p.t)
             w.beginObject("interfaces")
-            for i in p.interfaces { w.field(i.name, i.bps, decimals: 0) }
+            for i in p.interfaces { w.field(JSONKey(i.name), i.bps, decimals: 0) }
             w.endObject()
             w.endObject()
         }
