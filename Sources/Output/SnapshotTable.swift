@@ -42,7 +42,7 @@ public enum SnapshotTable {
             out.append("")
             var lt = TextTable([("LISTENING", .left), ("PROCESS", .left)])
             for l in s.listeners {
-                lt.cell { $0.append(address: l.local) }
+                lt.plainCell { $0.append(address: l.local) }
                 lt.cell { process(l.process, &$0) }
                 lt.endRow()
             }
@@ -53,11 +53,11 @@ public enum SnapshotTable {
             var it = TextTable([("INTERFACE", .left), ("SUBFLOWS", .right), ("SHARE", .right), ("BYTES", .right), ("TX", .right), ("RX", .right)])
             for i in s.interfaces {
                 it.cell { $0.append(utf8: i.name) }
-                it.cell { $0.append(decimal: i.subflows) }
-                it.cell { $0.append(percent: i.share) }
-                it.cell { $0.append(byteCount: i.bytes) }
-                it.cell { $0.append(rate: i.txRate) }
-                it.cell { $0.append(rate: i.rxRate) }
+                it.plainCell { $0.append(decimal: i.subflows) }
+                it.plainCell { $0.append(percent: i.share) }
+                it.plainCell { $0.append(byteCount: i.bytes) }
+                it.plainCell { $0.append(rate: i.txRate) }
+                it.plainCell { $0.append(rate: i.rxRate) }
                 it.endRow()
             }
             it.render(into: &out.buffer)
@@ -70,18 +70,18 @@ public enum SnapshotTable {
 
     /// TOKEN LOCAL REMOTE STATE SUBFLOWS TX RX SENT RECEIVED SHARE PROCESS.
     static func connectionRow(_ c: Connection, _ t: inout TextTable) {
-        t.cell { $0.append(token: c.info?.token) }
-        t.cell { $0.append(address: c.local) }
-        t.cell { $0.append(address: c.remote) }
-        t.cell {
+        t.plainCell { $0.append(token: c.info?.token) }
+        t.plainCell { $0.append(address: c.local) }
+        t.plainCell { $0.append(address: c.remote) }
+        t.plainCell {
             $0.append(utf8: SocketState.name(c.state))
             if c.fallback { $0.append(utf8: " (fallback to TCP)") }
         }
-        t.cell { $0.append(decimal: c.subflows.count) }
-        t.cell { $0.append(rate: c.txRate) }
-        t.cell { $0.append(rate: c.rxRate) }
-        t.cell { $0.append(byteCount: c.info?.bytesSent) }
-        t.cell { $0.append(byteCount: c.info?.bytesReceived) }
+        t.plainCell { $0.append(decimal: c.subflows.count) }
+        t.plainCell { $0.append(rate: c.txRate) }
+        t.plainCell { $0.append(rate: c.rxRate) }
+        t.plainCell { $0.append(byteCount: c.info?.bytesSent) }
+        t.plainCell { $0.append(byteCount: c.info?.bytesReceived) }
         t.cell {
             // "wifi0 60% cell0 40%"
             for (k, share) in c.interfaceShares.enumerated() {
@@ -99,19 +99,19 @@ public enum SnapshotTable {
     static func subflowRow(_ sf: Subflow, _ t: inout TextTable) {
         let tcp = sf.tcp
         t.cell { $0.append(utf8: sf.interfaceName ?? "?") }
-        t.cell { $0.append(address: sf.local) }
-        t.cell { $0.append(address: sf.remote) }
-        t.cell { $0.append(utf8: SocketState.name(sf.state)) }
-        t.cell { status(sf.status, &$0) }
-        t.cell { decimalOrDash(tcp?.sndCwnd, &$0) }
-        t.cell { $0.append(milliseconds: tcp?.rtt) }
-        t.cell { $0.append(milliseconds: tcp?.rttVar) }
-        t.cell { $0.append(byteCount: tcp?.bytesAcked) }
-        t.cell { $0.append(byteCount: tcp?.bytesReceived) }
-        t.cell { decimalOrDash(tcp?.totalRetrans, &$0) }
-        t.cell { $0.append(rate: sf.txRate) }
-        t.cell { $0.append(rate: sf.rxRate) }
-        t.cell { flags(sf, &$0) }
+        t.plainCell { $0.append(address: sf.local) }
+        t.plainCell { $0.append(address: sf.remote) }
+        t.plainCell { $0.append(utf8: SocketState.name(sf.state)) }
+        t.plainCell { status(sf.status, &$0) }
+        t.plainCell { decimalOrDash(tcp?.sndCwnd, &$0) }
+        t.plainCell { $0.append(milliseconds: tcp?.rtt) }
+        t.plainCell { $0.append(milliseconds: tcp?.rttVar) }
+        t.plainCell { $0.append(byteCount: tcp?.bytesAcked) }
+        t.plainCell { $0.append(byteCount: tcp?.bytesReceived) }
+        t.plainCell { decimalOrDash(tcp?.totalRetrans, &$0) }
+        t.plainCell { $0.append(rate: sf.txRate) }
+        t.plainCell { $0.append(rate: sf.rxRate) }
+        t.plainCell { flags(sf, &$0) }
         t.endRow()
     }
 
@@ -133,7 +133,7 @@ public enum SnapshotTable {
         var buffer: [UInt8]
 
         mutating func append(_ line: String) {
-            buffer.append(utf8: line)
+            if !line.isEmpty { buffer.append(utf8: line) }
             buffer.append(0x0a)
         }
     }

@@ -16,23 +16,28 @@ public struct TextTable {
     public var indent = 0
     /// The headers' bytes, then every cell's (escaped for the terminal), back to back.
     private var text: [UInt8] = []
-    /// Where each cell (the headers first) ends in `text`; the next one starts there.
-    private var cellEnds: [Int] = []
-    /// Each cell's width in characters, measured once when it ends.
-    private var cellWidths: [Int] = []
-    /// Where each row (the headers first) ends in `cellEnds`.
+    /// Each cell (the headers first): where its bytes are in `text`, and its width in
+    /// characters, measured once when it ends.
+    private var cells: [Cell] = []
+    /// Where each row (the headers first) ends in `cells`.
     private var rowEnds: [Int] = []
+
+    private struct Cell {
+        var start: Int
+        var end: Int
+        var width: Int
+    }
 
     public init(_ columns: [(String, Alignment)]) {
         headers = columns.map(\.0)
         alignments = columns.map(\.1)
         // The headers are mptop's own words: measured, not escaped.
         for h in headers {
+            let start = text.count
             text.append(utf8: h)
-            cellEnds.append(text.count)
-            cellWidths.append(Self.plainASCIIWidth(h) ?? h.count)
+            cells.append(Cell(start: start, end: text.count, width: Self.plainASCIIWidth(h) ?? h.count))
         }
-        rowEnds.append(cellEnds.count)
+        rowEnds.append(cells.count)
     }
 
     /// Adds a row. Cells are escaped for the terminal here, before the widths are measured:
@@ -52,33 +57,45 @@ public struct TextTable {
         endCell(from: start)
     }
 
+    /// Adds a cell of mptop's own making to the current row (digits, units, addresses, hex,
+    /// fixed words): printable ASCII by construction, so it is measured without a look at
+    /// its bytes. Anything that may hold a name goes through `cell`.
+    @inline(__always)
+    public mutating func plainCell(_ write: (inout [UInt8]) -> Void) {
+        let start = text.count
+        write(&text)
+        assert(text[start...].allSatisfy { $0 &- 0x20 < 0x5f }, "a plain cell holds only printable ASCII")
+        cells.append(Cell(start: start, end: text.count, width: text.count - start))
+    }
+
     /// Ends the current row (after its cells).
-    public mutating func endRow() { rowEnds.append(cellEnds.count) }
+    public mutating func endRow() { rowEnds.append(cells.count) }
 
     /// Forgets every row but the headers, keeping the storage for the next rows.
     public mutating func removeAllRows() {
         let headerCells = rowEnds[0]
-        text.removeSubrange((headerCells == 0 ? 0 : cellEnds[headerCells - 1])...)
-        cellEnds.removeSubrange(headerCells...)
-        cellWidths.removeSubrange(headerCells...)
+        text.removeSubrange((headerCells == 0 ? 0 : cells[headerCells - 1].end)...)
+        cells.removeSubrange(headerCells...)
         rowEnds.removeSubrange(1...)
     }
 
+    @inline(__always)
     private mutating func endCell(from start: Int) {
         let end = text.count
-        let plain = text.withUnsafeBufferPointer { t in
-            !t[start..<end].contains { $0 >= 0x80 || Unicode.Scalar($0).isTerminalControl }
+        var plain = true
+        text.withUnsafeBufferPointer { t in
+            // Printable ASCII is 0x20...0x7e: nothing to escape, one character a byte.
+            for k in start..<end where t[k] &- 0x20 >= 0x5f { plain = false; break }
         }
         if plain {
-            cellWidths.append(end - start)
+            cells.append(Cell(start: start, end: end, width: end - start))
         } else {
             // Rare (a name that is not plain ASCII): escaped, and measured in characters.
             let escaped = String(decoding: text[start...], as: UTF8.self).escapedForTerminal
             text.removeSubrange(start...)
             text.append(utf8: escaped)
-            cellWidths.append(escaped.count)
+            cells.append(Cell(start: start, end: text.count, width: escaped.count))
         }
-        cellEnds.append(text.count)
     }
 
     /// The width of a cell that is all printable ASCII (one character a byte, nothing to
@@ -98,29 +115,38 @@ public struct TextTable {
     /// Appends the table to `buffer` as UTF-8, each line (the headers first) ending in a newline.
     public func render(into buffer: inout [UInt8]) {
         let columns = headers.count
-        // Each column as wide as its widest cell (a row longer than the headers has its extra
-        // cells left out).
-        var widths = [Int](repeating: 0, count: columns)
-        var rowStart = 0
-        for rowEnd in rowEnds {
-            for (i, c) in (rowStart..<rowEnd).enumerated() where i < columns { widths[i] = max(widths[i], cellWidths[c]) }
-            rowStart = rowEnd
-        }
-        // The lines go into the buffer as spaces first, the table's exact size, then each
-        // cell's bytes are copied over them where they belong: padding, indent and separators
-        // are already there, and the buffer grows once per table instead of once per piece.
-        let total = layout(widths) { _, _ in }
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0x20, count: total))
-        text.withUnsafeBufferPointer { text in
-            buffer.withUnsafeMutableBufferPointer { out in
-                _ = layout(widths) { offset, cell in
-                    if offset < 0 {
-                        out[start - offset - 1] = 0x0a
-                    } else {
-                        let from = cell == 0 ? 0 : cellEnds[cell - 1]
-                        guard cellEnds[cell] > from else { return }
-                        (out.baseAddress! + start + offset).update(from: text.baseAddress! + from, count: cellEnds[cell] - from)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: columns) { widths in
+            cells.withUnsafeBufferPointer { cells in
+                // Each column as wide as its widest cell (a row longer than the headers has
+                // its extra cells left out).
+                widths.initialize(repeating: 0)
+                var rowStart = 0
+                for rowEnd in rowEnds {
+                    for i in 0..<min(rowEnd - rowStart, columns) { widths[i] = max(widths[i], cells[rowStart + i].width) }
+                    rowStart = rowEnd
+                }
+                // The lines go into the buffer as spaces first, the table's exact size, then
+                // each cell's bytes are copied over them where they belong: padding, indent and
+                // separators are already there, and the buffer grows once per table instead of
+                // once per piece.
+                let total = layout(cells, UnsafeBufferPointer(widths)) { _, _ in }
+                let start = buffer.count
+                buffer.append(spaces: total)
+                text.withUnsafeBufferPointer { text in
+                    buffer.withUnsafeMutableBufferPointer { out in
+                        let base = out.baseAddress! + start
+                        _ = layout(cells, UnsafeBufferPointer(widths)) { offset, cell in
+                            guard offset >= 0 else { base[-offset - 1] = 0x0a; return }
+                            let count = cell.end - cell.start
+                            guard count > 0 else { return }
+                            let to = base + offset, source = text.baseAddress! + cell.start
+                            // Most cells are a few bytes: a loop beats a call to memmove for them.
+                            if count <= 16 {
+                                for k in 0..<count { to[k] = source[k] }
+                            } else {
+                                to.update(from: source, count: count)
+                            }
+                        }
                     }
                 }
             }
@@ -128,33 +154,34 @@ public struct TextTable {
     }
 
     /// Walks the lines as `render` writes them: hands `place` each cell's offset from the
-    /// table's start (and the cell), and each newline as the negative offset -(offset + 1);
-    /// returns the table's size in bytes. Everything between is spaces.
-    private func layout(_ widths: [Int], _ place: (_ offset: Int, _ cell: Int) -> Void) -> Int {
+    /// table's start (and the cell), and each newline as the negative offset -(offset + 1)
+    /// (with the first cell, unused); returns the table's size in bytes. Everything between is
+    /// spaces.
+    @inline(__always)
+    private func layout(_ cells: UnsafeBufferPointer<Cell>, _ widths: UnsafeBufferPointer<Int>,
+                        _ place: (_ offset: Int, _ cell: Cell) -> Void) -> Int {
         let columns = headers.count
         var offset = 0
         var rowStart = 0
         for rowEnd in rowEnds {
             offset += indent
             let count = rowEnd - rowStart
-            for i in 0..<count where i < columns {
-                let c = rowStart + i
-                let bytes = cellEnds[c] - (c == 0 ? 0 : cellEnds[c - 1])
-                let fill = widths[i] - cellWidths[c]
+            for i in 0..<min(count, columns) {
+                let cell = cells[rowStart + i]
+                let fill = widths[i] - cell.width
                 let last = i == count - 1
-                switch alignments[i] {
-                case .left:
-                    place(offset, c)
-                    offset += bytes
+                if alignments[i] == .left {
+                    place(offset, cell)
+                    offset += cell.end - cell.start
                     if !last { offset += fill }
-                case .right:
+                } else {
                     offset += fill
-                    place(offset, c)
-                    offset += bytes
+                    place(offset, cell)
+                    offset += cell.end - cell.start
                 }
                 if !last { offset += 2 }
             }
-            place(-(offset + 1), 0)
+            place(-(offset + 1), Cell(start: 0, end: 0, width: 0))
             offset += 1
             rowStart = rowEnd
         }
