@@ -35,23 +35,17 @@ public enum TrafficEvent: Sendable, Equatable {
         case .closed(let peer, let bytes, let intact, let problem, let error):
             w.field("event", "closed")
             w.field("peer", peer)
-            w.field("bytes_received", bytes)
-            w.field("intact", intact)
-            if let problem { w.field("problem", problem) }
+            Self.verdict(bytes, intact, problem, &w)
             if let error { w.field("error", error) }
         case .progress(let open, let bytes, let intact, let problem, let badOffset):
             w.field("event", "progress")
             w.field("open", open)
-            w.field("bytes_received", bytes)
-            w.field("intact", intact)
-            if let problem { w.field("problem", problem) }
+            Self.verdict(bytes, intact, problem, &w)
             if let badOffset { w.field("bad_offset", badOffset) }
         case .summary(let connections, let bytes, let intact, let problem):
             w.field("event", "summary")
             w.field("connections", connections)
-            w.field("bytes_received", bytes)
-            w.field("intact", intact)
-            if let problem { w.field("problem", problem) }
+            Self.verdict(bytes, intact, problem, &w)
         case .connected(let connections):
             w.field("event", "connected")
             w.field("connections", connections)
@@ -61,6 +55,13 @@ public enum TrafficEvent: Sendable, Equatable {
         }
         w.endObject()
         return w.text
+    }
+
+    /// `"bytes_received":N,"intact":B` and the problem when there is one.
+    private static func verdict(_ bytes: UInt64, _ intact: Bool, _ problem: String?, _ w: inout JSONWriter) {
+        w.field("bytes_received", bytes)
+        w.field("intact", intact)
+        if let problem { w.field("problem", problem) }
     }
 
     /// One line for a person.

@@ -190,7 +190,7 @@ public struct JSONWriter {
                     out.append(escape)
                 } else {
                     let value = length == 2 ? b[i + 1] : c
-                    out.append(contentsOf: [0x75, 0x30, 0x30, hexDigit(value >> 4), hexDigit(value & 0xf)])  // u00XX
+                    out.append(contentsOf: [0x75, 0x30, 0x30, UInt8.hexDigit(value >> 4), UInt8.hexDigit(value & 0xf)])  // u00XX
                 }
                 i += length
                 start = i
@@ -199,9 +199,6 @@ public struct JSONWriter {
         }
         out.append(0x22)
     }
-
-    /// A lowercase hexadecimal digit, as `String(_, radix: 16)` writes it.
-    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 }
 
 /// A key of a JSON object: one of mptop's own, written as a literal (plain ASCII, nothing to

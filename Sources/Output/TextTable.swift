@@ -2,9 +2,9 @@ import MPTCPKit
 
 /// Aligned plain-text columns, like `ss` and `ps` print: text left, numbers right.
 ///
-/// Cells are kept as bytes, back to back in one buffer, with where each ends and how wide it
-/// is: a writer formats a cell straight into it (`cell { $0.append(rate: r) }`), and rendering
-/// copies the bytes out with the padding, so a table of any size is built without a String
+/// Cells are kept as bytes, back to back in one buffer, each with its bounds and width: a
+/// writer formats a cell straight into it (`plainCell { $0.append(rate: r) }`), and rendering
+/// copies the bytes out between the padding, so a table of any size is built without a String
 /// per cell. `mptop --once` writes one table per connection and its subflows, and clears it
 /// for the next (`removeAllRows`) instead of making another.
 public struct TextTable {

@@ -80,8 +80,7 @@ extension Array where Element == UInt8 {
         while width < 8 && v >> (4 * UInt32(width)) != 0 { width += 1 }
         for _ in 0..<Swift.max(0, digits - width) { append(0x30) }
         for k in stride(from: width - 1, through: 0, by: -1) {
-            let nibble = UInt8(truncatingIfNeeded: v >> (4 * UInt32(k))) & 0xf
-            append(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10)
+            append(UInt8.hexDigit(UInt8(truncatingIfNeeded: v >> (4 * UInt32(k))) & 0xf))
         }
     }
 
@@ -120,4 +119,9 @@ extension Array where Element == UInt8 {
         append(0x3a)
         append(decimal: a.port)
     }
+}
+
+extension UInt8 {
+    /// The lower-case hex digit for `v` (0...15), as `String(_, radix: 16)` writes it.
+    @inlinable public static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 }
