@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "mptop-exporter", targets: ["mptop-exporter"]),
         // For the fuzz package (Fuzz/), which builds its targets against these with libFuzzer.
         .library(name: "MPTCPKit", targets: ["MPTCPKit"]),
+        .library(name: "Output", targets: ["Output"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
@@ -28,18 +29,24 @@ let package = Package(
         // The system's zlib (zlib1g-dev), for recordings: compression and CRC32 from the library
         // every Debian system has, rather than a package that would bring SwiftNIO into mptop.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // Kernel side, no UI: netlink transport, decoders, model, sampler, rates, recordings.
+        // Kernel side, no UI: netlink transport, decoders, model, sampler, rates, recordings, actions.
+        // Its Text/ folder holds only the vocabulary its own messages need too (escaping names for a
+        // terminal, numbers as a person reads them, digits into a byte buffer); no report layouts.
         .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib"]),
+        // What mptop writes for people and scripts: the text tables and JSON of snapshots, diagnosis,
+        // events and failover reports, the replay's JSON, the `mptop report` bundle, and Console
+        // (stdout/stderr with write(2)). Every command, the dashboard and the lab write through it.
+        .target(name: "Output", dependencies: ["MPTCPKit"]),
         // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
         // No pkgConfig: its flags (-D_XOPEN_SOURCE...) are ones SwiftPM refuses; the shim sets what it needs.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         // The dashboard without a terminal: view model, keys, layout, themes, rendering into a cell grid.
-        .target(name: "Dashboard", dependencies: ["MPTCPKit"]),
+        .target(name: "Dashboard", dependencies: ["MPTCPKit", "Output"]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
-        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
+        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit", "Output"]),
         // The command-line tool (its commands declared with ArgumentParser).
         .executableTarget(name: "mptop", dependencies: [
-            "MPTCPKit", "Dashboard", "LabKit", "CNcurses",
+            "MPTCPKit", "Output", "Dashboard", "LabKit", "CNcurses",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
@@ -47,17 +54,17 @@ let package = Package(
         .target(name: "Exporter", dependencies: ["MPTCPKit", .product(name: "Prometheus", package: "swift-prometheus")]),
         // The Prometheus exporter: flags (ArgumentParser), namespace workers, HTTP (SwiftNIO), textfile mode.
         .executableTarget(name: "mptop-exporter", dependencies: [
-            "Exporter", "MPTCPKit",
+            "Exporter", "MPTCPKit", "Output",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
-        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
-        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
+        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Output", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output"], exclude: ["Fixtures"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit", "Output"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
-        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),
+        .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "Output", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),
     ]
 )

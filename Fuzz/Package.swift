@@ -4,7 +4,7 @@ import PackageDescription
 // libFuzzer targets for every decoder of outside input (see README "Fuzzing"). A package of its
 // own, so the main package's `swift build` and `swift test` never build or instrument them.
 // Build and run with Fuzz/run.sh; the build needs `-sanitize=fuzzer,address`.
-let fuzzer = [Target.Dependency.product(name: "MPTCPKit", package: "mptop"), "FuzzInput"]
+let fuzzer = [Target.Dependency.product(name: "MPTCPKit", package: "mptop"), .product(name: "Output", package: "mptop"), "FuzzInput"]
 let package = Package(
     name: "mptop-fuzz",
     dependencies: [.package(name: "mptop", path: "..")],

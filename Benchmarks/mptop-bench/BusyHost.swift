@@ -8,6 +8,7 @@
 import Foundation
 import LabKit
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -6,6 +6,7 @@ import Dashboard
 import Foundation
 import LabKit
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@
 // how many MB/s of JSON and of text table they produce.
 import Foundation
 import MPTCPKit
+import Output
 
 /// A snapshot shaped like the lab's: `n` established connections with two subflows each (an
 /// initial one on wifi0, a join on cell0), counters, rates, shares and an owning process.
@@ -57,15 +58,30 @@ func syntheticSnapshot(connections n: Int) -> Snapshot {
     return s
 }
 
+/// The calling thread's CPU time in milliseconds: what a round cost on a machine shared with
+/// other work, where the wall clock also counts the time the thread waited for a core.
+func threadCPUMilliseconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) * 1000 + Double(t.tv_nsec) / 1e6
+}
+
 /// Renders the snapshot `rounds` times with each writer into one reused buffer, as `mptop`
-/// does, and prints the medians as MB/s.
+/// does, and prints the medians as MB/s: of wall time, and of the thread's CPU time.
 func benchWriters(connections n: Int, rounds: Int) {
     let snapshot = syntheticSnapshot(connections: n)
     func measure(_ name: String, _ render: () -> Int) {
         var bytes = render()
-        let t = median((0..<rounds).map { _ in milliseconds { bytes = render() } })
-        let mbps = Double(bytes) / 1e6 / (t / 1000)
-        print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10))   \(Units.fixed(Double(bytes) / 1e6, decimals: 2)) MB   \(Units.fixed(mbps, decimals: 0)) MB/s")
+        var cpu: [Double] = []
+        let t = median((0..<rounds).map { _ in
+            let start = threadCPUMilliseconds()
+            defer { cpu.append(threadCPUMilliseconds() - start) }
+            return milliseconds { bytes = render() }
+        })
+        let c = median(cpu)
+        func rate(_ ms: Double) -> String { Units.fixed(Double(bytes) / 1e6 / (ms / 1000), decimals: 0) + " MB/s" }
+        print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10))   \(Units.fixed(Double(bytes) / 1e6, decimals: 2)) MB   \(rate(t))"
+              + "   (CPU \(ms(c)), \(rate(c)))")
     }
     print("output writers on a synthetic snapshot, \(n) connections, \(snapshot.subflowCount) subflows (median of \(rounds)):")
     var buffer: [UInt8] = []

@@ -31,6 +31,7 @@ import Foundation
 import Dashboard
 import LabKit
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,30 +23,45 @@ public enum TrafficEvent: Sendable, Equatable {
     /// The sender finished; `bytesSent` counts every byte written, headers included.
     case done(bytesSent: UInt64)
 
-    /// One JSON object, e.g. `{"event":"closed","peer":"198.18.1.1:40000","bytes_received":16,"intact":true}`.
+    /// One JSON object, e.g. `{"event":"closed","peer":"198.18.1.1:40000","bytes_received":16,"intact":true}`;
+    /// `problem`, `error` and `bad_offset` only when there is one.
     public var json: String {
+        var w = JSONWriter()
+        w.beginObject()
         switch self {
         case .listening(let address):
-            return #"{"event":"listening","address":\#(JSONWriter.quoted(address))}"#
+            w.field("event", "listening")
+            w.field("address", address)
         case .closed(let peer, let bytes, let intact, let problem, let error):
-            let extra = Self.problemField(problem)
-                + (error.map { #","error":\#(JSONWriter.quoted($0))"# } ?? "")
-            return #"{"event":"closed","peer":\#(JSONWriter.quoted(peer)),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+            w.field("event", "closed")
+            w.field("peer", peer)
+            Self.verdict(bytes, intact, problem, &w)
+            if let error { w.field("error", error) }
         case .progress(let open, let bytes, let intact, let problem, let badOffset):
-            let extra = Self.problemField(problem) + (badOffset.map { #","bad_offset":\#($0)"# } ?? "")
-            return #"{"event":"progress","open":\#(open),"bytes_received":\#(bytes),"intact":\#(intact)\#(extra)}"#
+            w.field("event", "progress")
+            w.field("open", open)
+            Self.verdict(bytes, intact, problem, &w)
+            if let badOffset { w.field("bad_offset", badOffset) }
         case .summary(let connections, let bytes, let intact, let problem):
-            return #"{"event":"summary","connections":\#(connections),"bytes_received":\#(bytes),"intact":\#(intact)\#(Self.problemField(problem))}"#
+            w.field("event", "summary")
+            w.field("connections", connections)
+            Self.verdict(bytes, intact, problem, &w)
         case .connected(let connections):
-            return #"{"event":"connected","connections":\#(connections)}"#
+            w.field("event", "connected")
+            w.field("connections", connections)
         case .done(let bytes):
-            return #"{"event":"done","bytes_sent":\#(bytes)}"#
+            w.field("event", "done")
+            w.field("bytes_sent", bytes)
         }
+        w.endObject()
+        return w.text
     }
 
-    /// `,"problem":"..."`, or nothing without one.
-    private static func problemField(_ problem: String?) -> String {
-        problem.map { #","problem":\#(JSONWriter.quoted($0))"# } ?? ""
+    /// `"bytes_received":N,"intact":B` and the problem when there is one.
+    private static func verdict(_ bytes: UInt64, _ intact: Bool, _ problem: String?, _ w: inout JSONWriter) {
+        w.field("bytes_received", bytes)
+        w.field("intact", intact)
+        if let problem { w.field("problem", problem) }
     }
 
     /// One line for a person.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Exporter
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

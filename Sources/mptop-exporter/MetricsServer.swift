@@ -1,5 +1,6 @@
 import Exporter
 import MPTCPKit
+import Output
 import NIOCore
 import NIOHTTP1
 import NIOPosix

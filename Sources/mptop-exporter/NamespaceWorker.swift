@@ -1,6 +1,7 @@
 import Exporter
 import Foundation
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 
 /// `mptop backup`: sets or clears backup priority, per endpoint (in-kernel path manager, all
 /// connections using it) or per subflow of one connection (userspace path manager).

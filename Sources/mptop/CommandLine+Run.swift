@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import LabKit
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 
 /// `mptop diagnose`: the namespace's path-manager setup and, in plain words, why connections
 /// have no extra subflow.

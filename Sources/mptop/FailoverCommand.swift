@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 
 /// `mptop failover`: makes one interface fail for one connection for a while, measures how the
 /// traffic moves, restores everything (also on Ctrl-C and SIGTERM) and reports.

@@ -1,5 +1,6 @@
 import LabKit
 import MPTCPKit
+import Output
 
 /// `mptop demo --script handover`: the handover story without a terminal. WiFi carries the
 /// traffic, WiFi goes away, cellular takes over, WiFi comes back; the interface rates are
@@ -99,7 +100,7 @@ struct HandoverScript {
             w.beginObject()
             w.field("t", p.t)
             w.beginObject("interfaces")
-            for i in p.interfaces { w.field(i.name, i.bps, decimals: 0) }
+            for i in p.interfaces { w.field(JSONKey(i.name), i.bps, decimals: 0) }
             w.endObject()
             w.endObject()
         }

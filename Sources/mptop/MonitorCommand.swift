@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -50,19 +51,17 @@ enum MonitorCommand {
     }
 
     /// Writes one report, built in `buffer`: a table with one write(2) where the kernel takes it
-    /// whole, JSON in pieces of about 1 MiB (its buffer would otherwise be the largest thing
-    /// mptop holds at 10,000 connections).
+    /// whole, JSON in pieces of about 1 MiB (`SnapshotJSON.printLine`).
     static func emit(_ s: Snapshot, _ o: MonitorOptions, into buffer: inout [UInt8], clearScreen: Bool = false) throws {
-        buffer.removeAll(keepingCapacity: true)
         switch o.output {
         case .json:
-            try SnapshotJSON.render(s, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
-            buffer.append(0x0a)
+            try SnapshotJSON.printLine(s, buffer: &buffer)
         case .table:
+            buffer.removeAll(keepingCapacity: true)
             if clearScreen { buffer.append(utf8: "\u{1b}[H\u{1b}[2J") }
             SnapshotTable.render(s, into: &buffer)
+            try Console.out(buffer)
         }
-        try Console.out(buffer)
     }
 
     /// Sleeps `s` seconds, waking every 100 ms at most so a stop request is noticed promptly.

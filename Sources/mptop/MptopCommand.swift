@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dashboard
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 
 /// `mptop record FILE`: samples, events, counters and the path-manager setup into a recording
 /// (docs/recording.md) until --duration is up or Ctrl-C.
@@ -47,14 +48,17 @@ struct RecordCommand: ParsableCommand {
         options.interval = interval
         options.duration = duration
         options.namespace = netns
-        options.json = json
         options.processes = !noProcesses
         let stop = try StopSignal()
         stop.installSignalHandlers()
         let session = try RecordingSession(path: file, writerName: HelpText.version, options: options)
         if let why = session.eventsUnavailable { Console.err("mptop: note: recording without path-manager events: \(why)\n") }
         do {
-            Console.err("mptop: " + (try session.run(stop: stop)).text + "\n")
+            var buffer: [UInt8] = []
+            let summary = try session.run(stop: stop) { snapshot in
+                if json { try SnapshotJSON.printLine(snapshot, buffer: &buffer) }
+            }
+            Console.err("mptop: " + summary.text + "\n")
         } catch {
             Console.err("mptop: " + session.summary.text + "\n")
             throw error

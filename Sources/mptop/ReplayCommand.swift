@@ -1,5 +1,6 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 
 /// `mptop replay FILE`: the dashboard on a recording, or (--json) its samples as `mptop --json`
 /// printed them. Needs neither root nor MPTCP.

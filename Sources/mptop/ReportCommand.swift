@@ -1,11 +1,12 @@
 import ArgumentParser
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `mptop report`: a debug bundle for a bug report, with what MPTCP's maintainers ask for
-/// (mptcpd's `mptcp-get-debug`). The work is MPTCPKit's `ReportBundle`; this is the flags.
+/// (mptcpd's `mptcp-get-debug`). The work is Output's `ReportBundle`; this is the flags.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LabKit
 import MPTCPKit
+import Output
 
 /// `mptop traffic serve|send`: the built-in MPTCP traffic generator. The receiver checks every
 /// byte, so a lab run proves the data arrived intact, not just that bytes moved.

@@ -1,5 +1,6 @@
 // Entry point: dispatches to a command and turns every error into one line and an exit code.
 import MPTCPKit
+import Output
 #if canImport(Glibc)
 import Glibc
 #endif

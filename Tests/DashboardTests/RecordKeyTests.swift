@@ -1,5 +1,6 @@
 @testable import Dashboard
 @testable import MPTCPKit
+@testable import Output
 import Foundation
 import XCTest
 

@@ -1,6 +1,7 @@
 import Foundation
 import LabKit
 import MPTCPKit
+import Output
 import XCTest
 
 /// `mptop report`, the real binary, on a lab with MPTCP traffic: the bundle unpacks, no file in

@@ -1,5 +1,6 @@
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 /// The byte writers against the String code they replaced: the same text for every value.
 final class ByteWriterTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 /// The findings `mptop diagnose` draws from a path-manager setup, one rule at a time.
 final class DiagnosisRulesTests: XCTestCase {

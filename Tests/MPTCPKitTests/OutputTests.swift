@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 final class OutputTests: XCTestCase {
     /// The README's JSON contract: these names are fixed.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 /// Decoding path-manager events: bytes a 6.18 kernel sent, and the same reshaped into what a
 /// 6.1-era kernel or a future kernel sends.

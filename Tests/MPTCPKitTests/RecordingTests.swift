@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 /// The recording format (docs/recording.md): what is written reads back as the same JSON, and
 /// damage of any kind is one line, never a trap.

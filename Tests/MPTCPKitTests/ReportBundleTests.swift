@@ -1,5 +1,6 @@
 import Foundation
 @testable import MPTCPKit
+@testable import Output
 import XCTest
 
 /// The parts of `mptop report` that need no kernel: the README a bundle carries, the text

@@ -1,4 +1,5 @@
 @testable import MPTCPKit
+@testable import Output
 import XCTest
 
 /// The status rules on tcp_info facts. The stalled → recovering sequence is what a 6.18 kernel

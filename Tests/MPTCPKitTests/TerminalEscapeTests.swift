@@ -1,5 +1,6 @@
 import XCTest
 @testable import MPTCPKit
+@testable import Output
 
 /// Names mptop did not choose (a user's process name, an interface name, kernel and file text)
 /// reach root's terminal with their control characters escaped, in every text output.

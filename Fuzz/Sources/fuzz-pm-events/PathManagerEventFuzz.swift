@@ -1,5 +1,6 @@
 import FuzzInput
 import MPTCPKit
+import Output
 
 /// Generic-netlink path-manager events (`mptcp_pm_events`) as `mptop events` and the dashboard
 /// take them: decode, the text line, the JSON line, the bounded log and its filter, and the

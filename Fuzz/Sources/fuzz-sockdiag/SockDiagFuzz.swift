@@ -1,5 +1,6 @@
 import FuzzInput
 import MPTCPKit
+import Output
 
 /// The sock_diag stream through everything a sample does after the dump: decode, join,
 /// interface shares, rates (`FuzzInput.samples`), then closed-connection bookkeeping and both

@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 
 /// The two header rows: where we are and what the kernel is set up to do, then the totals.
 extension Painter {

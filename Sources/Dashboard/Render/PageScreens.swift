@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 
 /// The full-height screens of the kernel's side: the event log, the counters, the diagnosis.
 extension Painter {

@@ -1,4 +1,5 @@
 import MPTCPKit
+import Output
 
 /// Feeding the kernel's side of the story into the view: events, counters, diagnosis.
 extension DashboardState {

@@ -315,7 +315,7 @@ public final class FailoverTest {
     }
 
     /// "connection 5f1c2a3b" or "3 connections (5f1c2a3b, ...)".
-    static func name(_ tokens: [UInt32]) -> String {
+    public static func name(_ tokens: [UInt32]) -> String {
         tokens.count == 1 ? "connection \(hex(tokens[0]))" : "\(tokens.count) connections (\(tokens.map { hex($0) }.joined(separator: ", ")))"
     }
 

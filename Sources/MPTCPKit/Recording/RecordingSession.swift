@@ -12,8 +12,6 @@ public final class RecordingSession {
         public var duration: Double?
         public var namespace: String?
         public var processes = true
-        /// Also print each sample to stdout as `mptop --json` prints it.
-        public var json = false
         public init() {}
     }
 
@@ -56,15 +54,15 @@ public final class RecordingSession {
         writer = try RecordingWriter(path: path, header: .current(writer: writerName, namespace: options.namespace, interval: options.interval))
     }
 
-    /// Records until the duration is over or `stop` fires; returns what was recorded.
-    public func run(stop: StopSignal) throws -> Summary {
+    /// Records until the duration is over or `stop` fires; returns what was recorded. Each
+    /// sample, once written, is also handed to `sampled` (`mptop record --json` prints it).
+    public func run(stop: StopSignal, sampled: (Snapshot) throws -> Void = { _ in }) throws -> Summary {
         let clock = Clock.system
         let start = clock.monotonicNanos()
         let end = options.duration.map { start &+ UInt64($0 * 1e9) }
         var deadline = start
-        var buffer: [UInt8] = []
         while true {
-            try record(buffer: &buffer)
+            try sampled(try record())
             deadline &+= UInt64(options.interval * 1e9)
             let now = clock.monotonicNanos()
             if deadline < now { deadline = now }  // fixed rate, but a long stall does not make a burst
@@ -80,17 +78,12 @@ public final class RecordingSession {
                 busyMicroseconds: writer.busyMicroseconds, path: writer.path)
     }
 
-    private func record(buffer: inout [UInt8]) throws {
+    private func record() throws -> Snapshot {
         let snapshot = try sampler.sample()
         if let events { writer.note(events.drain()) }
         try writer.append(snapshot, namespace: options.namespace)
         connectionSamples += snapshot.connections.count
-        if options.json {
-            buffer.removeAll(keepingCapacity: true)
-            try SnapshotJSON.render(snapshot, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
-            buffer.append(0x0a)
-            try Console.out(buffer)
-        }
+        return snapshot
     }
 
     /// Waits until `deadline` (monotonic ns), taking events as they come so the socket's buffer

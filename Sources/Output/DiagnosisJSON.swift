@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The JSON form of `mptop diagnose --json` (README, "mptop diagnose"): keys `namespace`,
 /// `mptcp_enabled`, `path_manager`, `limits`, `endpoints`, `sysctls`, `counters` (the non-zero
 /// ones), `findings`.
@@ -34,10 +36,10 @@ public enum DiagnosisJSON {
         }
         w.endArray()
         w.beginObject("sysctls")
-        for v in s.sysctls { w.field(v.name, v.value) }
+        for v in s.sysctls { w.field(JSONKey(v.name), v.value) }
         w.endObject()
         w.beginObject("counters")
-        for c in s.counters?.entries ?? [] where c.value != 0 { w.field(c.name, c.value) }
+        for c in s.counters?.entries ?? [] where c.value != 0 { w.field(JSONKey(c.name), c.value) }
         w.endObject()
         w.beginArray("findings")
         for f in d.findings {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// One readable line per event for `mptop events` and the dashboard's event log:
 /// `06:05:12.345  SUB_CLOSED       5a3d3aed  198.18.2.1:40465 -> 198.18.0.1:5201  cell0  ids 1/0  connection aborted (closed locally)`.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// `mptop report`'s archive: the collected files in a private temporary directory, packed by
 /// the system's tar into a .tar.gz there, then placed at the output path the way mptop writes

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// What a debug bundle is made for: the namespace (entered by the caller), the length of the
 /// sampling window, and the version of mptop making it.

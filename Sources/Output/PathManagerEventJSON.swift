@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The JSON form of an event, one object per line in `mptop events --json` (README, "mptop
 /// events"). Keys the event does not carry are left out rather than written as null, so a
 /// script can test for presence: listener events have no `token`, unbound subflows may have

@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// `mptop diagnose` as text: the setup first (what the kernel has), then the findings (what it
 /// means), so a person can check the conclusions against the facts.
 public enum DiagnosisText {

@@ -13,8 +13,20 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends `v` in decimal, as `String(v)` writes it.
-    public mutating func append(decimal v: UInt64) {
+    @inlinable public mutating func append(decimal v: UInt64) {
+        // Up to three digits (octets, counts, most cells) byte by byte: cheaper than the copy.
         if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
+        if v < 100 {
+            append(UInt8(truncatingIfNeeded: v / 10) &+ 0x30)
+            append(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
+            return
+        }
+        if v < 1000 {
+            append(UInt8(truncatingIfNeeded: v / 100) &+ 0x30)
+            append(UInt8(truncatingIfNeeded: v / 10 % 10) &+ 0x30)
+            append(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
+            return
+        }
         // Lowest digit first, from the end of a buffer on the stack (UInt64.max has 20 digits).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         Swift.withUnsafeMutableBytes(of: &digits) { d in
@@ -30,7 +42,9 @@ extension Array where Element == UInt8 {
     }
 
     /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
-    public mutating func append<I: BinaryInteger>(decimal v: I) {
+    /// Inlinable, as the writers' other hot helpers: the writers are another module, and a
+    /// generic called across modules would not be specialized for each integer type.
+    @inlinable public mutating func append<I: BinaryInteger>(decimal v: I) {
         if v < 0 {
             append(0x2d)
             append(decimal: UInt64(v.magnitude))
@@ -39,14 +53,42 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// Appends `n` spaces.
-    public mutating func append(spaces n: Int) {
-        // Byte by byte: a column's fill is short, and a generic repeatElement append was slower.
-        for _ in 0..<Swift.max(0, n) { append(0x20) }
+    /// Appends `n` spaces: a column's short fill byte by byte, a long run (a whole table's
+    /// lines, laid down before its cells are copied in) in blocks of 64.
+    @inlinable public mutating func append(spaces n: Int) {
+        guard n > 8 else {
+            for _ in 0..<Swift.max(0, n) { append(0x20) }
+            return
+        }
+        let s: UInt64 = 0x2020_2020_2020_2020
+        let block = (s, s, s, s, s, s, s, s)
+        Swift.withUnsafeBytes(of: block) { b in
+            var left = n
+            while left > 0 {
+                let k = Swift.min(left, b.count)
+                append(contentsOf: UnsafeRawBufferPointer(rebasing: b[..<k]))
+                left -= k
+            }
+        }
     }
 }
 
 extension Array where Element == UInt8 {
+    /// Appends `v` in lower-case hex with at least `digits` digits, as `hex(v, digits:)` writes it.
+    public mutating func append(hex v: UInt32, digits: Int = 8) {
+        var width = 1
+        while width < 8 && v >> (4 * UInt32(width)) != 0 { width += 1 }
+        for _ in 0..<Swift.max(0, digits - width) { append(0x30) }
+        for k in stride(from: width - 1, through: 0, by: -1) {
+            append(UInt8.hexDigit(UInt8(truncatingIfNeeded: v >> (4 * UInt32(k))) & 0xf))
+        }
+    }
+
+    /// Appends a token as `tokenText` writes it: 8 hex digits, "-" for none.
+    public mutating func append(token: UInt32?) {
+        if let token { append(hex: token) } else { append(0x2d) }
+    }
+
     /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`), without
     /// a String: IPv4 as four decimal octets (what inet_ntop prints), IPv6 through inet_ntop
     /// into a buffer on the stack.
@@ -77,4 +119,9 @@ extension Array where Element == UInt8 {
         append(0x3a)
         append(decimal: a.port)
     }
+}
+
+extension UInt8 {
+    /// The lower-case hex digit for `v` (0...15), as `String(_, radix: 16)` writes it.
+    @inlinable public static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 }

@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// recording.mptrec: the window as `mptop record` would have recorded it (samples, events, MIB
 /// counters, the path-manager setup), so a maintainer can `mptop replay` it: the dashboard on
 /// what the reporter's machine saw, without root or MPTCP.

@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// One text file of a debug bundle, built from sections: a system tool's output under
 /// "$ COMMAND" (the command as the user would type it), or what mptop read itself under
 /// "# WHAT". Every section has its heading, so no file of the bundle is ever empty, and a tool

@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// The JSON form of a snapshot: the contract documented in the README ("JSON output").
 /// Rates are bits per second, RTTs milliseconds, shares 0...1; unknown values are null.
 public enum SnapshotJSON {
@@ -10,6 +12,16 @@ public enum SnapshotJSON {
     /// Appends the snapshot's JSON to `buffer` (a command reuses one buffer for every report).
     public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
         render(s, into: &buffer, flushingEvery: .max) { _ in }
+    }
+
+    /// Writes the snapshot's JSON and a newline to stdout, built in `buffer` (emptied first and
+    /// kept for the next line), in pieces of about 1 MiB: at 10,000 connections a whole report
+    /// would be the largest thing mptop holds. `mptop --json`, `record --json`, `replay --json`.
+    public static func printLine(_ s: Snapshot, buffer: inout [UInt8]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        try render(s, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
+        buffer.append(0x0a)
+        try Console.out(buffer)
     }
 
     /// Appends the snapshot's JSON to `buffer`, handing the buffer to `write` and emptying it
@@ -69,7 +81,7 @@ public enum SnapshotJSON {
 
     static func connection(_ c: Connection, _ w: inout JSONWriter) {
         w.beginObject()
-        w.field("token", c.info.map { hex($0.token) })
+        w.field("token", hex: c.info?.token)
         w.field("local", address: c.local)
         w.field("remote", address: c.remote)
         w.field("family", family(c.local.address))
@@ -120,7 +132,7 @@ public enum SnapshotJSON {
         if case .stalled(let sinceAck) = status { w.field("stalled_ms", sinceAck) } else { w.null("stalled_ms") }
         w.field("local_id", sf.ulp?.localID)
         w.field("remote_id", sf.ulp?.remoteID)
-        w.field("token_remote", sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : hex($0) })
+        w.field("token_remote", hex: sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : $0 })
         w.field("cwnd", t?.sndCwnd)
         w.field("ssthresh", t.flatMap { $0.ssthreshIsInfinite ? nil : $0.sndSsthresh })
         w.field("rtt_ms", t?.rtt.map { Double($0) / 1000 })

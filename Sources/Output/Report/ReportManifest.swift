@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// What a debug bundle (`mptop report`) holds: each file with what it is, and each file it does
 /// not hold with why. It becomes the bundle's README.txt and the "not collected" lines on
 /// stderr, so a maintainer reading the archive and the user making it see the same reasons.

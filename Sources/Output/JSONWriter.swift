@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// A minimal streaming JSON writer: keys come out in the order written, so the contract in
 /// the README reads the same as the output, and no Foundation encoder sits on the hot path.
 ///
@@ -35,28 +37,28 @@ public struct JSONWriter {
     /// What was written, as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public mutating func beginObject(_ key: String? = nil) { open(key, 0x7b) }  // {
+    public mutating func beginObject(_ key: JSONKey? = nil) { open(key, 0x7b) }  // {
     public mutating func endObject() { close(0x7d) }                           // }
-    public mutating func beginArray(_ key: String? = nil) { open(key, 0x5b) }   // [
+    public mutating func beginArray(_ key: JSONKey? = nil) { open(key, 0x5b) }   // [
     public mutating func endArray() { close(0x5d) }                            // ]
 
-    public mutating func field(_ key: String?, _ value: String?) {
+    public mutating func field(_ key: JSONKey?, _ value: String?) {
         separator(key)
         if let value { Self.quote(value, into: &bytes) } else { bytes.append(utf8: "null") }
     }
 
-    public mutating func field(_ key: String?, _ value: Bool?) {
+    public mutating func field(_ key: JSONKey?, _ value: Bool?) {
         separator(key)
         bytes.append(utf8: value.map { $0 ? "true" : "false" } ?? "null")
     }
 
-    public mutating func field<I: BinaryInteger>(_ key: String?, _ value: I?) {
+    public mutating func field<I: BinaryInteger>(_ key: JSONKey?, _ value: I?) {
         separator(key)
         if let value { bytes.append(decimal: value) } else { bytes.append(utf8: "null") }
     }
 
     /// A number rounded to `decimals` places; NaN and infinities become null.
-    public mutating func field(_ key: String?, _ value: Double?, decimals: Int = 3) {
+    public mutating func field(_ key: JSONKey?, _ value: Double?, decimals: Int = 3) {
         separator(key)
         guard let v = value, v.isFinite else { bytes.append(utf8: "null"); return }
         var scale = 1.0
@@ -95,21 +97,30 @@ public struct JSONWriter {
         return true
     }
 
+    /// A number as a string of lower-case hex digits, 8 at least (tokens), as `hex` writes it.
+    public mutating func field(_ key: JSONKey?, hex value: UInt32?) {
+        separator(key)
+        guard let value else { bytes.append(utf8: "null"); return }
+        bytes.append(0x22)
+        bytes.append(hex: value)
+        bytes.append(0x22)
+    }
+
     /// An address as a string, `ADDR:PORT` (`[ADDR]:PORT` for IPv6), as its description reads;
     /// it holds nothing to escape.
-    public mutating func field(_ key: String?, address: SocketAddress) {
+    public mutating func field(_ key: JSONKey?, address: SocketAddress) {
         separator(key)
         bytes.append(0x22)
         bytes.append(address: address)
         bytes.append(0x22)
     }
 
-    public mutating func null(_ key: String?) {
+    public mutating func null(_ key: JSONKey?) {
         separator(key)
         bytes.append(utf8: "null")
     }
 
-    private mutating func open(_ key: String?, _ bracket: UInt8) {
+    private mutating func open(_ key: JSONKey?, _ bracket: UInt8) {
         separator(key)
         bytes.append(bracket)
         enclosing.append(needsComma)
@@ -121,13 +132,19 @@ public struct JSONWriter {
         bytes.append(bracket)
     }
 
-    private mutating func separator(_ key: String?) {
+    private mutating func separator(_ key: JSONKey?) {
         if needsComma { bytes.append(0x2c) }
         needsComma = true
-        if let key {
-            Self.quote(key, into: &bytes)
-            bytes.append(0x3a)
+        guard let key else { return }
+        if let name = key.name {
+            Self.quote(name, into: &bytes)
+        } else {
+            // One of mptop's own keys: nothing in it to escape, so no scan for it.
+            bytes.append(0x22)
+            key.literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(0x22)
         }
+        bytes.append(0x3a)
     }
 
     /// `s` as a JSON string literal, quotes included.
@@ -173,7 +190,7 @@ public struct JSONWriter {
                     out.append(escape)
                 } else {
                     let value = length == 2 ? b[i + 1] : c
-                    out.append(contentsOf: [0x75, 0x30, 0x30, hexDigit(value >> 4), hexDigit(value & 0xf)])  // u00XX
+                    out.append(contentsOf: [0x75, 0x30, 0x30, UInt8.hexDigit(value >> 4), UInt8.hexDigit(value & 0xf)])  // u00XX
                 }
                 i += length
                 start = i
@@ -182,7 +199,24 @@ public struct JSONWriter {
         }
         out.append(0x22)
     }
+}
 
-    /// A lowercase hexadecimal digit, as `String(_, radix: 16)` writes it.
-    static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
+/// A key of a JSON object: one of mptop's own, written as a literal (plain ASCII, nothing to
+/// escape, so the writer copies it without looking at it), or a name from elsewhere (an
+/// interface, a sysctl, a counter), escaped like any string: `JSONKey(name)`.
+public struct JSONKey: ExpressibleByStringLiteral, Sendable {
+    let literal: StaticString
+    let name: String?
+
+    public init(stringLiteral value: StaticString) {
+        literal = value
+        name = nil
+        assert(value.withUTF8Buffer { !$0.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 >= 0x7f } },
+               "a literal JSON key is written unescaped")
+    }
+
+    public init(_ name: String) {
+        literal = ""
+        self.name = name
+    }
 }

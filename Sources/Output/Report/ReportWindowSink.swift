@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// Takes what a debug bundle's sampling window sees, as it is seen: every snapshot (one a
 /// second) and every batch of path-manager events. The bundle's snapshots.jsonl and events.jsonl

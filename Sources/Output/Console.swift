@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// Writes whole strings to stdout/stderr with write(2): one system call per report, no stdio
 /// buffering to flush, and no shared C globals for Swift 6 to worry about.

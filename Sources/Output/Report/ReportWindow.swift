@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MPTCPKit
 
 /// The sampling window of a debug bundle: a snapshot at its start and then every second, the
 /// path manager's events as they come, for `seconds` or until a stop is requested (Ctrl-C ends

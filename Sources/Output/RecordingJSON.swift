@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// `mptop replay FILE --json`: the recorded samples as `mptop --json` printed them live, one
 /// object per line, optionally only those from `from` to `to` (seconds since the first sample).
 public enum RecordingJSON {
@@ -17,10 +19,7 @@ public enum RecordingJSON {
             let offset = s.snapshot.time - origin
             if let to, offset > to { break }
             if offset >= (from ?? 0) {
-                buffer.removeAll(keepingCapacity: true)
-                try SnapshotJSON.render(s.snapshot, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
-                buffer.append(0x0a)
-                try Console.out(buffer)
+                try SnapshotJSON.printLine(s.snapshot, buffer: &buffer)
                 printed += 1
             }
             next = try reader.next()

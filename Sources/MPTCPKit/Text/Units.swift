@@ -1,0 +1,115 @@
+/// Numbers as a person reads them: 12.3 Mb/s, 4.1 MB, 12.5 ms.
+///
+/// Each form is written once, as bytes appended to a buffer (the text table writes every cell
+/// that way, with no String per cell); the String forms here are those bytes.
+public enum Units {
+    /// Bits per second with decimal prefixes, like iperf and `tc` ("b/s", "Kb/s", "Mb/s", "Gb/s").
+    public static func rate(_ bps: Double?) -> String { text { $0.append(rate: bps) } }
+
+    /// Bytes with binary prefixes ("B", "KiB", "MiB", ...).
+    public static func bytes(_ n: UInt64?) -> String { text { $0.append(byteCount: n) } }
+
+    /// Microseconds shown as milliseconds.
+    public static func milliseconds(micros: UInt32?) -> String { text { $0.append(milliseconds: micros) } }
+
+    /// How long ago, from milliseconds: "850ms", "4.2s", "75s", "12m".
+    public static func age(milliseconds ms: UInt32) -> String { text { $0.append(age: ms) } }
+
+    public static func percent(_ share: Double) -> String { text { $0.append(percent: share) } }
+
+    /// Fixed-point text without Foundation's String(format:).
+    public static func fixed(_ v: Double, decimals: Int) -> String { text { $0.append(fixed: v, decimals: decimals) } }
+
+    private static func text(_ write: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        write(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `Units.rate`: "-" for none (or not finite), else bits per second with decimal prefixes.
+    public mutating func append(rate bps: Double?) {
+        guard let bps, bps.isFinite else { append(0x2d); return }
+        append(scaled: bps, base: 1000, binary: false)
+    }
+
+    /// `Units.bytes`: "-" for none, else bytes with binary prefixes.
+    public mutating func append(byteCount n: UInt64?) {
+        guard let n else { append(0x2d); return }
+        append(scaled: Double(n), base: 1024, binary: true)
+    }
+
+    /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
+    public mutating func append(milliseconds micros: UInt32?) {
+        guard let m = micros else { append(0x2d); return }
+        append(fixed: Double(m) / 1000, decimals: Double(m) >= 100_000 ? 0 : 1)
+        append(0x6d); append(0x73)  // ms
+    }
+
+    /// `Units.age(milliseconds:)`: "850ms", "4.2s", "75s", "12m".
+    public mutating func append(age ms: UInt32) {
+        if ms < 1000 {
+            append(decimal: UInt64(ms))
+            append(0x6d); append(0x73)  // ms
+            return
+        }
+        let seconds = Double(ms) / 1000
+        if seconds < 600 {
+            append(fixed: seconds, decimals: seconds < 10 ? 1 : 0)
+            append(0x73)  // s
+        } else {
+            append(fixed: seconds / 60, decimals: 0)
+            append(0x6d)  // m
+        }
+    }
+
+    /// `Units.percent`: a share 0...1 as "42%".
+    public mutating func append(percent share: Double) {
+        append(fixed: share * 100, decimals: 0)
+        append(0x25)
+    }
+
+    /// `Units.fixed`: `v` rounded to `decimals` places, "-" when not finite.
+    public mutating func append(fixed v: Double, decimals: Int) {
+        guard v.isFinite else { append(0x2d); return }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let r = (abs(v) * scale).rounded()
+        // Int64() traps past 2^63: a value that large (a corrupt counter) is printed as Swift does.
+        guard r < 9e18 else { append(utf8: String(v.rounded())); return }
+        let whole = Int64(r / scale)
+        if v < 0 && r != 0 { append(0x2d) }
+        append(decimal: whole)
+        guard decimals > 0 else { return }
+        append(0x2e)
+        // The places with their leading zeros, as many as `decimals` (the division above can
+        // round `whole` up for huge values, leaving a negative remainder printed as it is).
+        let frac = Int64(r) - whole * Int64(scale)
+        var width = frac < 0 ? 2 : 1
+        var f = frac.magnitude
+        while f >= 10 { f /= 10; width += 1 }
+        for _ in 0..<Swift.max(0, decimals - width) { append(0x30) }
+        append(decimal: frac)
+    }
+
+    /// `value` divided by `base` until below it (up to tera), with one place below 10:
+    /// "812b/s", "1.5Kb/s", "12Mb/s"; "B", "KiB", "MiB"... when `binary`.
+    private mutating func append(scaled value: Double, base: Double, binary: Bool) {
+        var v = value, i = 0
+        while v >= base && i < 4 { v /= base; i += 1 }
+        if i == 0 {
+            append(decimal: Int(v.rounded()))
+        } else {
+            append(fixed: v, decimals: v < 10 ? 1 : 0)
+            switch i {
+            case 1: append(0x4b)  // K
+            case 2: append(0x4d)  // M
+            case 3: append(0x47)  // G
+            default: append(0x54)  // T
+            }
+            if binary { append(0x69) }  // i
+        }
+        if binary { append(0x42) } else { append(0x62); append(0x2f); append(0x73) }  // B, b/s
+    }
+}

@@ -1,0 +1,173 @@
+import MPTCPKit
+
+/// The `mptop --once` text form of a snapshot: each connection with its subflows beneath it,
+/// then listeners, then the per-interface totals.
+public enum SnapshotTable {
+    public static func render(_ s: Snapshot) -> String {
+        var bytes: [UInt8] = []
+        render(s, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the snapshot's text to `buffer` (a command reuses one buffer for every report).
+    public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        var out = Lines(buffer: buffer)
+        buffer = []
+        defer { buffer = out.buffer }
+        let ns = s.namespace.map { "namespace '\($0.escapedForTerminal)'" } ?? "this namespace"
+        out.append("MPTCP in \(ns): \(plural(s.connections.count, "connection")), \(plural(s.subflowCount, "subflow")), \(plural(s.listeners.count, "listener"))")
+        if s.connections.isEmpty {
+            out.append("")
+            out.append("no MPTCP connections")
+        }
+        // Every connection gets a table of its own (its columns sized to it, as `ss` does),
+        // written cell by cell as bytes into two tables reused from one connection to the next.
+        var ct = TextTable([("TOKEN", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("SUBFLOWS", .right),
+                            ("TX", .right), ("RX", .right), ("SENT", .right), ("RECEIVED", .right), ("SHARE", .left), ("PROCESS", .left)])
+        var st = TextTable([("IFACE", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("STATUS", .left), ("CWND", .right),
+                            ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
+                            ("TX", .right), ("RX", .right), ("FLAGS", .left)])
+        st.indent = 4
+        for c in s.connections {
+            out.append("")
+            ct.removeAllRows()
+            connectionRow(c, &ct)
+            ct.render(into: &out.buffer)
+            guard !c.subflows.isEmpty else { continue }
+            st.removeAllRows()
+            for sf in c.subflows { subflowRow(sf, &st) }
+            st.render(into: &out.buffer)
+        }
+        if !s.listeners.isEmpty {
+            out.append("")
+            var lt = TextTable([("LISTENING", .left), ("PROCESS", .left)])
+            for l in s.listeners {
+                lt.plainCell { $0.append(address: l.local) }
+                lt.cell { process(l.process, &$0) }
+                lt.endRow()
+            }
+            lt.render(into: &out.buffer)
+        }
+        if !s.interfaces.isEmpty {
+            out.append("")
+            var it = TextTable([("INTERFACE", .left), ("SUBFLOWS", .right), ("SHARE", .right), ("BYTES", .right), ("TX", .right), ("RX", .right)])
+            for i in s.interfaces {
+                it.cell { $0.append(utf8: i.name) }
+                it.plainCell { $0.append(decimal: i.subflows) }
+                it.plainCell { $0.append(percent: i.share) }
+                it.plainCell { $0.append(byteCount: i.bytes) }
+                it.plainCell { $0.append(rate: i.txRate) }
+                it.plainCell { $0.append(rate: i.rxRate) }
+                it.endRow()
+            }
+            it.render(into: &out.buffer)
+        }
+        if s.unmatchedSubflows > 0 {
+            out.append("")
+            out.append("\(plural(s.unmatchedSubflows, "subflow")) without a connection (it changed during the sample)")
+        }
+    }
+
+    /// TOKEN LOCAL REMOTE STATE SUBFLOWS TX RX SENT RECEIVED SHARE PROCESS.
+    static func connectionRow(_ c: Connection, _ t: inout TextTable) {
+        t.plainCell { $0.append(token: c.info?.token) }
+        t.plainCell { $0.append(address: c.local) }
+        t.plainCell { $0.append(address: c.remote) }
+        t.plainCell {
+            $0.append(utf8: SocketState.name(c.state))
+            if c.fallback { $0.append(utf8: " (fallback to TCP)") }
+        }
+        t.plainCell { $0.append(decimal: c.subflows.count) }
+        t.plainCell { $0.append(rate: c.txRate) }
+        t.plainCell { $0.append(rate: c.rxRate) }
+        t.plainCell { $0.append(byteCount: c.info?.bytesSent) }
+        t.plainCell { $0.append(byteCount: c.info?.bytesReceived) }
+        t.cell {
+            // "wifi0 60% cell0 40%"
+            for (k, share) in c.interfaceShares.enumerated() {
+                if k > 0 { $0.append(0x20) }
+                $0.append(utf8: share.name)
+                $0.append(0x20)
+                $0.append(percent: share.share)
+            }
+        }
+        t.cell { process(c.process, &$0) }
+        t.endRow()
+    }
+
+    /// IFACE LOCAL REMOTE STATE STATUS CWND RTT RTTVAR ACKED RECEIVED RETRANS TX RX FLAGS.
+    static func subflowRow(_ sf: Subflow, _ t: inout TextTable) {
+        let tcp = sf.tcp
+        t.cell { $0.append(utf8: sf.interfaceName ?? "?") }
+        t.plainCell { $0.append(address: sf.local) }
+        t.plainCell { $0.append(address: sf.remote) }
+        t.plainCell { $0.append(utf8: SocketState.name(sf.state)) }
+        t.plainCell { status(sf.status, &$0) }
+        t.plainCell { decimalOrDash(tcp?.sndCwnd, &$0) }
+        t.plainCell { $0.append(milliseconds: tcp?.rtt) }
+        t.plainCell { $0.append(milliseconds: tcp?.rttVar) }
+        t.plainCell { $0.append(byteCount: tcp?.bytesAcked) }
+        t.plainCell { $0.append(byteCount: tcp?.bytesReceived) }
+        t.plainCell { decimalOrDash(tcp?.totalRetrans, &$0) }
+        t.plainCell { $0.append(rate: sf.txRate) }
+        t.plainCell { $0.append(rate: sf.rxRate) }
+        t.plainCell { flags(sf, &$0) }
+        t.endRow()
+    }
+
+    /// "name[pid]", "-" for none.
+    static func process(_ p: ProcessRef?, _ out: inout [UInt8]) {
+        guard let p else { out.append(0x2d); return }
+        out.append(utf8: p.name)
+        out.append(0x5b)
+        out.append(decimal: p.pid)
+        out.append(0x5d)
+    }
+
+    static func decimalOrDash<I: BinaryInteger>(_ v: I?, _ out: inout [UInt8]) {
+        if let v { out.append(decimal: v) } else { out.append(0x2d) }
+    }
+
+    /// The report's lines, each ending in a newline.
+    struct Lines {
+        var buffer: [UInt8]
+
+        mutating func append(_ line: String) {
+            if !line.isEmpty { buffer.append(utf8: line) }
+            buffer.append(0x0a)
+        }
+    }
+
+    /// "initial" or "join", "id N" (not 0), "backup", comma-separated.
+    static func flags(_ sf: Subflow, _ out: inout [UInt8]) {
+        var first = true
+        func word(_ w: String, _ out: inout [UInt8]) {
+            if !first { out.append(0x2c) }
+            first = false
+            out.append(utf8: w)
+        }
+        if let join = sf.ulp?.isJoin { word(join ? "join" : "initial", &out) }
+        if let id = sf.ulp?.localID, id != 0 {
+            word("id ", &out)
+            out.append(decimal: id)
+        }
+        if sf.backup { word("backup", &out) }
+    }
+
+    /// "active", "stalled 4.2s" (since the last ACK).
+    static func statusText(_ status: SubflowStatus) -> String {
+        var bytes: [UInt8] = []
+        self.status(status, &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func status(_ status: SubflowStatus, _ out: inout [UInt8]) {
+        out.append(utf8: status.word)
+        if case .stalled(let ms?) = status {
+            out.append(0x20)
+            out.append(age: ms)
+        }
+    }
+
+    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+}
