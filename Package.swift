@@ -2,12 +2,16 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// The kernel side is raw netlink. `mptop` itself uses one package, swift-argument-parser (no
-// dependencies of its own), for its command line: help, usage errors, shell completions and the
-// man page come from one declaration of each command. Only the Prometheus exporter
+// The kernel side is raw netlink. `mptop` itself uses two packages, neither with dependencies of
+// its own: swift-argument-parser for its command line (help, usage errors, shell completions and
+// the man page come from one declaration of each command), and apple/swift-system for files,
+// descriptors and errno (FileDescriptor, Errno, FilePath: each call wrapped once, retried on
+// EINTR; SwiftNIO depends on it already, so it adds nothing to resolve). Only the Prometheus exporter
 // (`mptop-exporter`) uses more: SwiftNIO's HTTP/1 server and swift-prometheus, chosen for their
 // small dependency graph (7 packages to resolve; Hummingbird would be 26):
 // `swift build --product mptop` compiles none of those.
+let system: Target.Dependency = .product(name: "SystemPackage", package: "swift-system")
+
 let package = Package(
     name: "mptop",
     products: [
@@ -21,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
@@ -29,17 +34,17 @@ let package = Package(
         // every Debian system has, rather than a package that would bring SwiftNIO into mptop.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Kernel side, no UI: netlink transport, decoders, model, sampler, rates, recordings.
-        .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib"]),
+        .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib", system]),
         // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
         // No pkgConfig: its flags (-D_XOPEN_SOURCE...) are ones SwiftPM refuses; the shim sets what it needs.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         // The dashboard without a terminal: view model, keys, layout, themes, rendering into a cell grid.
-        .target(name: "Dashboard", dependencies: ["MPTCPKit"]),
+        .target(name: "Dashboard", dependencies: ["MPTCPKit", system]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
-        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit"]),
+        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit", system]),
         // The command-line tool (its commands declared with ArgumentParser).
         .executableTarget(name: "mptop", dependencies: [
-            "MPTCPKit", "Dashboard", "LabKit", "CNcurses",
+            "MPTCPKit", "Dashboard", "LabKit", "CNcurses", system,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Every error mptop reports to a person: one line, no stack trace.
 public enum MPTopError: Error, CustomStringConvertible, Equatable {
@@ -33,8 +31,5 @@ public enum MPTopError: Error, CustomStringConvertible, Equatable {
     }
 
     /// The C library's text for an errno value, e.g. "Operation not permitted".
-    public static func errnoText(_ e: Int32) -> String {
-        guard let p = strerror(e) else { return "errno \(e)" }
-        return String(cString: p)
-    }
+    public static func errnoText(_ e: Int32) -> String { Errno(rawValue: e).text }
 }

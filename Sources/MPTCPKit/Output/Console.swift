@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,15 +42,7 @@ public enum Console {
     }
 
     private static func write(fd: Int32, _ buf: UnsafeRawBufferPointer) -> Int32? {
-        var off = 0
-        while off < buf.count {
-            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            off += n
-        }
+        do { _ = try FileDescriptor(rawValue: fd).writeAll(buf) } catch { return (error as? Errno)?.rawValue ?? EIO }
         return nil
     }
 

@@ -59,7 +59,7 @@ public enum ReportBundle {
             .collect(extraSinks: extraSinks, progress: progress)
         let archive = "bundle.tar.gz"
         // Made here (0600) for tar to fill, so it is a file of mptop's that `bytes` will read.
-        close(try temporary.create(archive))
+        try? temporary.create(archive).close()
         guard let tar = ToolRunner.locate("tar") else { throw MPTopError.io("cannot make a .tar.gz: tar is not installed") }
         // Numeric owner 0: the archive names no user of this machine.
         let packed = try ToolRunner.run(tar, ["-C", temporary.path, "--owner=0", "--group=0", "--numeric-owner",
