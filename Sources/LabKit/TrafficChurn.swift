@@ -102,8 +102,7 @@ public final class TrafficChurn {
             for i in open.indices where open[i].sent < total {
                 let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(total - open[i].sent)])
                 TrafficPattern.fill(rest, streamOffset: UInt64(open[i].sent), seed: open[i].seed)
-                let n = send(open[i].fd, rest.baseAddress, rest.count, Int32(MSG_NOSIGNAL))
-                if n > 0 { open[i].sent += n }
+                if let n = try? MPTCPSocket.send(open[i].fd, UnsafeRawBufferPointer(rest)) ?? 0 { open[i].sent += n }
             }
             var kept: [Churned] = []
             kept.reserveCapacity(open.count)

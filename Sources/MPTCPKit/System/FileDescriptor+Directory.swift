@@ -44,8 +44,9 @@ extension FileDescriptor {
 }
 
 /// Calls `body` again while it fails with EINTR; its result, or the `Errno` it failed with.
-/// The one retry loop for the calls swift-system does not wrap (its own take `retryOnInterrupt`).
-func retryingInterrupts<Result: FixedWidthInteger>(_ body: () -> Result) throws(Errno) -> Result {
+/// The one retry loop for the calls swift-system does not wrap (its own take `retryOnInterrupt`):
+/// these here, waitpid, and LabKit's socket calls.
+public func retryingInterrupts<Result: FixedWidthInteger>(_ body: () -> Result) throws(Errno) -> Result {
     while true {
         let result = body()
         if result != -1 { return result }
