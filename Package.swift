@@ -60,7 +60,7 @@ let package = Package(
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
         .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
-        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", system], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
         .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),

@@ -16,8 +16,8 @@ enum MPTCPSocket {
         guard fd >= 0 else {
             let code = -fd
             if code == EPROTONOSUPPORT || code == ENOPROTOOPT || code == EINVAL {
-                throw LabError(.system, "cannot create an MPTCP socket: \(errnoText(code)) "
-                    + "(is MPTCP enabled? see /proc/sys/net/mptcp/enabled)")
+                throw LabError(.system, "cannot create an MPTCP socket: \(Errno(rawValue: code).text) "
+                    + "(is MPTCP enabled? see /proc/sys/net/mptcp/enabled)", errno: Errno(rawValue: code))
             }
             throw LabError.system("cannot create an MPTCP socket", errno: code)
         }

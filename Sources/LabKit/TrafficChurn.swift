@@ -1,4 +1,5 @@
 import MPTCPKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,7 +72,7 @@ public final class TrafficChurn {
 
         func fail(_ what: String, _ code: Int32) {
             report.failed += 1
-            if report.firstError == nil { report.firstError = "\(what): \(errnoText(code))" }
+            if report.firstError == nil { report.firstError = "\(what): \(Errno(rawValue: code).text)" }
         }
         func finish(_ c: Churned) {
             let pending = MPTCPSocket.pendingError(c.fd)

@@ -105,7 +105,7 @@ public final class TrafficClient {
                        pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
             do { _ = try Poll.wait(&fds, milliseconds: Int32(min(remaining * 1000 + 1, 1000))) } catch {
                 close(fd)
-                throw LabError.system("poll failed", errno: error.rawValue)
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 {
                 close(fd)
@@ -160,7 +160,7 @@ public final class TrafficClient {
             }
             let ms = timeout.map { Int32(max(0, min($0 * 1000 + 1, 1000))) } ?? 1000
             do { _ = try Poll.wait(&fds, milliseconds: ms) } catch {
-                throw LabError.system("poll failed", errno: error.rawValue)
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 { return false }
             guard allowance > 0 else { continue }
@@ -171,7 +171,7 @@ public final class TrafficClient {
                 if revents & Int32(POLLOUT) == 0 {
                     // POLLERR/POLLHUP without POLLOUT: the connection broke.
                     let code = MPTCPSocket.pendingError(connections[index].fd)
-                    throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : errnoText(code))")
+                    throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : Errno(rawValue: code).text)")
                 }
                 var count = min(allowance, TrafficClient.chunkSize)
                 if let limit = connections[index].limit {
@@ -181,7 +181,7 @@ public final class TrafficClient {
                 TrafficPattern.fill(chunk, streamOffset: connections[index].sent, seed: connections[index].seed)
                 let sentNow: Int?
                 do { sentNow = try MPTCPSocket.send(connections[index].fd, UnsafeRawBufferPointer(chunk), flags: Int32(MSG_DONTWAIT)) } catch {
-                    throw LabError.system("connection to \(options.target) lost", errno: error.rawValue)
+                    throw LabError.system("connection to \(options.target) lost", error)
                 }
                 guard let n = sentNow else { continue }
                 connections[index].sent += UInt64(n)
@@ -237,7 +237,7 @@ public final class TrafficClient {
             let sentNow: Int?
             let fd = connections[index].fd
             do { sentNow = try Errno.catching { try header.withUnsafeBytes { try MPTCPSocket.send(fd, $0) } } } catch {
-                throw LabError.system("connection to \(options.target) lost", errno: error.rawValue)
+                throw LabError.system("connection to \(options.target) lost", error)
             }
             guard let n = sentNow, n == header.count else {
                 throw LabError.system("connection to \(options.target) lost", errno: EAGAIN)

@@ -100,7 +100,7 @@ public final class TrafficServer {
                 timeout = min(timeout, untilDue)
             }
             do { _ = try Poll.wait(&fds, milliseconds: timeout) } catch {
-                throw LabError.system("poll failed", errno: error.rawValue)
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 { break }
 

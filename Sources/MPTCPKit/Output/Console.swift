@@ -80,5 +80,5 @@ public enum Console {
 }
 
 extension Console.WriteError: CustomStringConvertible {
-    public var description: String { "cannot write to stdout: " + MPTopError.errnoText(errno) }
+    public var description: String { "cannot write to stdout: " + Errno(rawValue: errno).text }
 }

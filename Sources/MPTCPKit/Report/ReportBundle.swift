@@ -32,12 +32,12 @@ public enum ReportBundle {
                 guard force else { throw MPTopError.io("will not write \(path): it exists (--force replaces it)") }
             }
         } else if errno != ENOENT {
-            throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))")
+            throw SystemCallError(.write, path, .current)
         } else {
             // Found out now rather than after the whole window: a directory that is missing or
             // not writable.
             let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "."
-            if access(directory, W_OK | X_OK) != 0 { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
+            if access(directory, W_OK | X_OK) != 0 { throw SystemCallError(.write, path, .current) }
         }
         for tool in ["tar", "gzip"] where ToolRunner.locate(tool) == nil {
             throw MPTopError.io("cannot make a .tar.gz: \(tool) is not installed")

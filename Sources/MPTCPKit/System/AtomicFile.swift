@@ -62,7 +62,7 @@ public enum AtomicFile {
     /// unless `overwrite`, a leftover refused (the directory may be anyone's, like /tmp).
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
                              overwrite: Bool = true, leftover: Leftover = .reuse) throws {
-        guard let temporary = temporaryPath(beside: path) else { throw MPTopError.usage("'\(path)' is a directory, not a file name") }
+        guard let temporary = temporaryPath(beside: path) else { throw MPTopError.invalidRequest("'\(path)' is a directory, not a file name") }
         do {
             try replace(path, through: temporary, leftover: leftover, mode: mode, with: bytes, overwrite: overwrite)
         } catch {

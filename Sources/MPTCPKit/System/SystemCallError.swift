@@ -11,10 +11,10 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
     /// What was being done, said as the start of the line.
     public enum Operation: Equatable, Sendable {
         case open, read, write, create, use, run
-        /// Entering a network namespace (`subject` is its quoted name).
-        case enterNamespace
-        /// Coming back to the namespace saved before (`subject` is empty).
-        case returnToNamespace
+        /// Entering a network namespace (`subject` names it: "namespace 'lab1'").
+        case enter
+        /// Coming back to a namespace ("the original network namespace").
+        case returnTo
         /// Creating a temporary directory in `subject`.
         case createDirectoryIn
         /// Reading a file mptop only reads when it could have written it (`subject: reason`).
@@ -28,8 +28,8 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
             case .create: return "cannot create "
             case .use: return "cannot use "
             case .run: return "cannot run "
-            case .enterNamespace: return "cannot enter namespace "
-            case .returnToNamespace: return "cannot return to the original network namespace"
+            case .enter: return "cannot enter "
+            case .returnTo: return "cannot return to "
             case .createDirectoryIn: return "cannot create a directory in "
             case .access: return ""
             }
