@@ -2,12 +2,16 @@
 import PackageDescription
 
 // mptop: a live terminal dashboard for Linux Multipath TCP.
-// The kernel side is raw netlink. `mptop` itself uses one package, swift-argument-parser (no
-// dependencies of its own), for its command line: help, usage errors, shell completions and the
-// man page come from one declaration of each command. Only the Prometheus exporter
+// The kernel side is raw netlink. `mptop` itself uses two packages, neither with dependencies of
+// its own: swift-argument-parser for its command line (help, usage errors, shell completions and
+// the man page come from one declaration of each command), and apple/swift-system for files,
+// descriptors and errno (FileDescriptor, Errno, FilePath: each call wrapped once, retried on
+// EINTR; SwiftNIO depends on it already, so it adds nothing to resolve). Only the Prometheus exporter
 // (`mptop-exporter`) uses more: SwiftNIO's HTTP/1 server and swift-prometheus, chosen for their
 // small dependency graph (7 packages to resolve; Hummingbird would be 26):
 // `swift build --product mptop` compiles none of those.
+let system: Target.Dependency = .product(name: "SystemPackage", package: "swift-system")
+
 let package = Package(
     name: "mptop",
     products: [
@@ -22,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // C shim: only what Swift cannot import from Glibc (sockaddr_nl, setns).
@@ -32,21 +37,21 @@ let package = Package(
         // Kernel side, no UI: netlink transport, decoders, model, sampler, rates, recordings, actions.
         // Its Text/ folder holds only the vocabulary its own messages need too (escaping names for a
         // terminal, numbers as a person reads them, digits into a byte buffer); no report layouts.
-        .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib"]),
+        .target(name: "MPTCPKit", dependencies: ["CNetlink", "CZlib", system]),
         // What mptop writes for people and scripts: the text tables and JSON of snapshots, diagnosis,
         // events and failover reports, the replay's JSON, the `mptop report` bundle, and Console
         // (stdout/stderr with write(2)). Every command, the dashboard and the lab write through it.
-        .target(name: "Output", dependencies: ["MPTCPKit"]),
+        .target(name: "Output", dependencies: ["MPTCPKit", system]),
         // ncurses (ncursesw from libncursesw5-dev): only Sources/mptop/Terminal.swift imports it.
         // No pkgConfig: its flags (-D_XOPEN_SOURCE...) are ones SwiftPM refuses; the shim sets what it needs.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         // The dashboard without a terminal: view model, keys, layout, themes, rendering into a cell grid.
-        .target(name: "Dashboard", dependencies: ["MPTCPKit", "Output"]),
+        .target(name: "Dashboard", dependencies: ["MPTCPKit", "Output", system]),
         // Lab side: network namespaces, veth paths, tc shaping, the MPTCP traffic generator.
-        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit", "Output"]),
+        .target(name: "LabKit", dependencies: ["CNetlink", "MPTCPKit", "Output", system]),
         // The command-line tool (its commands declared with ArgumentParser).
         .executableTarget(name: "mptop", dependencies: [
-            "MPTCPKit", "Output", "Dashboard", "LabKit", "CNcurses",
+            "MPTCPKit", "Output", "Dashboard", "LabKit", "CNcurses", system,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The exporter's model without HTTP: per-scrape collection, counters that survive subflow
@@ -62,7 +67,7 @@ let package = Package(
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
         .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Output", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
-        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output"], exclude: ["Fixtures"]),
+        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output", system], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit", "Output"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
         .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "Output", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// An error from the lab or the traffic generator. Its description is always one line, so a
 /// test failure or `mptop: ...` message names the problem without a stack of context.
@@ -17,9 +18,13 @@ public struct LabError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public let kind: Kind
     public let message: String
+    /// The system call's errno, for a `.system` error that has one (a caller reacting to a cause
+    /// matches on it, not on the text).
+    public let errno: Errno?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, errno: Errno? = nil) {
         self.kind = kind
+        self.errno = errno
         // Multi-line tool output is folded so every failure stays one line.
         self.message = LabError.oneLine(message)
     }

@@ -38,10 +38,7 @@ public final class LabProcess: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if waitStatus == nil {
-            var status: Int32 = 0
-            var rc: pid_t
-            repeat { rc = waitpid(pid, &status, WNOHANG) } while rc < 0 && errno == EINTR
-            if rc == pid { waitStatus = status }
+            waitStatus = SpawnedProcess.reap(pid, block: false)
         }
         return waitStatus
     }

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Drains one pipe on a background thread and keeps everything it read.
 ///
@@ -13,19 +11,18 @@ final class OutputCollector: @unchecked Sendable {
     private var finished = false
 
     /// Starts reading `fd` until end of file; the collector owns it and closes it then.
-    init(fd: Int32) {
+    init(fd: FileDescriptor) {
         let thread = Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 16 * 1024)
             while true {
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
+                // An error ends the collection like end of file (the read retries EINTR itself).
+                guard let n = try? chunk.withUnsafeMutableBytes({ try fd.read(into: $0) }), n > 0 else { break }
                 lock.lock()
                 data.append(contentsOf: chunk[0..<n])
                 lock.broadcast()
                 lock.unlock()
             }
-            close(fd)
+            try? fd.close()
             lock.lock()
             finished = true
             lock.broadcast()

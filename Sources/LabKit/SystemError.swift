@@ -1,16 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The C library's text for `code`, e.g. "Connection refused".
-func errnoText(_ code: Int32) -> String {
-    guard let text = strerror(code) else { return "errno \(code)" }
-    return String(cString: text)
-}
+import SystemPackage
 
 extension LabError {
-    /// A `.system` error naming what failed and the errno text: "cannot bind 1.2.3.4:5: Address in use".
+    /// A `.system` error naming what failed, with the errno kept as a value: its text ends the
+    /// line ("cannot bind 1.2.3.4:5: Address in use").
+    static func system(_ what: String, _ errno: Errno) -> LabError {
+        LabError(.system, "\(what): \(errno.text)", errno: errno)
+    }
+
     static func system(_ what: String, errno code: Int32) -> LabError {
-        LabError(.system, "\(what): \(errnoText(code))")
+        system(what, Errno(rawValue: code))
     }
 }

@@ -1,4 +1,5 @@
 import MPTCPKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -71,7 +72,7 @@ public final class TrafficChurn {
 
         func fail(_ what: String, _ code: Int32) {
             report.failed += 1
-            if report.firstError == nil { report.firstError = "\(what): \(errnoText(code))" }
+            if report.firstError == nil { report.firstError = "\(what): \(Errno(rawValue: code).text)" }
         }
         func finish(_ c: Churned) {
             let pending = MPTCPSocket.pendingError(c.fd)
@@ -102,8 +103,7 @@ public final class TrafficChurn {
             for i in open.indices where open[i].sent < total {
                 let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(total - open[i].sent)])
                 TrafficPattern.fill(rest, streamOffset: UInt64(open[i].sent), seed: open[i].seed)
-                let n = send(open[i].fd, rest.baseAddress, rest.count, Int32(MSG_NOSIGNAL))
-                if n > 0 { open[i].sent += n }
+                if let n = try? MPTCPSocket.send(open[i].fd, UnsafeRawBufferPointer(rest)) ?? 0 { open[i].sent += n }
             }
             var kept: [Churned] = []
             kept.reserveCapacity(open.count)

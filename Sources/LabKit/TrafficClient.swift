@@ -1,5 +1,6 @@
 import MPTCPKit
 import Output
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -103,11 +104,9 @@ public final class TrafficClient {
             }
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)]
-            let ready = poll(&fds, 2, Int32(min(remaining * 1000 + 1, 1000)))
-            if ready < 0 && errno != EINTR {
-                let code = errno
+            do { _ = try Poll.wait(&fds, milliseconds: Int32(min(remaining * 1000 + 1, 1000))) } catch {
                 close(fd)
-                throw LabError.system("poll failed", errno: code)
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 {
                 close(fd)
@@ -161,10 +160,8 @@ public final class TrafficClient {
                 fds += order.map { pollfd(fd: connections[$0].fd, events: Int16(POLLOUT), revents: 0) }
             }
             let ms = timeout.map { Int32(max(0, min($0 * 1000 + 1, 1000))) } ?? 1000
-            let ready = poll(&fds, nfds_t(fds.count), ms)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw LabError.system("poll failed", errno: errno)
+            do { _ = try Poll.wait(&fds, milliseconds: ms) } catch {
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 { return false }
             guard allowance > 0 else { continue }
@@ -175,7 +172,7 @@ public final class TrafficClient {
                 if revents & Int32(POLLOUT) == 0 {
                     // POLLERR/POLLHUP without POLLOUT: the connection broke.
                     let code = MPTCPSocket.pendingError(connections[index].fd)
-                    throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : errnoText(code))")
+                    throw LabError(.system, "connection to \(options.target) lost: \(code == 0 ? "closed by peer" : Errno(rawValue: code).text)")
                 }
                 var count = min(allowance, TrafficClient.chunkSize)
                 if let limit = connections[index].limit {
@@ -183,11 +180,11 @@ public final class TrafficClient {
                 }
                 let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
                 TrafficPattern.fill(chunk, streamOffset: connections[index].sent, seed: connections[index].seed)
-                let n = Glibc.send(connections[index].fd, chunk.baseAddress, count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-                if n < 0 {
-                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
-                    throw LabError.system("connection to \(options.target) lost", errno: errno)
+                let sentNow: Int?
+                do { sentNow = try MPTCPSocket.send(connections[index].fd, UnsafeRawBufferPointer(chunk), flags: Int32(MSG_DONTWAIT)) } catch {
+                    throw LabError.system("connection to \(options.target) lost", error)
                 }
+                guard let n = sentNow else { continue }
                 connections[index].sent += UInt64(n)
                 sent += UInt64(n)
                 rotation = first + slot + 1
@@ -217,15 +214,15 @@ public final class TrafficClient {
             if remaining <= 0 { return }
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
             fds += open.map { pollfd(fd: connections[$0].fd, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000 + 1, 1000)))
-            if ready < 0 && errno != EINTR { return }
+            guard (try? Poll.wait(&fds, milliseconds: Int32(min(remaining * 1000 + 1, 1000)))) != nil else { return }
             if fds[0].revents != 0 { return }
             var stillOpen: [Int] = []
             for (slot, index) in open.enumerated() {
                 guard fds[slot + 1].revents != 0 else { stillOpen.append(index); continue }
-                let n = scratch.withUnsafeMutableBytes { recv(connections[index].fd, $0.baseAddress, $0.count, 0) }
-                // Data (unexpected from our server) keeps it open; EOF or an error ends it.
-                if n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)) { stillOpen.append(index) }
+                let fd = connections[index].fd
+                let received = Result { () throws(Errno) in try Errno.catching { try scratch.withUnsafeMutableBytes { try MPTCPSocket.receive(fd, into: $0) } } }
+                // Data (unexpected from our server) or none yet keeps it open; EOF or an error ends it.
+                if case .success(let n) = received, n.map({ $0 > 0 }) ?? true { stillOpen.append(index) }
             }
             open = stillOpen
         }
@@ -238,9 +235,13 @@ public final class TrafficClient {
         for index in connections.indices {
             let header = TrafficPattern.header(seed: connections[index].seed)
             // An empty send buffer always takes 16 bytes, so a non-blocking send cannot be short.
-            let n = header.withUnsafeBytes { Glibc.send(connections[index].fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n == header.count else {
-                throw LabError.system("connection to \(options.target) lost", errno: n < 0 ? errno : EAGAIN)
+            let sentNow: Int?
+            let fd = connections[index].fd
+            do { sentNow = try Errno.catching { try header.withUnsafeBytes { try MPTCPSocket.send(fd, $0) } } } catch {
+                throw LabError.system("connection to \(options.target) lost", error)
+            }
+            guard let n = sentNow, n == header.count else {
+                throw LabError.system("connection to \(options.target) lost", errno: EAGAIN)
             }
             connections[index].sent = UInt64(n)
             sent += UInt64(n)
@@ -253,9 +254,9 @@ public final class TrafficClient {
             try Console.checkReader()
             let remaining = deadline.map { $0 - Clock.system.monotonicSeconds() }
             if let remaining, remaining <= 0 { return }
-            var fd = pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
             let ms = remaining.map { Int32(min($0 * 1000 + 1, 1000)) } ?? 1000
-            if poll(&fd, 1, ms) > 0 { return }
+            if let ready = try? Poll.wait(&fds, milliseconds: ms), ready > 0 { return }
         }
     }
 }

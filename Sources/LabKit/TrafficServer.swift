@@ -1,5 +1,6 @@
 import MPTCPKit
 import Output
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,10 +100,8 @@ public final class TrafficServer {
                 let untilDue = Int32(max(0, (due - Clock.system.monotonicSeconds()) * 1000))
                 timeout = min(timeout, untilDue)
             }
-            let ready = poll(&fds, nfds_t(fds.count), timeout)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw LabError.system("poll failed", errno: errno)
+            do { _ = try Poll.wait(&fds, milliseconds: timeout) } catch {
+                throw LabError.system("poll failed", error)
             }
             if fds[0].revents != 0 { break }
 
@@ -171,25 +170,16 @@ public final class TrafficServer {
     private func acceptAll() -> (accepted: [ServerConnection], outOfDescriptors: Bool) {
         var accepted: [ServerConnection] = []
         while true {
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let fd = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    // accept4 needs _GNU_SOURCE, which Glibc's Swift module does not define.
-                    accept(listenFD, $0, &length)
+            let next: (fd: Int32, peer: sockaddr_storage)?
+            do { next = try MPTCPSocket.accept(listenFD) } catch {
+                switch error {
+                case .connectionAbort: continue
+                case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .noMemory: return (accepted, true)
+                default: return (accepted, false)
                 }
             }
-            if fd < 0 {
-                switch errno {
-                case EINTR, ECONNABORTED: continue
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM: return (accepted, true)
-                default: return (accepted, false) // EAGAIN: backlog empty
-                }
-            }
-            MPTCPSocket.setNonBlocking(fd)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            let peer = TrafficEndpoint(storage)?.description ?? "?"
-            accepted.append(ServerConnection(fd: fd, peer: peer))
+            guard let next else { return (accepted, false) } // backlog empty
+            accepted.append(ServerConnection(fd: next.fd, peer: TrafficEndpoint(next.peer)?.description ?? "?"))
         }
     }
 
@@ -200,18 +190,11 @@ public final class TrafficServer {
     /// Reads what is available on `connection` and checks it.
     private func drain(_ connection: inout ServerConnection, buffer: UnsafeMutableRawBufferPointer) -> DrainResult {
         for _ in 0..<TrafficServer.readsPerWakeup {
-            let n = recv(connection.fd, buffer.baseAddress, buffer.count, 0)
-            if n > 0 {
-                connection.verifier.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            } else if n == 0 {
-                return .endOfStream
-            } else {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK: return .open
-                default: return .failed(errnoText(errno))
-                }
-            }
+            let received: Int?
+            do { received = try MPTCPSocket.receive(connection.fd, into: buffer) } catch { return .failed(error.text) }
+            guard let n = received else { return .open }
+            if n == 0 { return .endOfStream }
+            connection.verifier.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         return .open
     }

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,15 +43,7 @@ public enum Console {
     }
 
     private static func write(fd: Int32, _ buf: UnsafeRawBufferPointer) -> Int32? {
-        var off = 0
-        while off < buf.count {
-            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            off += n
-        }
+        do { _ = try FileDescriptor(rawValue: fd).writeAll(buf) } catch { return (error as? Errno)?.rawValue ?? EIO }
         return nil
     }
 
@@ -88,5 +81,5 @@ public enum Console {
 }
 
 extension Console.WriteError: CustomStringConvertible {
-    public var description: String { "cannot write to stdout: " + MPTopError.errnoText(errno) }
+    public var description: String { "cannot write to stdout: " + Errno(rawValue: errno).text }
 }

@@ -108,14 +108,18 @@ struct ExporterCommand: AsyncParsableCommand {
                 }
                 Glibc.exit(0)
             }
-            let message = error is MPTopError ? "\(error)" : message(for: error)
+            // mptop's own errors are said as they are; ArgumentParser's in its words (exit 2).
+            let own = error is MPTopError || error is SystemCallError
+            let message = own ? "\(error)" : message(for: error)
             Console.err("mptop-exporter: \(message.split(separator: "\n").first.map(String.init) ?? message)\n")
-            Glibc.exit(error is MPTopError && !Self.isUsage(error) ? 1 : 2)
+            Glibc.exit(own && !Self.isUsage(error) ? 1 : 2)
         }
     }
 
     static func isUsage(_ error: Error) -> Bool {
-        if case MPTopError.usage = error { return true }
-        return false
+        switch error as? MPTopError {
+        case .usage?, .invalidRequest?: return true
+        default: return false
+        }
     }
 }

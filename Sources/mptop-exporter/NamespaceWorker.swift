@@ -44,7 +44,7 @@ final class NamespaceWorker: @unchecked Sendable {
         self.withRates = withRates
         state = NamespaceState(namespace: label)
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw MPTopError.io("cannot create a pipe: \(MPTopError.errnoText(errno))") }
+        guard pipe(&fds) == 0 else { throw SystemCallError(.create, "a pipe", .current) }
         for fd in fds {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MPTCPKit
 import Output
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,13 +39,17 @@ struct CaptureCommand: ParsableCommand {
             var bytes: [UInt8] = []
             try socket.dump(request) { m in bytes += m.encoded() }
             let path = "\(dir)/\(name).nl"
-            guard let f = fopen(path, "wb") else { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
             // A short write or a failed close (disk full) must not leave a truncated fixture
             // that looks whole.
-            let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-            let code = written == bytes.count ? 0 : errno
-            if fclose(f) != 0 || code != 0 {
-                throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(code != 0 ? code : errno))")
+            do throws(Errno) {
+                let f = try Errno.catching {
+                    try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                                            permissions: FilePermissions(rawValue: 0o666))
+                }
+                do { _ = try Errno.catching { try f.writeAll(bytes) } } catch { try? f.close(); throw error }
+                try Errno.catching { try f.close() }
+            } catch {
+                throw SystemCallError(.write, path, error)
             }
             try Console.out("\(path.escapedForTerminal): \(bytes.count) bytes\n")
         }

@@ -7,7 +7,9 @@ import Glibc
 
 extension CommandLine {
     /// Runs mptop with `args` (without the program name) and returns the exit status.
-    /// Every failure becomes one line on stderr: 2 for usage errors, 1 for everything else.
+    /// Every failure becomes one line on stderr: 2 for usage errors (the command line's, and a
+    /// request the library found invalid), 1 for everything else. Library errors carry what
+    /// happened (an `Errno`, the path); the line and the status are decided here, once.
     static func run(_ args: [String]) -> Int32 {
         let (root, words) = MptopCommand.root(for: args)
         var command: ParsableCommand
@@ -34,14 +36,17 @@ extension CommandLine {
             return 1
         } catch let e as MPTopError {
             Console.err("mptop: \(e.description.escapedForTerminal)\n")
-            if case .usage = e { return 2 }
-            return 1
+            switch e {
+            case .usage, .invalidRequest: return 2
+            default: return 1
+            }
         } catch where root.exitCode(for: error) == .success {
             // ArgumentParser's own commands and exits: `mptop help close` shows help from run().
             return reportParseOutcome(error, words, root)
         } catch {
-            // Errors quote what they were given (names, paths, file and kernel text); an error
-            // is one line, so every control character in it came from such a value.
+            // SystemCallError, the readers' errors, LabError...: exit 1. Errors quote what they
+            // were given (names, paths, file and kernel text); an error is one line, so every
+            // control character in it came from such a value.
             Console.err("mptop: \(String(describing: error).escapedForTerminal)\n")
             return 1
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MPTCPKit
 import Output
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,28 +37,32 @@ struct EventsCommand: ParsableCommand {
         if let namespace { try NetworkNamespace.enter(namespace) }
         _ = try MPTCPSysctl.mptcpEnabled()
         let source = try PathManagerEventSource()
-        var saveFile: UnsafeMutablePointer<FILE>?
-        var saveError: Int32?
+        var saveFile: FileDescriptor?
+        var saveError: Errno?
         if let savePath {
-            guard let f = fopen(savePath, "ab") else {
-                throw MPTopError.io("cannot write \(savePath): \(MPTopError.errnoText(errno))")
+            let f: FileDescriptor
+            do {
+                f = try Errno.catching {
+                    try FileDescriptor.open(FilePath(savePath), .writeOnly, options: [.create, .append, .closeOnExec],
+                                            permissions: FilePermissions(rawValue: 0o666))
+                }
+            } catch {
+                throw SystemCallError(.write, savePath, error)
             }
             saveFile = f
             source.recorder = { m in
-                let bytes = m.encoded()
-                let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
                 // A full disk ends the run (below) rather than leaving a file with gaps.
-                if written != bytes.count || fflush(f) != 0, saveError == nil { saveError = errno }
+                do throws(Errno) { _ = try Errno.catching { try f.writeAll(m.encoded()) } } catch { if saveError == nil { saveError = error } }
             }
         }
-        defer { if let saveFile { fclose(saveFile) } }
+        defer { try? saveFile?.close() }
         let stop = try StopSignal()
         stop.installSignalHandlers()
         Console.err("mptop events: subscribed in namespace \(namespace?.escapedForTerminal ?? "(current)"); Ctrl-C stops\n")
         while !stop.isStopped {
             // Checked between batches too: a quiet namespace may not write for hours.
             try Console.checkReader()
-            if let savePath, let code = saveError { throw MPTopError.io("cannot write \(savePath): \(MPTopError.errnoText(code))") }
+            if let savePath, let saveError { throw SystemCallError(.write, savePath, saveError) }
             let batch = source.wait(timeout: 0.2)
             if batch.overrun {
                 let now = Clock.system.wallSeconds()

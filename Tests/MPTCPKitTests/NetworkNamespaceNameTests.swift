@@ -20,7 +20,7 @@ final class NetworkNamespaceNameTests: XCTestCase {
     func testTheErrorIsOneShortEscapedLine() {
         for name in ["evil\nmptop: restored everything", String(repeating: "n", count: 300)] {
             XCTAssertThrowsError(try NetworkNamespaceName(validating: name)) { error in
-                guard case MPTopError.usage(let text) = error else { return XCTFail("\(error)") }
+                guard case MPTopError.invalidRequest(let text) = error else { return XCTFail("\(error)") }
                 XCTAssertFalse(text.contains("\n"), text)
                 XCTAssertLessThan(text.count, 100, text)
                 XCTAssertTrue(text.hasPrefix("invalid namespace name '"), text)
@@ -31,7 +31,7 @@ final class NetworkNamespaceNameTests: XCTestCase {
 
     func testEnteringRefusesABadNameBeforeOpeningAnything() {
         XCTAssertThrowsError(try NetworkNamespace.enter("../../proc/1/ns/net")) { error in
-            XCTAssertEqual(error as? MPTopError, .usage("invalid namespace name '../../proc/1/ns/net': it contains '/'"))
+            XCTAssertEqual(error as? MPTopError, .invalidRequest("invalid namespace name '../../proc/1/ns/net': it contains '/'"))
         }
     }
 }

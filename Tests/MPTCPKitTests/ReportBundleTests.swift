@@ -99,7 +99,7 @@ final class ReportBundleTests: XCTestCase {
         XCTAssertTrue(temporary.path.hasPrefix(dir + "/t."))
         let inner = try temporary.makeDirectory("bundle")
         try inner.write("x.txt", "x")
-        close(try temporary.create("archive"))
+        try temporary.create("archive").close()
         XCTAssertThrowsError(try temporary.makeDirectory("bundle"))
         // A symlink put inside is removed, not followed.
         let outside = dir + "/outside"

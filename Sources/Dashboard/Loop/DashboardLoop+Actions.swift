@@ -1,4 +1,5 @@
 import MPTCPKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -140,6 +141,6 @@ extension DashboardLoop {
             if written == bytes.count { return path }
             unlink(path)
         }
-        return "(could not save: \(MPTopError.errnoText(failure)))"
+        return "(could not save: \(Errno(rawValue: failure).text))"
     }
 }

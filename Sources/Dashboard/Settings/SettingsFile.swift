@@ -1,4 +1,5 @@
 import MPTCPKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -105,17 +106,18 @@ public enum SettingsFile {
     public static func load(path: String) throws -> (DashboardSettings, notes: [String]) {
         // Checked on the descriptor that is then read, so the file cannot be swapped in between;
         // never through a symlink, and a FIFO cannot block the open.
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return (DashboardSettings(), []) }
-            let why = errno == ELOOP ? "not a regular file; not read" : MPTopError.errnoText(errno)
-            throw ParseError(path: path, line: nil, message: why)
+        let fd: FileDescriptor
+        do throws(Errno) {
+            fd = try Errno.catching { try FileDescriptor.open(FilePath(path), .readOnly, options: [.noFollow, .nonBlocking, .closeOnExec]) }
+        } catch {
+            if error == .noSuchFileOrDirectory { return (DashboardSettings(), []) }
+            throw ParseError(path: path, line: nil, message: error == .tooManySymbolicLinkLevels ? "not a regular file; not read" : error.text)
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw ParseError(path: path, line: nil, message: MPTopError.errnoText(errno)) }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw ParseError(path: path, line: nil, message: "not a regular file; not read") }
-        guard st.st_uid == geteuid() || st.st_uid == 0, st.st_mode & 0o022 == 0 else {
+        defer { try? fd.close() }
+        let st: Stat
+        do { st = try fd.stat() } catch { throw ParseError(path: path, line: nil, message: error.text) }
+        guard st.type == .regular else { throw ParseError(path: path, line: nil, message: "not a regular file; not read") }
+        guard st.userID.rawValue == geteuid() || st.userID.rawValue == 0, st.permissions.rawValue & 0o022 == 0 else {
             throw ParseError(path: path, line: nil, message: "owned by another user or writable by others; not read")
         }
         let text: String
@@ -139,7 +141,7 @@ public enum SettingsFile {
             for folder in [parent, dir] where !folder.isEmpty {
                 var st = stat()
                 if stat(folder, &st) != 0 {
-                    if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw fail("cannot create \(folder): \(MPTopError.errnoText(errno))") }
+                    if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw fail("cannot create \(folder): \(Errno.current.text)") }
                 } else if st.st_uid != geteuid() {
                     throw fail("\(folder) is not yours; settings not saved")
                 }
@@ -147,8 +149,8 @@ public enum SettingsFile {
         }
         do {
             try AtomicFile.replace(path, through: path + ".new-\(getpid())", leftover: .refuse, mode: 0o600, with: Array(render(s).utf8))
-        } catch let f as AtomicFile.Failure {
-            throw fail("cannot write: \(MPTopError.errnoText(f.errno))")
+        } catch {
+            throw fail("cannot write: \(error.errno.text)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import MPTCPKit
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -66,7 +67,7 @@ public struct ThemeCatalog: Sendable {
         let text: String
         do {
             guard let found = try TextFile.read(path) else {
-                throw ThemeError(path: path, line: nil, message: "cannot read it: \(MPTopError.errnoText(ENOENT))")
+                throw ThemeError(path: path, line: nil, message: "cannot read it: \(Errno.noSuchFileOrDirectory.text)")
             }
             text = found
         } catch let e as TextFile.ReadError {

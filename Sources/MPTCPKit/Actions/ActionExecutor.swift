@@ -49,7 +49,7 @@ public final class ActionExecutor {
     public func execute(_ planned: PlannedAction, confirmedTwice: Bool = false) throws -> ActionOutcome {
         try Privileges.requireNetAdmin(for: planned.description, readOnly: readOnly)
         if let why = planned.secondConfirmation, !confirmedTwice {
-            throw MPTopError.usage("not confirmed twice: \(why)")
+            throw MPTopError.invalidRequest("not confirmed twice: \(why)")
         }
         switch planned.work {
         case .close(let plan):

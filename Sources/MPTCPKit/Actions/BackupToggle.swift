@@ -43,11 +43,11 @@ public final class BackupToggle {
         } else if let address = IPAddress(text) {
             found = all.first { $0.address == address }
         } else {
-            throw MPTopError.usage("'\(text)' is neither an endpoint id nor an address")
+            throw MPTopError.invalidRequest("'\(text)' is neither an endpoint id nor an address")
         }
         guard let found else {
             let known = all.map { "\($0.id) \($0.address?.description ?? "?")" }.joined(separator: ", ")
-            throw MPTopError.usage("no MPTCP endpoint '\(text)' (endpoints: \(known.isEmpty ? "none" : known))")
+            throw MPTopError.invalidRequest("no MPTCP endpoint '\(text)' (endpoints: \(known.isEmpty ? "none" : known))")
         }
         return found
     }
@@ -71,13 +71,13 @@ public final class BackupToggle {
         if pathManager == .userspace {
             // SET_FLAGS names the connection by token; without mptcp_info there is none to give.
             guard let token = connection.token else {
-                throw MPTopError.usage("connection \(connection.local) -> \(connection.remote) shows no MPTCP token (no mptcp_info), and the userspace path manager changes a subflow's backup flag only by token")
+                throw MPTopError.invalidRequest("connection \(connection.local) -> \(connection.remote) shows no MPTCP token (no mptcp_info), and the userspace path manager changes a subflow's backup flag only by token")
             }
             return BackupPlan(target: .subflow(token: token, local: subflow.local, remote: subflow.remote,
                                                interface: subflow.interfaceName), backup: on)
         }
         guard let id = subflow.ulp?.localID, id != 0 else {
-            throw MPTopError.usage("subflow \(subflow.local) belongs to no endpoint (it is the initial subflow), and the in-kernel path manager sets backup only per endpoint")
+            throw MPTopError.invalidRequest("subflow \(subflow.local) belongs to no endpoint (it is the initial subflow), and the in-kernel path manager sets backup only per endpoint")
         }
         let e = try endpoint(named: String(id))
         return BackupPlan(target: .endpoint(e), backup: backup ?? !e.flags.contains(.backup))
@@ -86,10 +86,10 @@ public final class BackupToggle {
     /// The plan for changing backup on the endpoint(s) of interface `name` (in-kernel PM);
     /// toggling sets them all to backup unless all already are.
     public func plan(interface name: String, interfaces: InterfaceTable, backup: Bool? = nil) throws -> [BackupPlan] {
-        guard let index = interfaces.index(named: name) else { throw MPTopError.usage("no interface named '\(name)' here") }
+        guard let index = interfaces.index(named: name) else { throw MPTopError.invalidRequest("no interface named '\(name)' here") }
         let found = try endpoints(onInterface: index, addresses: interfaces.addresses(of: index))
         guard !found.isEmpty else {
-            throw MPTopError.usage("\(name) has no MPTCP endpoint (ip mptcp endpoint add ADDR dev \(name) subflow)")
+            throw MPTopError.invalidRequest("\(name) has no MPTCP endpoint (ip mptcp endpoint add ADDR dev \(name) subflow)")
         }
         // One direction for all of them: backup unless every one already is.
         let on = backup ?? !found.allSatisfy { $0.flags.contains(.backup) }

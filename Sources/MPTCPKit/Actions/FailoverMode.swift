@@ -11,7 +11,7 @@ public enum FailoverMode: String, Sendable, CaseIterable {
 
     public static func parse(_ text: String) throws -> FailoverMode {
         guard let m = FailoverMode(rawValue: text) else {
-            throw MPTopError.usage("unknown failover mode '\(text)' (modes: blackhole, close, backup)")
+            throw MPTopError.invalidRequest("unknown failover mode '\(text)' (modes: blackhole, close, backup)")
         }
         return m
     }

@@ -64,7 +64,7 @@ public final class FailoverTest {
     /// endpoints the mode needs) and changes nothing. One-line errors for anything missing.
     public init(config: FailoverConfig, snapshot: Snapshot, interfaces: InterfaceTable) throws {
         guard config.duration > 0, config.duration <= 3600 else {
-            throw MPTopError.usage("the failover duration must be between 0 and 3600 seconds")
+            throw MPTopError.invalidRequest("the failover duration must be between 0 and 3600 seconds")
         }
         self.config = config
         let connections: [Connection]
@@ -74,7 +74,7 @@ public final class FailoverTest {
         case .connection(let id):
             let c = try SnapshotLookup.connection(id, in: snapshot)
             guard c.token != nil else {
-                throw MPTopError.usage("connection \(c.local) -> \(c.remote) shows no MPTCP token (no mptcp_info): a failover test names, follows "
+                throw MPTopError.invalidRequest("connection \(c.local) -> \(c.remote) shows no MPTCP token (no mptcp_info): a failover test names, follows "
                     + "and reports its connections by token, so it cannot run on this one (x still closes one of its subflows)")
             }
             connections = [c]
@@ -88,7 +88,7 @@ public final class FailoverTest {
             guard let token = c.token else { continue }
             let on = try SnapshotLookup.subflows(on: config.interface, of: c, interfaces: interfaces)
             if config.mode == .close && on.count >= c.subflows.count {
-                throw MPTopError.usage("close mode would close every subflow of connection \(hex(token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
+                throw MPTopError.invalidRequest("close mode would close every subflow of connection \(hex(token)) (all are on \(config.interface)): \(CloseSubflowPlan.strandingWarning)")
             }
             targets += on.map { (token, $0) }
         }
@@ -111,7 +111,7 @@ public final class FailoverTest {
             if config.pathManager == .kernel {
                 endpoints = try BackupToggle().endpoints(onInterface: interfaceIndex, addresses: interfaces.addresses(of: interfaceIndex))
                 if endpoints.isEmpty {
-                    throw MPTopError.usage("backup mode: \(config.interface) has no MPTCP endpoint, and the in-kernel path manager only sets backup per endpoint (ip mptcp endpoint add ADDR dev \(config.interface) subflow)")
+                    throw MPTopError.invalidRequest("backup mode: \(config.interface) has no MPTCP endpoint, and the in-kernel path manager only sets backup per endpoint (ip mptcp endpoint add ADDR dev \(config.interface) subflow)")
                 }
             } else {
                 endpoints = []

@@ -5,14 +5,14 @@ public enum SnapshotLookup {
     /// closed since the screen showed it.
     public static func connection(_ id: ConnectionID, in snapshot: Snapshot) throws -> Connection {
         if let c = snapshot.connections.first(where: { $0.id == id }) { return c }
-        throw MPTopError.usage("that connection is gone (it closed since the screen showed it): nothing was changed")
+        throw MPTopError.invalidRequest("that connection is gone (it closed since the screen showed it): nothing was changed")
     }
 
     public static func connection(token: UInt32, in snapshot: Snapshot) throws -> Connection {
         if let c = snapshot.connections.first(where: { $0.token == token }) { return c }
         let known = snapshot.connections.compactMap { $0.token.map { hex($0, digits: 1) } }
         let hint = known.isEmpty ? "there are no MPTCP connections here" : "known: \(known.prefix(8).joined(separator: ", "))"
-        throw MPTopError.usage("no MPTCP connection with token \(hex(token, digits: 1)) (\(hint))")
+        throw MPTopError.invalidRequest("no MPTCP connection with token \(hex(token, digits: 1)) (\(hint))")
     }
 
     /// The subflow of `connection` whose local address and port are `local`.
@@ -21,7 +21,7 @@ public enum SnapshotLookup {
             return s
         }
         let known = connection.subflows.map(\.local.description).joined(separator: ", ")
-        throw MPTopError.usage("connection \(named(connection)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
+        throw MPTopError.invalidRequest("connection \(named(connection)) has no subflow from \(local) (its subflows: \(known.isEmpty ? "none" : known))")
     }
 
     /// The subflows of `connection` carried by interface `name`; throws when the namespace has
@@ -31,7 +31,7 @@ public enum SnapshotLookup {
         let found = connection.subflows.filter { $0.interfaceName == name }
         guard !found.isEmpty else {
             let used = Set(connection.subflows.compactMap(\.interfaceName)).sorted().joined(separator: ", ")
-            throw MPTopError.usage("connection \(named(connection)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
+            throw MPTopError.invalidRequest("connection \(named(connection)) has no subflow on \(name) (it uses: \(used.isEmpty ? "none" : used))")
         }
         return found
     }
@@ -45,7 +45,7 @@ public enum SnapshotLookup {
     public static func interface(named name: String, in interfaces: InterfaceTable) throws -> UInt32 {
         guard let index = interfaces.index(named: name) else {
             let names = interfaces.links.values.filter { !$0.loopback }.map(\.name).sorted().joined(separator: ", ")
-            throw MPTopError.usage("no interface named '\(name)' here (interfaces: \(names))")
+            throw MPTopError.invalidRequest("no interface named '\(name)' here (interfaces: \(names))")
         }
         return index
     }
@@ -54,7 +54,7 @@ public enum SnapshotLookup {
     public static func connections(on name: String, in snapshot: Snapshot, interfaces: InterfaceTable) throws -> [Connection] {
         _ = try interface(named: name, in: interfaces)
         let found = snapshot.connections.filter { c in c.info != nil && c.subflows.contains { $0.interfaceName == name } }
-        guard !found.isEmpty else { throw MPTopError.usage("no MPTCP connection has a subflow on \(name)") }
+        guard !found.isEmpty else { throw MPTopError.invalidRequest("no MPTCP connection has a subflow on \(name)") }
         return found
     }
 }

@@ -1,7 +1,7 @@
 /// Parses `ADDR:PORT` (IPv6 as `[ADDR]:PORT`), as mptop and `ss` print a socket address.
 public enum SocketAddressText {
     public static func parse(_ text: String) throws -> SocketAddress {
-        let bad = MPTopError.usage("'\(text)' is not ADDR:PORT (IPv6 as [ADDR]:PORT)")
+        let bad = MPTopError.invalidRequest("'\(text)' is not ADDR:PORT (IPv6 as [ADDR]:PORT)")
         var host: Substring
         var port: Substring
         if text.hasPrefix("[") {

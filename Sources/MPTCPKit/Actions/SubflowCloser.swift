@@ -56,12 +56,12 @@ public final class SubflowCloser {
         pathManager = pathManagerKind == .userspace ? try PathManagerClient() : nil
     }
 
-    /// The plan for closing `subflow` of `connection`. Throws `.usage` for the last subflow
+    /// The plan for closing `subflow` of `connection`. Throws `.invalidRequest` for the last subflow
     /// unless `force`, with the reason; nothing is changed either way.
     public func plan(connection: Connection, subflow: Subflow, force: Bool = false) throws -> CloseSubflowPlan {
         let last = connection.subflows.count <= 1
         if last && !force {
-            throw MPTopError.usage("refusing to close \(subflow.local) -> \(subflow.remote): \(CloseSubflowPlan.strandingWarning) (--force closes it anyway)")
+            throw MPTopError.invalidRequest("refusing to close \(subflow.local) -> \(subflow.remote): \(CloseSubflowPlan.strandingWarning) (--force closes it anyway)")
         }
         // No mptcp_info, no token: SUBFLOW_DESTROY cannot name the connection, SOCK_DESTROY can.
         let token = connection.token

@@ -5,7 +5,7 @@ public enum TokenText {
         var digits = Substring(text)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         guard !digits.isEmpty, digits.count <= 8, let value = UInt32(digits, radix: 16) else {
-            throw MPTopError.usage("'\(text)' is not a token: expected up to 8 hex digits, e.g. 5f1c2a3b or 0x5f1c2a3b")
+            throw MPTopError.invalidRequest("'\(text)' is not a token: expected up to 8 hex digits, e.g. 5f1c2a3b or 0x5f1c2a3b")
         }
         return value
     }

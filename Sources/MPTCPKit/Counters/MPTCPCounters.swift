@@ -58,17 +58,17 @@ public struct MPTCPCounters: Sendable, Equatable {
     }
 
     /// Reads the calling thread's namespace's counters. Throws `.mptcpMissing` when the file
-    /// has no MPTcpExt lines, `.io` when it cannot be read.
+    /// has no MPTcpExt lines, a `TextFile.ReadError` or `SystemCallError` when it cannot be read.
     public static func read(path: String = defaultPath) throws -> MPTCPCounters {
         var text = try readFile(path)
         if text == nil, path == defaultPath { text = try readFile("/proc/self/net/netstat") } // kernels before 3.17
-        guard let text else { throw MPTopError.io("cannot read \(path): \(MPTopError.errnoText(ENOENT))") }
+        guard let text else { throw SystemCallError(.read, path, .noSuchFileOrDirectory) }
         guard let counters = parse(netstat: text) else { throw MPTopError.mptcpMissing }
         return counters
     }
 
-    /// The file, nil when it does not exist; other failures as one-line `.io` errors.
+    /// The file, nil when it does not exist; other failures as `TextFile.ReadError`.
     static func readFile(_ path: String) throws -> String? {
-        do { return try TextFile.read(path) } catch let e as TextFile.ReadError { throw MPTopError.io(e.description) }
+        try TextFile.read(path)
     }
 }

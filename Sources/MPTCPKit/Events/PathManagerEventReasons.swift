@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,7 @@ public struct PathManagerEventError: Equatable, Sendable {
     /// C library's text.
     public var text: String {
         if let k = Self.known[errno] { return k.text }
-        return MPTopError.errnoText(errno).lowercased()
+        return Errno(rawValue: errno).text.lowercased()
     }
 
     /// The errnos seen on subflows: 103 after a local SOCK_DESTROY (`ss -K`), 104 when the peer

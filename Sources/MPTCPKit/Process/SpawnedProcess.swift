@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,31 +13,33 @@ import Glibc
 public struct SpawnedProcess: Sendable {
     public let pid: pid_t
     /// The write end of the child's stdin, or nil when stdin is /dev/null. The caller closes it.
-    public let stdin: Int32?
+    public let stdin: FileDescriptor?
     /// The read ends of the child's stdout and stderr. The caller closes them.
-    public let stdout: Int32
-    public let stderr: Int32
+    public let stdout: FileDescriptor
+    public let stderr: FileDescriptor
 
     /// Starts `executable` (an absolute path) with `arguments`.
     public static func start(_ executable: String, _ arguments: [String], stdinPipe: Bool) throws -> SpawnedProcess {
-        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-        func closeAll() { for fd in inPipe + outPipe + errPipe where fd >= 0 { close(fd) } }
-        guard (!stdinPipe || pipe(&inPipe) == 0), pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            let e = errno
-            closeAll()
-            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(e))")
+        // Close-on-exec from the start (pipe2), not set afterwards: a program another thread
+        // starts in between would inherit them.
+        var pipes: [(readEnd: FileDescriptor, writeEnd: FileDescriptor)] = []
+        do throws(Errno) {
+            for _ in 0..<(stdinPipe ? 3 : 2) { pipes.append(try FileDescriptor.pipe(options: .closeOnExec)) }
+        } catch {
+            for p in pipes { try? p.readEnd.close(); try? p.writeEnd.close() }
+            throw SystemCallError(.run, executable, error)
         }
-        for fd in inPipe + outPipe + errPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let outPipe = pipes[0], errPipe = pipes[1], inPipe = stdinPipe ? pipes[2] : nil
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if stdinPipe {
-            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        if let inPipe {
+            posix_spawn_file_actions_adddup2(&actions, inPipe.readEnd.rawValue, 0)
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        posix_spawn_file_actions_adddup2(&actions, outPipe.writeEnd.rawValue, 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe.writeEnd.rawValue, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -54,12 +57,20 @@ public struct SpawnedProcess: Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         // The child's ends go in the parent, or the readers never see end of file.
-        for fd in [inPipe[0], outPipe[1], errPipe[1]] where fd >= 0 { close(fd) }
+        for fd in [inPipe?.readEnd, outPipe.writeEnd, errPipe.writeEnd].compactMap({ $0 }) { try? fd.close() }
         guard rc == 0 else {
-            for fd in [inPipe[1], outPipe[0], errPipe[0]] where fd >= 0 { close(fd) }
-            throw MPTopError.io("cannot run \(executable): \(MPTopError.errnoText(rc))")
+            for fd in [inPipe?.writeEnd, outPipe.readEnd, errPipe.readEnd].compactMap({ $0 }) { try? fd.close() }
+            throw SystemCallError(.run, executable, Errno(rawValue: rc))
         }
-        return SpawnedProcess(pid: pid, stdin: stdinPipe ? inPipe[1] : nil, stdout: outPipe[0], stderr: errPipe[0])
+        return SpawnedProcess(pid: pid, stdin: inPipe?.writeEnd, stdout: outPipe.readEnd, stderr: errPipe.readEnd)
+    }
+
+    /// Reaps the child if it ended (`block`: waits until it does); its wait status, nil while
+    /// it runs or when it is not this process's child (any more). waitpid, wrapped once.
+    public static func reap(_ pid: pid_t, block: Bool) -> Int32? {
+        var status: Int32 = 0
+        guard let reaped = try? retryingInterrupts({ waitpid(pid, &status, block ? 0 : WNOHANG) }), reaped == pid else { return nil }
+        return status
     }
 
     /// A wait status as a shell reports it: the exit code, or 128 + the signal that ended it.

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,24 +16,18 @@ public final class StopSignal: @unchecked Sendable {
     private let writeEnd: Int32
 
     public init() throws {
-        var fds: [Int32] = [-1, -1]
-        // pipe2 needs _GNU_SOURCE, which Glibc's Swift module does not define: set flags after.
-        guard pipe(&fds) == 0 else {
-            throw MPTopError.io("cannot create a pipe: \(MPTopError.errnoText(errno))")
+        // Non-blocking: a full pipe must not block stop() or the signal handler.
+        let ends: (readEnd: FileDescriptor, writeEnd: FileDescriptor)
+        do { ends = try FileDescriptor.pipe(options: [.nonBlocking, .closeOnExec]) } catch {
+            throw SystemCallError(.create, "a pipe", error)
         }
-        for fd in fds {
-            // Non-blocking: a full pipe must not block stop() or the signal handler.
-            let flags = fcntl(fd, F_GETFL)
-            if flags >= 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        readEnd = fds[0]
-        writeEnd = fds[1]
+        readEnd = ends.readEnd.rawValue
+        writeEnd = ends.writeEnd.rawValue
     }
 
     deinit {
-        close(readEnd)
-        close(writeEnd)
+        try? FileDescriptor(rawValue: readEnd).close()
+        try? FileDescriptor(rawValue: writeEnd).close()
     }
 
     /// Requests a stop. Safe from any thread.
@@ -43,8 +38,8 @@ public final class StopSignal: @unchecked Sendable {
 
     /// Whether a stop was requested.
     public var isStopped: Bool {
-        var fd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-        return poll(&fd, 1, 0) > 0
+        var fds = [pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)]
+        return ((try? Poll.wait(&fds, milliseconds: 0)) ?? 0) > 0
     }
 
     /// Makes SIGTERM, SIGINT and SIGHUP request a stop instead of killing the process, and

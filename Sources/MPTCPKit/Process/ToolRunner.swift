@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,20 +73,20 @@ public enum ToolRunner {
     /// tool that prints while it reads (nft echoing a large ruleset) cannot deadlock with us.
     private static func collect(_ child: SpawnedProcess, input: [UInt8], timeout: Double) -> Output {
         let pid = child.pid, outFD = child.stdout, errFD = child.stderr
-        var inFD = child.stdin ?? -1
-        if inFD >= 0 { _ = fcntl(inFD, F_SETFL, fcntl(inFD, F_GETFL) | O_NONBLOCK) }
+        var inFD = child.stdin
+        if let inFD { _ = fcntl(inFD.rawValue, F_SETFL, fcntl(inFD.rawValue, F_GETFL) | O_NONBLOCK) }
         var written = 0
         var out = [UInt8](), err = [UInt8]()
-        var open = [outFD: true, errFD: true]
+        var open = [outFD.rawValue: true, errFD.rawValue: true]
         let deadline = Clock.system.monotonicNanos() + UInt64(timeout * 1e9)
         var buffer = [UInt8](repeating: 0, count: 4096)
         var status: Int32 = 0
         var exitedAt: UInt64?
         var timedOut = false
-        func closeInput() { if inFD >= 0 { close(inFD); inFD = -1 } }
+        func closeInput() { try? inFD?.close(); inFD = nil }
         while open.values.contains(true) {
             let now = Clock.system.monotonicNanos()
-            if exitedAt == nil, waitpid(pid, &status, WNOHANG) == pid { exitedAt = now; closeInput() }
+            if exitedAt == nil, let reaped = SpawnedProcess.reap(pid, block: false) { status = reaped; exitedAt = now; closeInput() }
             if let exitedAt, now &- exitedAt >= afterExitNanos { break }
             if exitedAt == nil, now >= deadline { kill(pid, SIGKILL); timedOut = true; break }
             // Woken at least every 50 ms while the tool runs, to notice it exited with the pipes
@@ -93,27 +94,31 @@ public enum ToolRunner {
             let until = exitedAt.map { $0 + afterExitNanos } ?? deadline
             let wait = min(exitedAt == nil ? 50 : 1000, (until &- now) / 1_000_000 + 1)
             var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
-            if inFD >= 0 { fds.append(pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(wait))
-            if ready < 0 && errno != EINTR { break }
+            if let inFD { fds.append(Poll.entry(inFD, POLLOUT)) }
+            guard (try? Poll.wait(&fds, milliseconds: Int32(wait))) != nil else { break }
             for p in fds where p.revents != 0 {
-                if p.fd == inFD {
+                if let stdin = inFD, p.fd == stdin.rawValue {
                     // POLLERR/POLLHUP without POLLOUT: the tool closed its stdin; what it did not
                     // read is its business.
                     guard p.revents & Int16(POLLOUT) != 0 else { closeInput(); continue }
-                    let n = input.withUnsafeBytes { write(inFD, $0.baseAddress! + written, input.count - written) }
-                    if n > 0 { written += n } else if errno != EAGAIN && errno != EINTR { closeInput(); continue }
+                    do {
+                        written += try input.withUnsafeBytes { try stdin.write(UnsafeRawBufferPointer(rebasing: $0[written...])) }
+                    } catch Errno.wouldBlock {
+                        continue
+                    } catch {
+                        closeInput(); continue
+                    }
                     if written == input.count { closeInput() }
                     continue
                 }
-                let n = read(p.fd, &buffer, buffer.count)
-                if n <= 0 { open[p.fd] = false; continue }
-                if p.fd == outFD { out += buffer[0..<n] } else { err += buffer[0..<n] }
+                let from = p.fd == outFD.rawValue ? outFD : errFD
+                guard let n = try? buffer.withUnsafeMutableBytes({ try from.read(into: $0) }), n > 0 else { open[p.fd] = false; continue }
+                if from == outFD { out += buffer[0..<n] } else { err += buffer[0..<n] }
             }
         }
         closeInput()
-        close(outFD); close(errFD)
-        if exitedAt == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        try? outFD.close(); try? errFD.close()
+        if exitedAt == nil, let reaped = SpawnedProcess.reap(pid, block: true) { status = reaped }
         return Output(status: SpawnedProcess.exitCode(fromWaitStatus: status), stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self), timedOut: timedOut)
     }

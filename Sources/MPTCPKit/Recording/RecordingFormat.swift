@@ -1,3 +1,4 @@
+import SystemPackage
 /// The layout of a recording file (docs/recording.md): a header, then framed records, each
 /// record one sample with what came with it. Numbers here are the format; changing one is a
 /// new version.
@@ -67,7 +68,7 @@ struct RecordingDamage: Error, Sendable {
 /// Why a recording cannot be read, as one line that names the file.
 public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Problem: Equatable, Sendable {
-        case system(errno: Int32)
+        case system(Errno)
         case notRegularFile
         /// Does not start with the magic.
         case notARecording
@@ -92,7 +93,7 @@ public struct RecordingError: Error, CustomStringConvertible, Equatable, Sendabl
     public var description: String {
         let name = path.escapedForTerminal
         switch problem {
-        case .system(let e): return "cannot read \(name): \(MPTopError.errnoText(e))"
+        case .system(let e): return "cannot read \(name): \(e.text)"
         case .notRegularFile: return "cannot read \(name): not a regular file"
         case .notARecording: return "\(name) is not an mptop recording"
         case .newerVersion(let v):

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// One recorded sample as the live dashboard and `mptop --json` had it: the snapshot with its
 /// shares and rates, the events that came before it, the counters read with it and the
@@ -32,7 +30,7 @@ public final class RecordingReader {
         public let time: Double
     }
 
-    private let fd: Int32
+    private let fd: FileDescriptor
     private let size: Int
     private let firstRecord: Int
     private var offset: Int
@@ -47,32 +45,34 @@ public final class RecordingReader {
 
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw RecordingError(path: path, problem: .system(errno: errno)) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let e = errno
-            Glibc.close(fd)
-            throw RecordingError(path: path, problem: .system(errno: e))
+        do throws(Errno) {
+            fd = try Errno.catching { try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking]) }
+        } catch {
+            throw RecordingError(path: path, problem: .system(error))
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            Glibc.close(fd)
+        let info: Stat
+        do { info = try fd.stat() } catch {
+            try? fd.close()
+            throw RecordingError(path: path, problem: .system(error))
+        }
+        guard info.type == .regular else {
+            try? fd.close()
             throw RecordingError(path: path, problem: .notRegularFile)
         }
-        size = Int(info.st_size)
+        size = Int(info.size)
         do {
             inflater = try Zlib.Inflater()
             (header, firstRecord) = try Self.readHeader(fd: fd, size: size, path: path)
         } catch {
-            Glibc.close(fd)
+            try? fd.close()
             throw error
         }
         offset = firstRecord
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { try? fd.close() }
 
-    private static func readHeader(fd: Int32, size: Int, path: String) throws -> (RecordingHeader, Int) {
+    private static func readHeader(fd: FileDescriptor, size: Int, path: String) throws -> (RecordingHeader, Int) {
         let fail = { (p: RecordingError.Problem) in RecordingError(path: path, problem: p) }
         let preamble = try read(fd: fd, at: 0, count: min(size, RecordingFormat.preambleSize), path: path)
         let magic = RecordingFormat.magic
@@ -109,14 +109,17 @@ public final class RecordingReader {
         }
     }
 
-    private static func read(fd: Int32, at offset: Int, count: Int, path: String) throws -> [UInt8] {
+    private static func read(fd: FileDescriptor, at offset: Int, count: Int, path: String) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RecordingError(path: path, problem: .system(errno: errno))
+            let n: Int
+            do throws(Errno) {
+                n = try Errno.catching {
+                    try out.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: Int64(offset + done), into: UnsafeMutableRawBufferPointer(rebasing: $0[done...])) }
+                }
+            } catch {
+                throw RecordingError(path: path, problem: .system(error))
             }
             if n == 0 { break }
             done += n

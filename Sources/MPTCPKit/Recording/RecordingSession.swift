@@ -95,7 +95,7 @@ public final class RecordingSession {
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: events?.fd ?? -1, events: Int16(POLLIN), revents: 0)]
             let ms = Int32(min(1000, (deadline - now + 999_999) / 1_000_000))
-            _ = poll(&fds, nfds_t(fds.count), ms)
+            _ = try? Poll.wait(&fds, milliseconds: ms)
             if fds[0].revents != 0 { return true }
             if fds[1].revents != 0, let events { writer.note(events.drain()) }
         }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// Writes a recording: the header, then one record per sample carrying the events that came
 /// before it, the MIB counters read with it and, at a block start, the path-manager setup.
@@ -17,7 +15,7 @@ public final class RecordingWriter {
     public private(set) var size = 0
     /// Microseconds spent encoding, compressing and writing samples (the cost `record` reports).
     public private(set) var busyMicroseconds: UInt64 = 0
-    private var fd: Int32
+    private var fd: FileDescriptor?
     private let deflater: Zlib.Deflater
     private var sampleEncoder = SampleEncoder()
     private var counterEncoder = CounterEncoder()
@@ -29,10 +27,14 @@ public final class RecordingWriter {
         self.path = path
         self.header = header
         deflater = try Zlib.Deflater()
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let e = errno
-            throw MPTopError.io("cannot create \(path): " + (e == EEXIST ? "it exists (mptop does not overwrite a file; choose another name)" : MPTopError.errnoText(e)))
+        do throws(Errno) {
+            fd = try Errno.catching {
+                try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .noFollow, .closeOnExec],
+                                        permissions: .ownerReadWrite)
+            }
+        } catch {
+            if error == .fileExists { throw MPTopError.io("cannot create \(path): it exists (mptop does not overwrite a file; choose another name)") }
+            throw SystemCallError(.create, path, error)
         }
         do { try write(header.fileBytes()) } catch {
             close()
@@ -43,8 +45,8 @@ public final class RecordingWriter {
     deinit { close() }
 
     public func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
+        try? fd?.close()
+        fd = nil
     }
 
     /// Keeps events for the next sample's record.
@@ -99,18 +101,9 @@ public final class RecordingWriter {
     }
 
     private func write(_ bytes: [UInt8]) throws {
-        guard fd >= 0 else { throw MPTopError.io("cannot write \(path): the recording is closed") }
-        var done = 0
-        try bytes.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))")
-                }
-                done += n
-            }
+        guard let fd else { throw MPTopError.io("cannot write \(path): the recording is closed") }
+        do { size += try Errno.catching { try fd.writeAll(bytes) } } catch {
+            throw SystemCallError(.write, path, error)
         }
-        size += done
     }
 }

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,53 +19,41 @@ public enum AtomicFile {
 
     /// Why the write failed: the errno, and whether it was the temporary file that could not be made.
     public struct Failure: Error, Sendable {
-        public let errno: Int32
+        public let errno: Errno
         public let creatingTemporary: Bool
     }
 
     /// Writes `bytes` to `temporary` and renames it over `name`, both relative to `directory`
-    /// (an open directory descriptor, or AT_FDCWD for paths). On failure the temporary file is
+    /// (an open directory, or the current one for paths). On failure the temporary file is
     /// removed. Without `overwrite` an existing `name` is left alone and the write fails with
     /// EEXIST: the file is linked into place (link(2) never replaces, not even a symlink) instead
     /// of renamed, so the check and the placing are one step.
-    public static func replace(_ name: String, in directory: Int32 = AT_FDCWD, through temporary: String,
-                               leftover: Leftover, mode: mode_t, with bytes: [UInt8], overwrite: Bool = true) throws {
-        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (leftover == .refuse ? O_EXCL : O_TRUNC)
-        let fd = openat(directory, temporary, flags, mode)
-        guard fd >= 0 else { throw Failure(errno: errno, creatingTemporary: true) }
-        var failure = writeAll(fd, bytes)
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
-        close(fd)
-        if failure == 0 {
-            if overwrite {
-                if renameat(directory, temporary, directory, name) != 0 { failure = errno }
-            } else if linkat(directory, temporary, directory, name, 0) != 0 {
-                failure = errno
-            } else {
-                unlinkat(directory, temporary, 0)
-            }
+    public static func replace(_ name: String, in directory: FileDescriptor = .currentDirectory, through temporary: String,
+                               leftover: Leftover, mode: mode_t, with bytes: [UInt8], overwrite: Bool = true) throws(Failure) {
+        let options: FileDescriptor.OpenOptions = [.create, .noFollow, .closeOnExec, leftover == .refuse ? .exclusiveCreate : .truncate]
+        let fd: FileDescriptor
+        do { fd = try directory.open(temporary, .writeOnly, options: options, permissions: FilePermissions(rawValue: mode)) } catch {
+            throw Failure(errno: error, creatingTemporary: true)
         }
-        guard failure == 0 else {
-            unlinkat(directory, temporary, 0)
-            throw Failure(errno: failure, creatingTemporary: false)
+        do throws(Errno) {
+            try writeAndSync(fd, bytes)
+            if overwrite {
+                try directory.rename(temporary, to: name)
+            } else {
+                try directory.link(temporary, as: name)
+                try? directory.remove(temporary)
+            }
+        } catch {
+            try? directory.remove(temporary)
+            throw Failure(errno: error, creatingTemporary: false)
         }
     }
 
-    /// Writes all of `bytes` to `fd`; 0, or the errno of the write that failed.
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return 0 } // nothing to write
-            var written = 0
-            while written < raw.count {
-                let n = Glibc.write(fd, base + written, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += n
-            }
-            return 0
-        }
+    /// Writes all of `bytes` to the new file `fd`, flushes it to disk and closes it.
+    private static func writeAndSync(_ fd: FileDescriptor, _ bytes: [UInt8]) throws(Errno) {
+        defer { try? fd.close() }
+        _ = try Errno.catching { try fd.writeAll(bytes) }
+        try fd.sync()
     }
 
     /// `bytes` to `path` through `.NAME.PID.tmp` beside it (which a textfile collector reading
@@ -73,11 +62,11 @@ public enum AtomicFile {
     /// unless `overwrite`, a leftover refused (the directory may be anyone's, like /tmp).
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644,
                              overwrite: Bool = true, leftover: Leftover = .reuse) throws {
-        guard let temporary = temporaryPath(beside: path) else { throw MPTopError.usage("'\(path)' is a directory, not a file name") }
+        guard let temporary = temporaryPath(beside: path) else { throw MPTopError.invalidRequest("'\(path)' is a directory, not a file name") }
         do {
             try replace(path, through: temporary, leftover: leftover, mode: mode, with: bytes, overwrite: overwrite)
-        } catch let f as Failure {
-            throw MPTopError.io("cannot write \(f.creatingTemporary ? temporary : path): \(MPTopError.errnoText(f.errno))")
+        } catch {
+            throw SystemCallError(.write, error.creatingTemporary ? temporary : path, error.errno)
         }
     }
 }

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,10 +14,9 @@ public enum DirectoryEntries {
     }
 
     /// The names in the directory open as `fd` (which stays open; the listing uses a copy).
-    public static func names(descriptor fd: Int32) -> [String]? {
-        let copy = dup(fd)
-        guard copy >= 0 else { return nil }
-        guard let dir = fdopendir(copy) else { close(copy); return nil }
+    public static func names(descriptor fd: FileDescriptor) -> [String]? {
+        guard let copy = try? fd.duplicate() else { return nil }
+        guard let dir = fdopendir(copy.rawValue) else { try? copy.close(); return nil }
         defer { closedir(dir) }
         rewinddir(dir)
         return names(dir)

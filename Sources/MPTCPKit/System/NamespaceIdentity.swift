@@ -1,4 +1,5 @@
 import CNetlink
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,7 +35,7 @@ public struct NamespaceIdentity: Hashable, Sendable, CustomStringConvertible {
     /// The calling thread's namespace (/proc/thread-self: setns moves one thread, not the process).
     public static func current(_ kind: Kind = .net) throws -> NamespaceIdentity {
         let path = "/proc/thread-self/ns/\(kind.rawValue)"
-        guard let identity = of(path: path) else { throw MPTopError.netlink("cannot read \(path)", errno: errno) }
+        guard let identity = of(path: path) else { throw SystemCallError(.read, path, .current) }
         return identity
     }
 
@@ -47,10 +48,9 @@ public struct NamespaceIdentity: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The identity behind an open descriptor.
-    static func of(descriptor fd: Int32) -> NamespaceIdentity? {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        return NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    static func of(descriptor fd: FileDescriptor) -> NamespaceIdentity? {
+        guard let st = try? fd.stat() else { return nil }
+        return NamespaceIdentity(device: UInt64(st.deviceID.rawValue), inode: UInt64(st.inode.rawValue))
     }
 
     /// The network namespace's cookie (SO_NETNS_COOKIE): a 64-bit number the kernel never gives
@@ -75,18 +75,23 @@ public final class NetworkNamespaceHandle {
     /// Where `ip netns` keeps the names.
     static let namedDirectory = "/run/netns"
 
-    private let fd: Int32
+    private let fd: FileDescriptor
     public let identity: NamespaceIdentity
     /// Its name under /run/netns, when it has one.
     public let name: String?
 
-    private init(fd: Int32, identity: NamespaceIdentity, name: String?) {
+    private init(fd: FileDescriptor, identity: NamespaceIdentity, name: String?) {
         self.fd = fd
         self.identity = identity
         self.name = name
     }
 
-    deinit { close(fd) }
+    deinit { try? fd.close() }
+
+    /// A namespace file (never blocking on a FIFO put there); nil when it cannot be opened.
+    private static func open(_ path: String, options: FileDescriptor.OpenOptions = []) -> FileDescriptor? {
+        try? FileDescriptor.open(FilePath(path), .readOnly, options: options.union([.closeOnExec, .nonBlocking]))
+    }
 
     /// Looks for the namespace `identity`: the named ones under /run/netns, then those of every
     /// live process (/proc/PID/ns/net). Nil when it is in neither: the kernel has freed it, or
@@ -97,13 +102,12 @@ public final class NetworkNamespaceHandle {
         let members = processes(in: identity)
         uninspected = members.uninspected
         for pid in members.pids {
-            let fd = open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue } // gone meanwhile
+            guard let fd = open("/proc/\(pid)/ns/net") else { continue } // gone meanwhile
             // Checked again on the descriptor: the process may have moved or been replaced.
             if NamespaceIdentity.of(descriptor: fd) == identity {
                 return NetworkNamespaceHandle(fd: fd, identity: identity, name: nil)
             }
-            close(fd)
+            try? fd.close()
         }
         return nil
     }
@@ -126,12 +130,11 @@ public final class NetworkNamespaceHandle {
     /// The namespace `identity` if it has a name under /run/netns.
     public static func named(_ identity: NamespaceIdentity) -> NetworkNamespaceHandle? {
         for name in DirectoryEntries.names(namedDirectory) ?? [] {
-            let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) // never blocks on a FIFO
-            guard fd >= 0 else { continue }
+            guard let fd = open("\(namedDirectory)/\(name)", options: .noFollow) else { continue }
             if NamespaceIdentity.of(descriptor: fd) == identity {
                 return NetworkNamespaceHandle(fd: fd, identity: identity, name: name)
             }
-            close(fd)
+            try? fd.close()
         }
         return nil
     }
@@ -139,16 +142,15 @@ public final class NetworkNamespaceHandle {
     /// The identity of the namespace named `name` now, nil when there is none by that name.
     public static func identity(named name: String) -> NamespaceIdentity? {
         guard NetworkNamespaceName.problem(with: name) == nil else { return nil }
-        let fd = open("\(namedDirectory)/\(name)", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) // never blocks on a FIFO
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let fd = open("\(namedDirectory)/\(name)", options: .noFollow) else { return nil }
+        defer { try? fd.close() }
         return NamespaceIdentity.of(descriptor: fd)
     }
 
     /// Moves the calling thread into this namespace and checks that it got there.
     public func enter() throws {
-        let r = mptop_setns_net(fd)
-        guard r == 0 else { throw MPTopError.netlink("cannot enter network namespace \(name ?? identity.description)", errno: -r) }
+        let r = mptop_setns_net(fd.rawValue)
+        guard r == 0 else { throw SystemCallError(.enter, "network namespace \(name ?? identity.description)", Errno(rawValue: -r)) }
         guard (try? NamespaceIdentity.current()) == identity else {
             throw MPTopError.io("entered network namespace \(name ?? identity.description) but /proc/thread-self/ns/net says otherwise")
         }

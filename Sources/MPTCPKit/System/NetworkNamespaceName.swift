@@ -14,10 +14,10 @@ public struct NetworkNamespaceName: RawRepresentable, Hashable, Sendable, Custom
         self.rawValue = rawValue
     }
 
-    /// The name, or a one-line usage error saying what is wrong with it.
+    /// The name, or a one-line `invalidRequest` error saying what is wrong with it.
     public init(validating name: String) throws {
         if let problem = Self.problem(with: name) {
-            throw MPTopError.usage("invalid namespace name \(Self.quoted(name)): \(problem)")
+            throw MPTopError.invalidRequest("invalid namespace name \(Self.quoted(name)): \(problem)")
         }
         rawValue = name
     }

@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,36 +14,45 @@ public final class PrivateDirectory {
     public static let runDirectory = "/run/mptop"
 
     public let path: String
-    private let fd: Int32
+    private let fd: FileDescriptor
 
-    private init(path: String, fd: Int32) {
+    private init(path: String, fd: FileDescriptor) {
         self.path = path
         self.fd = fd
     }
 
-    deinit { close(fd) }
+    deinit { try? fd.close() }
+
+    /// How a directory of mptop's is opened: never through a symlink.
+    private static let directoryOptions: FileDescriptor.OpenOptions = [.directory, .noFollow, .closeOnExec]
 
     /// Opens `path` after checking it; with `create` a missing directory is made (0700).
     /// Nil when it does not exist and `create` is false; a one-line error when it is not safe.
     public static func open(_ path: String, create: Bool) throws -> PrivateDirectory? {
-        var fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        if fd < 0 && errno == ENOENT {
+        func opened() throws(Errno) -> FileDescriptor {
+            try Errno.catching { try FileDescriptor.open(FilePath(path), .readOnly, options: directoryOptions) }
+        }
+        var result: Result<FileDescriptor, Errno> = Result { () throws(Errno) in try opened() }
+        if case .failure(.noSuchFileOrDirectory) = result {
             guard create else { return nil }
-            if mkdir(path, 0o700) != 0 && errno != EEXIST {
-                throw MPTopError.io("cannot create \(path): \(MPTopError.errnoText(errno))")
+            do { try FileDescriptor.currentDirectory.makeDirectory(path, permissions: .ownerReadWriteExecute) } catch {
+                if error != .fileExists { throw SystemCallError(.create, path, error) }
             }
-            fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            result = Result { () throws(Errno) in try opened() }
         }
-        guard fd >= 0 else {
-            let why = errno == ELOOP || errno == ENOTDIR ? "not a directory (a symlink or a file)" : MPTopError.errnoText(errno)
-            throw MPTopError.io("cannot use \(path): \(why)")
+        let fd: FileDescriptor
+        switch result {
+        case .success(let opened): fd = opened
+        case .failure(let e) where e == .tooManySymbolicLinkLevels || e == .notDirectory:
+            throw MPTopError.io("cannot use \(path): not a directory (a symlink or a file)")
+        case .failure(let e): throw SystemCallError(.use, path, e)
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { close(fd); throw MPTopError.io("cannot use \(path): \(MPTopError.errnoText(errno))") }
-        if st.st_uid != geteuid() || st.st_mode & 0o077 != 0 {
-            close(fd)
+        let st: Stat
+        do { st = try fd.stat() } catch { try? fd.close(); throw SystemCallError(.use, path, error) }
+        if st.userID.rawValue != geteuid() || st.permissions.rawValue & 0o077 != 0 {
+            try? fd.close()
             throw MPTopError.io("will not use \(path): it must be a directory owned by uid \(geteuid()) with mode 0700, "
-                + "it is owned by uid \(st.st_uid) with mode \(String(st.st_mode & 0o7777, radix: 8))")
+                + "it is owned by uid \(st.userID.rawValue) with mode \(st.modeText)")
         }
         return PrivateDirectory(path: path, fd: fd)
     }
@@ -58,40 +68,37 @@ public final class PrivateDirectory {
 
     /// The file `name` as bytes (an archive), with the same checks as `read`.
     public func bytes(_ name: String, limit: Int) throws -> [UInt8]? {
-        let file = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard file >= 0 else {
-            if errno == ENOENT { return nil }
-            throw MPTopError.io("\(path)/\(name): " + (errno == ELOOP ? "a symlink" : MPTopError.errnoText(errno)))
+        let file: FileDescriptor
+        do { file = try fd.open(name, .readOnly, options: [.noFollow, .nonBlocking, .closeOnExec]) } catch {
+            if error == .noSuchFileOrDirectory { return nil }
+            if error == .tooManySymbolicLinkLevels { throw MPTopError.io("\(path)/\(name): a symlink") }
+            throw SystemCallError(.access, "\(path)/\(name)", error)
         }
-        defer { close(file) }
-        var st = stat()
-        guard fstat(file, &st) == 0 else { throw MPTopError.io("\(path)/\(name): \(MPTopError.errnoText(errno))") }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw MPTopError.io("\(path)/\(name): not a regular file") }
-        guard st.st_uid == geteuid(), st.st_mode & 0o077 == 0, st.st_nlink == 1 else {
-            throw MPTopError.io("\(path)/\(name): owned by uid \(st.st_uid) with mode \(String(st.st_mode & 0o7777, radix: 8)) "
-                + "and \(st.st_nlink) link(s); only a file of uid \(geteuid()), mode 0600, one link is read")
+        defer { try? file.close() }
+        let st: Stat
+        do { st = try file.stat() } catch { throw SystemCallError(.access, "\(path)/\(name)", error) }
+        guard st.type == .regular else { throw MPTopError.io("\(path)/\(name): not a regular file") }
+        guard st.userID.rawValue == geteuid(), st.permissions.rawValue & 0o077 == 0, st.linkCount == 1 else {
+            throw MPTopError.io("\(path)/\(name): owned by uid \(st.userID.rawValue) with mode \(st.modeText) "
+                + "and \(st.linkCount) link(s); only a file of uid \(geteuid()), mode 0600, one link is read")
         }
-        do {
-            return try TextFile.bytes(descriptor: file, path: "\(path)/\(name)", limit: limit)
-        } catch {
-            throw MPTopError.io("\(error)")
-        }
+        return try TextFile.bytes(descriptor: file, path: "\(path)/\(name)", limit: limit)
     }
 
     /// Replaces `name` with `text` atomically: readers see the old file or the new one.
     public func write(_ name: String, _ text: String) throws {
         let temporary = ".\(name).\(getpid()).new"
-        unlinkat(fd, temporary, 0) // left by a run of this pid that died mid-write
+        try? fd.remove(temporary) // left by a run of this pid that died mid-write
         do {
             try AtomicFile.replace(name, in: fd, through: temporary, leftover: .refuse, mode: 0o600, with: Array(text.utf8))
-        } catch let f as AtomicFile.Failure {
-            throw MPTopError.io("cannot write \(path)/\(f.creatingTemporary ? temporary : name): \(MPTopError.errnoText(f.errno))")
+        } catch {
+            throw SystemCallError(.write, "\(path)/\(error.creatingTemporary ? temporary : name)", error.errno)
         }
-        fsync(fd) // the rename itself survives a crash
+        try? fd.sync() // the rename itself survives a crash
     }
 
     public func remove(_ name: String) {
-        unlinkat(fd, name, 0)
+        try? fd.remove(name)
     }
 }
 
@@ -102,28 +109,34 @@ extension PrivateDirectory {
     public static func temporary(in parent: String = "/tmp", prefix: String) throws -> PrivateDirectory {
         var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else { throw MPTopError.io("cannot create a directory in \(parent): \(MPTopError.errnoText(errno))") }
+        guard made != nil else { throw SystemCallError(.createDirectoryIn, parent, .current) }
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard let directory = try open(path, create: false) else {
-            throw MPTopError.io("cannot use \(path): \(MPTopError.errnoText(ENOENT))")
+            throw SystemCallError(.use, path, .noSuchFileOrDirectory)
         }
         return directory
     }
 
     /// A new directory `name` in this one (mode 0700; refused when the name is taken).
     public func makeDirectory(_ name: String) throws -> PrivateDirectory {
-        guard mkdirat(fd, name, 0o700) == 0 else { throw MPTopError.io("cannot create \(path)/\(name): \(MPTopError.errnoText(errno))") }
-        let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard sub >= 0 else { throw MPTopError.io("cannot use \(path)/\(name): \(MPTopError.errnoText(errno))") }
-        return PrivateDirectory(path: "\(path)/\(name)", fd: sub)
+        do { try fd.makeDirectory(name, permissions: .ownerReadWriteExecute) } catch {
+            throw SystemCallError(.create, "\(path)/\(name)", error)
+        }
+        do {
+            return PrivateDirectory(path: "\(path)/\(name)", fd: try fd.open(name, .readOnly, options: Self.directoryOptions))
+        } catch {
+            throw SystemCallError(.use, "\(path)/\(name)", error)
+        }
     }
 
     /// Creates the new file `name` (O_EXCL|O_NOFOLLOW, mode 0600) for writing piece by piece,
     /// as a stream that takes longer than one write; the caller closes the descriptor.
-    public func create(_ name: String) throws -> Int32 {
-        let file = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard file >= 0 else { throw MPTopError.io("cannot create \(path)/\(name): \(MPTopError.errnoText(errno))") }
-        return file
+    public func create(_ name: String) throws -> FileDescriptor {
+        do {
+            return try fd.open(name, .writeOnly, options: [.create, .exclusiveCreate, .noFollow, .closeOnExec], permissions: .ownerReadWrite)
+        } catch {
+            throw SystemCallError(.create, "\(path)/\(name)", error)
+        }
     }
 
     /// Removes everything in the directory, its own subdirectories too, then the directory
@@ -136,13 +149,17 @@ extension PrivateDirectory {
 
     private func removeContents() {
         for name in names() {
-            if unlinkat(fd, name, 0) == 0 { continue }
-            // A directory (EISDIR) is emptied through its own descriptor, then removed.
-            guard errno == EISDIR else { continue }
-            let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard sub >= 0 else { continue }
-            PrivateDirectory(path: "\(path)/\(name)", fd: sub).removeContents()
-            unlinkat(fd, name, AT_REMOVEDIR)
+            do { try fd.remove(name) } catch {
+                // A directory (EISDIR) is emptied through its own descriptor, then removed.
+                guard error == .isDirectory, let sub = try? fd.open(name, .readOnly, options: Self.directoryOptions) else { continue }
+                PrivateDirectory(path: "\(path)/\(name)", fd: sub).removeContents()
+                try? fd.remove(name, directory: true)
+            }
         }
     }
+}
+
+extension Stat {
+    /// The permission bits in octal, as messages about a file's mode say them ("600").
+    var modeText: String { String(permissions.rawValue & 0o7777, radix: 8) }
 }

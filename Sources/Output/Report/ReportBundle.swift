@@ -33,12 +33,12 @@ public enum ReportBundle {
                 guard force else { throw MPTopError.io("will not write \(path): it exists (--force replaces it)") }
             }
         } else if errno != ENOENT {
-            throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))")
+            throw SystemCallError(.write, path, .current)
         } else {
             // Found out now rather than after the whole window: a directory that is missing or
             // not writable.
             let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "."
-            if access(directory, W_OK | X_OK) != 0 { throw MPTopError.io("cannot write \(path): \(MPTopError.errnoText(errno))") }
+            if access(directory, W_OK | X_OK) != 0 { throw SystemCallError(.write, path, .current) }
         }
         for tool in ["tar", "gzip"] where ToolRunner.locate(tool) == nil {
             throw MPTopError.io("cannot make a .tar.gz: \(tool) is not installed")
@@ -60,7 +60,7 @@ public enum ReportBundle {
             .collect(extraSinks: extraSinks, progress: progress)
         let archive = "bundle.tar.gz"
         // Made here (0600) for tar to fill, so it is a file of mptop's that `bytes` will read.
-        close(try temporary.create(archive))
+        try? temporary.create(archive).close()
         guard let tar = ToolRunner.locate("tar") else { throw MPTopError.io("cannot make a .tar.gz: tar is not installed") }
         // Numeric owner 0: the archive names no user of this machine.
         let packed = try ToolRunner.run(tar, ["-C", temporary.path, "--owner=0", "--group=0", "--numeric-owner",

@@ -65,7 +65,7 @@ struct ReportWindow {
             var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
             if let events { fds.append(pollfd(fd: events.fd, events: Int16(POLLIN), revents: 0)) }
             let ms = Int32(min(1000, (deadline - now + 999_999) / 1_000_000))
-            _ = poll(&fds, nfds_t(fds.count), ms)
+            _ = try? Poll.wait(&fds, milliseconds: ms)
             if let events, fds.count > 1, fds[1].revents != 0 { try deliver(events.drain(), to: sinks, &outcome) }
         }
     }

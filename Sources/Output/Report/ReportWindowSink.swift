@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import MPTCPKit
+import SystemPackage
 
 /// Takes what a debug bundle's sampling window sees, as it is seen: every snapshot (one a
 /// second) and every batch of path-manager events. The bundle's snapshots.jsonl and events.jsonl
@@ -20,7 +18,7 @@ public protocol ReportWindowSink: AnyObject {
 final class JSONLinesFile {
     let name: String
     private let directory: PrivateDirectory
-    private var fd: Int32
+    private var fd: FileDescriptor?
     private(set) var lines = 0
     private var buffer: [UInt8] = []
 
@@ -30,7 +28,7 @@ final class JSONLinesFile {
         fd = try directory.create(name)
     }
 
-    deinit { if fd >= 0 { Glibc.close(fd) } }
+    deinit { try? fd?.close() }
 
     /// Appends `line` (one JSON object, without its newline).
     func append(_ line: String) throws {
@@ -52,18 +50,24 @@ final class JSONLinesFile {
     /// is in the bundle.
     func close() throws -> Bool {
         try flush()
-        let failed = fsync(fd) != 0 ? errno : 0
-        Glibc.close(fd)
-        fd = -1
-        if failed != 0 { throw MPTopError.io("cannot write \(directory.path)/\(name): \(MPTopError.errnoText(failed))") }
+        guard let open = fd else { return lines > 0 }
+        fd = nil
+        do throws(Errno) {
+            defer { try? open.close() }
+            try open.sync()
+        } catch {
+            throw SystemCallError(.write, "\(directory.path)/\(name)", error)
+        }
         if lines == 0 { directory.remove(name) }
         return lines > 0
     }
 
     private func flush() throws {
-        let failed = AtomicFile.writeAll(fd, buffer)
-        buffer.removeAll(keepingCapacity: true)
-        if failed != 0 { throw MPTopError.io("cannot write \(directory.path)/\(name): \(MPTopError.errnoText(failed))") }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard let fd, !buffer.isEmpty else { return }
+        do { _ = try Errno.catching { try fd.writeAll(buffer) } } catch {
+            throw SystemCallError(.write, "\(directory.path)/\(name)", error)
+        }
     }
 }
 
