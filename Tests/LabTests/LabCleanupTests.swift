@@ -85,13 +85,17 @@ final class LabCleanupTests: XCTestCase {
         mount -t tmpfs -o mode=0755 none /run/netns
         mount -t tmpfs -o mode=0700 none /run/mptop
         sleep 60 & bystander=$!
-        "$0" demo --json --interval 0.5 >/dev/null 2>&1 & demo=$!
+        out=$(mktemp)
+        "$0" demo --json --interval 0.5 >"$out" 2>&1 & demo=$!
         members=""
+        # Once the demo printed a sample its lab is built and its transfer runs: the members
+        # are then the lab's own processes, not a tool the build ran in a namespace for a moment.
         for i in $(seq 150); do
             members=$(for n in $(ls /run/netns); do ip netns pids $n; done)
-            [ $(ls /run/netns | wc -l) -eq 2 ] && [ $(echo $members | wc -w) -ge 2 ] && break
+            [ -s "$out" ] && [ $(ls /run/netns | wc -l) -eq 2 ] && [ $(echo $members | wc -w) -ge 2 ] && break
             sleep 0.1
         done
+        rm -f "$out"
         echo "names: $(ls /run/netns | tr '\n' ' ')"
         kill -9 $demo; wait $demo || true
         for p in $members; do kill -0 $p 2>/dev/null && echo "outlives $p"; done
