@@ -16,18 +16,9 @@ enum DashboardCommand {
         var o = o
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
         // Settings and themes are read before anything else, so a broken file is an error on a
-        // normal screen. Flags win over the saved settings.
+        // normal screen.
         let settingsPath = SettingsFile.standardPath()
-        var (saved, notes) = try settingsPath.map { try SettingsFile.load(path: $0) } ?? (DashboardSettings(), [])
-        let flags = DashboardSettings(theme: o.theme, interval: o.interval.map { max(0.1, $0) }, keepClosed: o.keepClosed)
-        if o.theme == nil, let name = saved.theme {
-            // A saved theme that is gone is news, not a reason not to start.
-            if (try? ThemeCatalog.standard(themesDirectory: o.themesDirectory).load(name)) != nil { o.theme = name } else {
-                notes.append("the saved theme '\(name)' is not there any more; using the default")
-                saved.theme = nil
-            }
-        }
-        let settings = saved.overridden(by: flags)
+        var (settings, notes) = try loadSettings(&o, path: settingsPath)
         let (themes, startIndex, themeNotes) = try loadThemes(o)
         notes += themeNotes
         if o.listThemes {
@@ -103,6 +94,21 @@ enum DashboardCommand {
         terminal.close()
         if let line = recorder.stop() { Console.err("mptop: \(line.escapedForTerminal)\n") }
         return 0
+    }
+
+    /// The saved settings (none without a settings path) with the flags winning over them, and
+    /// notes for the footer; a saved theme that is gone is a note, not a reason not to start.
+    /// Sets `o.theme` to the saved one when no flag named one, for `loadThemes`.
+    static func loadSettings(_ o: inout MonitorOptions, path: String?) throws -> (DashboardSettings, notes: [String]) {
+        var (saved, notes) = try path.map { try SettingsFile.load(path: $0) } ?? (DashboardSettings(), [])
+        let flags = DashboardSettings(theme: o.theme, interval: o.interval.map { max(0.1, $0) }, keepClosed: o.keepClosed)
+        if o.theme == nil, let name = saved.theme {
+            if (try? ThemeCatalog.standard(themesDirectory: o.themesDirectory).load(name)) != nil { o.theme = name } else {
+                notes.append("the saved theme '\(name)' is not there any more; using the default")
+                saved.theme = nil
+            }
+        }
+        return (saved.overridden(by: flags), notes)
     }
 
     /// The dashboard's actions, carried out by MPTCPKit's executor in the watched namespace.

@@ -8,7 +8,13 @@ import Glibc
 /// replay keys. Nothing here touches the kernel: any machine, no root, no MPTCP.
 enum ReplayDashboard {
     static func run(_ reader: RecordingReader, _ o: MonitorOptions, from: Double?) throws {
+        var o = o
         let noColor = o.noColor || !(getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        // The person's saved look (theme, sort, columns, share mode, how long closed ones stay)
+        // as the live dashboard has it; the interval is the recording's. A replay never saves
+        // them: changing the sort while looking back is not a new preference.
+        var (settings, settingNotes) = try DashboardCommand.loadSettings(&o, path: SettingsFile.standardPath())
+        settings.interval = nil
         let (themes, startIndex, themeNotes) = try DashboardCommand.loadThemes(o)
         guard try DashboardCommand.terminalCanDraw() else {
             throw MPTopError.usage("this terminal cannot show the replay dashboard; use 'mptop replay FILE --json'")
@@ -19,7 +25,7 @@ enum ReplayDashboard {
         var last = first.time
         while let s = try reader.next() { last = s.snapshot.time }
         reader.rewind()
-        var notes = themeNotes
+        var notes = settingNotes + themeNotes
         if let cut = reader.truncation { notes.append(cut) }
 
         let h = reader.header
@@ -33,6 +39,8 @@ enum ReplayDashboard {
                                    glyphs: terminal.utf8 ? .unicode : .ascii, themeIndex: startIndex)
         var playback = Playback(start: first.time, end: last)
         if let from { playback.position = min(last, first.time + from) }
+        state.apply(settings)
+        state.setRetention(settings.keepClosed ?? 30)
         state.playback = playback
         state.message = notes.isEmpty ? nil : notes.joined(separator: "; ")
         var inputs = DashboardInputs(terminal: terminal, sample: { throw MPTopError.io("a replay takes its samples from the recording") },

@@ -71,9 +71,18 @@ final class RecordReplayLabTests: XCTestCase {
 
     func testTheReplayDashboardShowsTheHandoverSeeksAndPauses() throws {
         let (_, copy, _) = try recordHandover()
-        let screen = try makeScreen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", try mptopPath(), "replay", copy],
+        // The person's saved settings, as the live dashboard takes them (a folder nobody can read).
+        let config = URL(fileURLWithPath: copy).deletingLastPathComponent().path + "/config"
+        try FileManager.default.createDirectory(atPath: config + "/mptop", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let saved = "sort = token\ninterval = 5\n"
+        try saved.write(toFile: config + "/mptop/config", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config + "/mptop/config")
+        let screen = try makeScreen(["/usr/bin/env", "XDG_CONFIG_HOME=" + config,
+                                     "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", try mptopPath(), "replay", copy],
                                     width: 150, height: 30)
-        screen.waitFor("the replay header") { $0.contains("REPLAY") && $0.contains("1 connection ") }
+        let start = screen.waitFor("the replay header") { $0.contains("REPLAY") && $0.contains("1 connection ") }
+        XCTAssertTrue(start.contains("sorted by token"), "the saved sort: \(start)")
+        XCTAssertFalse(start.contains("every 5 s"), "the recording's interval, not the saved one: \(start)")
         XCTAssertTrue(screen.capture().contains("read-only (replay)"))
         // At the start both paths carry data; at the end wifi0 carries nothing and cell0 all.
         screen.send("p")
@@ -107,6 +116,7 @@ final class RecordReplayLabTests: XCTestCase {
         screen.waitFor(timeout: 15, "played to the end") { $0.contains("end of the recording") }
         screen.send("q")
         screen.waitFor("exit") { $0.contains("[mptop exited 0]") }
+        XCTAssertEqual(try String(contentsOfFile: config + "/mptop/config", encoding: .utf8), saved, "a replay does not save settings")
     }
 
     static func header(_ screen: String) -> String { String(screen.split(separator: "\n").first ?? "") }
