@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MPTCPKit
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +52,32 @@ final class RecordCommandTests: XCTestCase {
         let (cut, cutNote) = try replayedLines(dir + "/cut.mptrec")
         XCTAssertEqual(cut, Array(lines.dropLast()))
         XCTAssertTrue(cutNote.hasPrefix("mptop: note: \(dir)/cut.mptrec: the recording ends inside a record at byte "), cutNote)
+    }
+
+    /// Events ride in the next sample's record: those between the last sample and Ctrl-C are
+    /// carried by one more sample at the stop instead of going with it.
+    func testEventsBeforeCtrlCAreInTheRecording() throws {
+        let lab = try makeLab()
+        let session = try TrafficSession(lab: lab, connections: 1)
+        _ = try session.waitForSubflows(2)
+        let path = try temporaryDirectory() + "/events.mptrec"
+        let recording = try lab.spawn(in: lab.clientNamespace, executable: try mptopPath(), arguments: ["record", path, "--interval", "60"])
+        usleep(1_500_000)  // the first sample is written; the next is a minute away
+        // A third path: the running connection opens a subflow on it (SUB_ESTABLISHED).
+        try lab.addPath(.wired, bitsPerSecond: nil)
+        _ = try session.waitForSubflows(3)
+        usleep(500_000)
+        recording.send(signal: SIGINT)
+        XCTAssertEqual(recording.waitForExit(timeout: 5), 0, recording.diagnosis)
+
+        let reader = try RecordingReader(path: path)
+        var samples: [RecordedSample] = []
+        while let s = try reader.next() { samples.append(s) }
+        XCTAssertEqual(samples.count, 2, "the first sample and the one taken at the stop")
+        let kinds = samples.flatMap { $0.events.events.map(\.kind) }
+        XCTAssertTrue(kinds.contains(.subflowEstablished), "the new subflow's event: \(kinds)")
+        XCTAssertEqual(samples.last?.snapshot.connections.first?.subflows.count, 3)
+        _ = try session.finish()
     }
 
     func testTheDemoRecordsItselfWithRecord() throws {

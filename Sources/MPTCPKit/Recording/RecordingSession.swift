@@ -67,7 +67,14 @@ public final class RecordingSession {
             let now = clock.monotonicNanos()
             if deadline < now { deadline = now }  // fixed rate, but a long stall does not make a burst
             if let end, deadline > end { break }
-            if wait(until: deadline, stop: stop) { break }
+            if wait(until: deadline, stop: stop) {
+                // Events ride in the next sample's record, so those since the last sample would
+                // go with the stop: one more sample, at the moment of the stop, carries them (a
+                // stop with none pending adds nothing).
+                if let events { writer.note(events.drain()) }
+                if writer.hasPendingEvents { try sampled(try record()) }
+                break
+            }
         }
         writer.close()
         return summary

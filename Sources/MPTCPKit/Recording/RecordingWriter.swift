@@ -49,6 +49,9 @@ public final class RecordingWriter {
         fd = nil
     }
 
+    /// Events noted that no sample has carried into the file yet.
+    public var hasPendingEvents: Bool { !pending.events.isEmpty || pending.overrun }
+
     /// Keeps events for the next sample's record.
     public func note(_ batch: PathManagerEventBatch) {
         pending.events += batch.events
