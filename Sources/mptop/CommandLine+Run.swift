@@ -60,8 +60,6 @@ extension CommandLine {
             return 2
         }
         do {
-            // The prose left out of the commands' configurations while parsing.
-            HelpText.isShown = true
             // A fixed width: the help reads the same on every terminal, in the man page's
             // source and in the recorded snapshots.
             try Console.out(root.fullMessage(for: error, columns: HelpText.columns) + "\n")

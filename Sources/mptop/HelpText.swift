@@ -12,18 +12,6 @@ enum HelpText {
 
     static let abstract = "Watch Linux Multipath TCP connections, their subflows and interfaces, live."
 
-    /// Set just before help is rendered (`CommandLine.run`, for --help, `mptop help`, the help
-    /// dump of the man page). ArgumentParser reads every command's configuration at every
-    /// parse, so prose that is computed (the dashboard's keys, the traffic command's usage
-    /// lines, which lay out two commands' help) would otherwise be built before every sample:
-    /// about 15% of `mptop --version`'s CPU time. Those configurations are computed properties
-    /// that ask for it through `whenShown`.
-    nonisolated(unsafe) static var isShown = false
-
-    /// `text`, built only when help is shown (nil otherwise, which ArgumentParser only reads
-    /// when it renders help).
-    static func whenShown(_ text: @autoclosure () -> String) -> String? { isShown ? text() : nil }
-
     static var discussion: String {
         """
         At a terminal mptop opens the live dashboard; piped, or with --once, --json or \

@@ -10,17 +10,15 @@ import Glibc
 /// subcommands. Every option is declared here or in a subcommand, once: help, usage errors,
 /// completion scripts and the man page are generated from these declarations.
 struct MptopCommand: ParsableCommand {
-    static var configuration: CommandConfiguration {  // computed: see HelpText.isShown
-        CommandConfiguration(
-            commandName: "mptop",
-            abstract: HelpText.abstract,
-            discussion: HelpText.whenShown(HelpText.discussion) ?? "",
-            subcommands: [
-                EventsCommand.self, DiagnoseCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self,
-                DemoCommand.self, TrafficCommand.self, CaptureCommand.self, CloseCommand.self, BackupCommand.self,
-                FailoverCommand.self,
-            ])
-    }
+    static let configuration = CommandConfiguration(
+        commandName: "mptop",
+        abstract: HelpText.abstract,
+        discussion: HelpText.discussion,
+        subcommands: [
+            EventsCommand.self, DiagnoseCommand.self, RecordCommand.self, ReplayCommand.self, ReportCommand.self,
+            DemoCommand.self, TrafficCommand.self, CaptureCommand.self, CloseCommand.self, BackupCommand.self,
+            FailoverCommand.self,
+        ])
 
     /// The root that parses `args`, and the words it parses. ArgumentParser lets a parent
     /// command's options stand anywhere, also after a subcommand's name, so `mptop diagnose

@@ -6,20 +6,18 @@ import Output
 /// `mptop traffic serve|send`: the built-in MPTCP traffic generator. The receiver checks every
 /// byte, so a lab run proves the data arrived intact, not just that bytes moved.
 struct TrafficCommand: ParsableCommand {
-    static var configuration: CommandConfiguration {  // computed: see HelpText.isShown
-        CommandConfiguration(
-            commandName: "traffic",
-            abstract: "The built-in MPTCP traffic generator, with byte-exact verification.",
-            usage: HelpText.whenShown(([Serve.self, Send.self] as [ParsableCommand.Type]).map { "mptop traffic " + $0.usageString() }
-                .joined(separator: "\n")),
-            discussion: """
-            serve accepts any number of MPTCP connections and checks every byte against the \
-            sender's pattern. send opens MPTCP connections and streams the pattern on each. With \
-            --json both print one JSON object per line instead of text; byte counts include each \
-            connection's 16-byte header, so they match the kernel's MPTCP byte counters.
-            """,
-            subcommands: [Serve.self, Send.self])
-    }
+    static let configuration = CommandConfiguration(
+        commandName: "traffic",
+        abstract: "The built-in MPTCP traffic generator, with byte-exact verification.",
+        usage: ([Serve.self, Send.self] as [ParsableCommand.Type]).map { "mptop traffic " + $0.usageString() }
+            .joined(separator: "\n"),
+        discussion: """
+        serve accepts any number of MPTCP connections and checks every byte against the \
+        sender's pattern. send opens MPTCP connections and streams the pattern on each. With \
+        --json both print one JSON object per line instead of text; byte counts include each \
+        connection's 16-byte header, so they match the kernel's MPTCP byte counters.
+        """,
+        subcommands: [Serve.self, Send.self])
 
     func run() throws {
         throw MPTopError.usage("traffic needs 'serve' or 'send' (see 'mptop traffic --help')")
