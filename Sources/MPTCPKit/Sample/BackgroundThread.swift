@@ -8,14 +8,14 @@ import Glibc
 ///
 /// Unchecked: the work may use objects that are not Sendable (a netlink socket, the process
 /// table). The caller hands them over: it does not touch them until `wait()` returned.
-final class BackgroundThread<Result>: ThreadWork, @unchecked Sendable {
+public final class BackgroundThread<Result>: ThreadWork, @unchecked Sendable {
     private var work: (() -> Result)?
     private var result: Result?
     private var thread: pthread_t?
 
     /// Starts `work` on a new thread; when no thread can be made (or `concurrently` is false),
     /// runs it here and now, so a caller never waits for a thread that does not exist.
-    init(concurrently: Bool = true, _ work: @escaping () -> Result) {
+    public init(concurrently: Bool = true, _ work: @escaping () -> Result) {
         self.work = work
         super.init()
         thread = concurrently ? startThread(self) : nil
@@ -29,7 +29,7 @@ final class BackgroundThread<Result>: ThreadWork, @unchecked Sendable {
 
     /// Waits for the work to finish (once); its result. pthread_join orders the thread's writes
     /// before the reads here.
-    func wait() -> Result {
+    public func wait() -> Result {
         if let t = thread {
             pthread_join(t, nil)
             thread = nil
@@ -46,7 +46,7 @@ final class BackgroundThread<Result>: ThreadWork, @unchecked Sendable {
 }
 
 /// The thread's side of a `BackgroundThread`: not generic, so one C entry point serves all.
-class ThreadWork {
+public class ThreadWork {
     func run() {}
 }
 
