@@ -63,6 +63,17 @@ final class SubflowJoinerTests: XCTestCase {
         XCTAssertEqual(SubflowJoiner.join(sockets: sockets, subflows: [b, a]).connections[0].subflows.map(\.uid), [2, 1])
     }
 
+    /// A joiner copied halfway is a value like any other: what one copy adds the other does not see.
+    func testACopiedJoinerKeepsItsOwnSubflows() {
+        var a = SubflowJoiner(sockets: [connection(1, token: nil)])
+        a.add(subflow(cookie: 1, inode: 5001, token: nil, join: false))
+        var b = a
+        b.add(subflow(cookie: 2, inode: 5001, token: nil, join: false))
+        a.add(subflow(cookie: 3, inode: 5001, token: nil, join: false))
+        XCTAssertEqual(a.finish().connections[0].subflows.map(\.cookie), [1, 3])
+        XCTAssertEqual(b.finish().connections[0].subflows.map(\.cookie), [1, 2])
+    }
+
     func testSocketIndexFindsEveryKeyPastGrowthAndNeverZero() {
         var index = SocketIndex(capacity: 4)
         for k in UInt32(1)...20_000 { index.insert(k, Int32(k) * 3) }  // consecutive, as inodes are
