@@ -70,7 +70,9 @@ final class SubflowJoinerTests: XCTestCase {
         var b = a
         b.add(subflow(cookie: 2, inode: 5001, token: nil, join: false))
         a.add(subflow(cookie: 3, inode: 5001, token: nil, join: false))
+        var c = a
         XCTAssertEqual(a.finish().connections[0].subflows.map(\.cookie), [1, 3])
+        XCTAssertEqual(c.finish().connections[0].subflows.map(\.cookie), [1, 3], "a copy finished after the original")
         XCTAssertEqual(b.finish().connections[0].subflows.map(\.cookie), [1, 2])
     }
 

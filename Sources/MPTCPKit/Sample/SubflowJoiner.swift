@@ -77,6 +77,8 @@ public struct SubflowJoiner {
 
     /// The joined result, subflows in a stable order: initial first, then joins by local id.
     public mutating func finish() -> Result {
+        // `take` moves the subflows out: a buffer another copy of this joiner holds is copied first.
+        if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
         // Where each connection's subflows start among them sorted by connection (a counting
         // sort, stable: a connection's subflows keep the order they came in).
         var start = [Int](repeating: 0, count: connections.count + 1)
@@ -212,10 +214,11 @@ final class ArrivedSubflows {
         count += 1
     }
 
-    /// A copy of the subflows not taken yet, for a joiner that is no longer the only holder.
+    /// A copy, for a joiner that is no longer the only holder (never one `take` began on).
     func copy() -> ArrivedSubflows {
+        precondition(!anyTaken, "ArrivedSubflows: copy after take")
         let c = ArrivedSubflows(capacity: capacity)
-        for k in 0..<count where !anyTaken || !taken[k] { c.append(base[k]) }
+        for k in 0..<count { c.append(base[k]) }
         return c
     }
 
