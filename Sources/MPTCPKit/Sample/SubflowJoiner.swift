@@ -90,11 +90,16 @@ public struct SubflowJoiner {
             byConnection[next[Int(o)]] = k
             next[Int(o)] += 1
         }
-        for i in connections.indices where start[i] < start[i + 1] {
-            var subflows = arrived.take(byConnection[start[i]..<start[i + 1]])
+        for i in connections.indices {
+            let arrivals = start[i] < start[i + 1]
+            guard arrivals || connections[i].subflows.count > 1 else { continue }
+            if arrivals {
+                let subflows = arrived.take(byConnection[start[i]..<start[i + 1]])
+                // A socket handed in with subflows of its own keeps them, the new ones after.
+                if connections[i].subflows.isEmpty { connections[i].subflows = subflows } else { connections[i].subflows += subflows }
+            }
             // Usually already in order (the kernel lists them as created): skip the copies a sort makes.
-            if !Self.inOrder(subflows) { subflows.sort(by: Self.subflowOrder) }
-            connections[i].subflows = subflows
+            if !Self.inOrder(connections[i].subflows) { connections[i].subflows.sort(by: Self.subflowOrder) }
         }
         arrived = ArrivedSubflows()
         owner = []
