@@ -27,7 +27,8 @@ public struct SubflowULPInfo: Equatable, Sendable {
         while let a = outer.next() {
             switch a.type {
             case 1: // INET_ULP_INFO_NAME
-                name = a.payload.cString()
+                // Nearly always "mptcp": the literal, not a String decoded per subflow.
+                name = a.payload.holdsCString("mptcp") ? "mptcp" : a.payload.cString()
             case 3: // INET_ULP_INFO_MPTCP
                 var inner = NetlinkAttributes(a.payload)
                 while let s = inner.next() {

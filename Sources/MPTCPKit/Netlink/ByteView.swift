@@ -41,6 +41,13 @@ public struct ByteView {
         return ByteView(UnsafeRawBufferPointer(rebasing: base[offset..<(offset + size)]))
     }
 
+    /// Whether `cString()` would be `text`, compared in place (no String made).
+    public func holdsCString(_ text: StaticString) -> Bool {
+        let t = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        guard base.count >= t.count, base.prefix(t.count).elementsEqual(t) else { return false }
+        return base.count == t.count || base[t.count] == 0
+    }
+
     /// A NUL-terminated (or unterminated) string filling the view.
     public func cString() -> String {
         let bytes = base.prefix { $0 != 0 }

@@ -90,9 +90,9 @@ public final class Sampler {
     public func sampleWithoutRates() throws -> Snapshot {
         var snapshot = Snapshot(time: clock.wallSeconds(), monotonic: clock.monotonicNanos(), namespace: options.namespace)
         var owners: BackgroundThread<[UInt32: ProcessRef]>?
-        let lookUpOwners = { [processes, options] (sockets: [Connection]) in
+        let lookUpOwners = { [processes, options] (inodes: [UInt32]) in
             guard options.processes else { return }
-            let inodes = sockets.map(\.inode), now = snapshot.monotonic
+            let now = snapshot.monotonic
             owners = BackgroundThread(concurrently: options.concurrent) { processes.owners(of: inodes, now: now) }
         }
         var interrupted = false
@@ -100,7 +100,7 @@ public final class Sampler {
         do {
             if fetchesSubflowsOneByOne {
                 let sockets = try dumpConnections(interrupted: &interrupted)
-                lookUpOwners(sockets)
+                lookUpOwners(sockets.map(\.inode))
                 joined = try joinSubflows(to: sockets, interrupted: &interrupted)
             } else {
                 joined = try dumpConnectionsAndSubflows(interrupted: &interrupted, connectionsKnown: lookUpOwners)
@@ -153,26 +153,29 @@ public final class Sampler {
     /// The usual way: the MPTCP dumps and one dump of every TCP socket with tcp_info, each
     /// received on a pipeline's thread and socket, so the kernel writes both at once while this
     /// thread decodes the connections, then the subflows, joining each to its connection.
-    /// `connectionsKnown` gets the MPTCP dump's sockets as soon as they are all decoded, while
-    /// the TCP dump is still coming.
-    private func dumpConnectionsAndSubflows(interrupted: inout Bool, connectionsKnown: ([Connection]) -> Void) throws -> SubflowJoiner.Result {
+    /// `connectionsKnown` gets the inodes of the MPTCP dump's sockets (when owners are looked
+    /// up) as soon as they are all decoded, while the TCP dump is still coming.
+    private func dumpConnectionsAndSubflows(interrupted: inout Bool, connectionsKnown: ([UInt32]) -> Void) throws -> SubflowJoiner.Result {
         let concurrently = options.concurrent
         if concurrently { subflowPipeline.start([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)]) }
         defer { subflowPipeline.stop() }
-        var sockets: [Connection] = []
-        sockets.reserveCapacity(lastConnections)
+        // The sockets go straight into the joiner, with room for as many as the last sample saw.
+        var joiner = SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows)
+        var sockets = 0
         let mptcpFlags: [Bool]
         do {
             mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
                                                     concurrently: concurrently) { _, m in
-                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
+                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) {
+                    joiner.addSocket(c)
+                    sockets += 1
+                }
             }
         } catch let failure as NetlinkDumpPipeline.Failure {
             if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
             throw failure.error
         }
-        var joiner = SubflowJoiner(sockets: sockets)
-        connectionsKnown(sockets)
+        if options.processes { connectionsKnown(joiner.socketInodes) }
         var tcpSockets = 0, subflows = 0
         let decodeSubflow = { (_: Int, m: NetlinkMessage) in
             guard m.type == SockDiagRequest.messageType else { return }
@@ -195,7 +198,7 @@ public final class Sampler {
         interrupted = mptcpFlags.contains(true) || tcpFlags.contains(true) || interrupted
         lastTCPSockets = tcpSockets
         lastSubflows = subflows
-        lastConnections = sockets.count
+        lastConnections = sockets
         withoutFirstPass = 0
         known = nil
         return joiner.finish()

@@ -35,9 +35,14 @@ public enum Shares {
                     perInterface.append((u, tx &+ rx))
                 }
             }
-            connections[ci].interfaceShares = perInterface
-                .map { InterfaceShare(name: usage[$0.slot].name, share: total == 0 ? 0 : Double($0.bytes) / Double(total)) }
-                .sorted { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name }
+            // Built and sorted in one array: a connection's shares cost one allocation, not two.
+            var shares: [InterfaceShare] = []
+            shares.reserveCapacity(perInterface.count)
+            for p in perInterface {
+                shares.append(InterfaceShare(name: usage[p.slot].name, share: total == 0 ? 0 : Double(p.bytes) / Double(total)))
+            }
+            if shares.count > 1 { shares.sort { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name } }
+            connections[ci].interfaceShares = shares
         }
         let all = usage.reduce(UInt64(0)) { $0 &+ $1.bytes }
         for i in usage.indices { usage[i].share = all == 0 ? 0 : Double(usage[i].bytes) / Double(all) }

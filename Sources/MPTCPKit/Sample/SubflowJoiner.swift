@@ -1,7 +1,10 @@
 /// Joins subflows to their MPTCP connections. Pure, so tests drive it with decoded fixtures.
 ///
-/// Built from the MPTCP dump, then fed the TCP dump's subflows one by one: each goes straight
-/// into its connection, so a subflow is never copied through an intermediate list.
+/// Fed the MPTCP dump's sockets, then the TCP dump's subflows one by one. The TCP dump lists
+/// subflows in the kernel's hash order, not by connection, so putting each straight into its
+/// connection's array wrote all over 10,000 connections (`perf`: most of the join was the cache
+/// miss on the connection's array). Subflows are kept in arrival order instead, each with its
+/// connection's index, and `finish` hands them out connection by connection.
 public struct SubflowJoiner {
     public struct Result: Sendable {
         public var connections: [Connection]
@@ -11,27 +14,41 @@ public struct SubflowJoiner {
 
     private var connections: [Connection] = []
     private var listeners: [Listener] = []
-    private var byToken: [UInt32: Int] = [:]
-    private var byInode: [UInt32: Int] = [:]
+    private var byToken = SocketIndex()
+    private var byInode = SocketIndex()
+    /// Joined subflows in arrival order, and the index in `connections` of each one's connection.
+    private var arrived = ArrivedSubflows()
+    private var owner: [Int32] = []
     private var unmatched = 0
+
+    /// An empty joiner; `expected` sockets and subflows get room up front (the last sample's).
+    public init(expectedSockets: Int = 0, expectedSubflows: Int = 0) {
+        connections.reserveCapacity(expectedSockets)
+        byToken = SocketIndex(capacity: expectedSockets)
+        byInode = SocketIndex(capacity: expectedSockets)
+        arrived = ArrivedSubflows(capacity: expectedSubflows)
+        owner.reserveCapacity(expectedSubflows)
+    }
 
     /// Splits the MPTCP dump into connections and listeners and indexes the connections.
     public init(sockets: [Connection]) {
-        connections.reserveCapacity(sockets.count)
-        byToken.reserveCapacity(sockets.count)
-        byInode.reserveCapacity(sockets.count)
-        for s in sockets {
-            if s.state == .listen {
-                listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
-                continue
-            }
-            var c = s
-            c.subflows.reserveCapacity(2)
-            if let token = c.token { byToken[token] = connections.count }
-            if c.inode != 0 { byInode[c.inode] = connections.count }
-            connections.append(c)
-        }
+        self.init(expectedSockets: sockets.count)
+        for s in sockets { addSocket(s) }
     }
+
+    /// One socket of the MPTCP dump: a listener, or a connection its subflows are joined to.
+    public mutating func addSocket(_ s: Connection) {
+        if s.state == .listen {
+            listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
+            return
+        }
+        if let token = s.token { byToken.insert(token, Int32(connections.count)) }
+        if s.inode != 0 { byInode.insert(s.inode, Int32(connections.count)) }
+        connections.append(s)
+    }
+
+    /// The inodes of every socket added (connections and listeners): whose owners to look up.
+    public var socketInodes: [UInt32] { connections.map(\.inode) + listeners.map(\.inode) }
 
     /// True when `inode` belongs to a connection (how subflows are recognised without ULP info).
     public func isConnectionInode(_ inode: UInt32) -> Bool { byInode[inode] != nil }
@@ -41,7 +58,7 @@ public struct SubflowJoiner {
     /// "Joining subflows to connections"). Listener-side TCP sockets (LISTEN) are no connection's subflows and are dropped.
     public mutating func add(_ sf: Subflow) {
         guard sf.state != .listen else { return }
-        let index: Int?
+        let index: Int32?
         if let token = sf.ulp?.tokenLocal, token != 0 {
             index = byToken[token]
         } else if sf.inode != 0 {
@@ -50,7 +67,9 @@ public struct SubflowJoiner {
             index = nil
         }
         if let index {
-            connections[index].subflows.append(sf)
+            if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
+            arrived.append(sf)
+            owner.append(index)
         } else {
             unmatched += 1
         }
@@ -58,13 +77,32 @@ public struct SubflowJoiner {
 
     /// The joined result, subflows in a stable order: initial first, then joins by local id.
     public mutating func finish() -> Result {
-        for i in connections.indices where connections[i].subflows.count > 1 {
-            // Usually already in order (the kernel lists them as created): skip the copies a sort makes.
-            let sf = connections[i].subflows
-            if !zip(sf, sf.dropFirst()).allSatisfy({ !Self.subflowOrder($1, $0) }) {
-                connections[i].subflows.sort(by: Self.subflowOrder)
-            }
+        // `take` moves the subflows out: a buffer another copy of this joiner holds is copied first.
+        if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
+        // Where each connection's subflows start among them sorted by connection (a counting
+        // sort, stable: a connection's subflows keep the order they came in).
+        var start = [Int](repeating: 0, count: connections.count + 1)
+        for o in owner { start[Int(o) + 1] += 1 }
+        for i in connections.indices { start[i + 1] += start[i] }
+        var byConnection = [Int](repeating: 0, count: owner.count)
+        var next = start
+        for (k, o) in owner.enumerated() {
+            byConnection[next[Int(o)]] = k
+            next[Int(o)] += 1
         }
+        for i in connections.indices {
+            let arrivals = start[i] < start[i + 1]
+            guard arrivals || connections[i].subflows.count > 1 else { continue }
+            if arrivals {
+                let subflows = arrived.take(byConnection[start[i]..<start[i + 1]])
+                // A socket handed in with subflows of its own keeps them, the new ones after.
+                if connections[i].subflows.isEmpty { connections[i].subflows = subflows } else { connections[i].subflows += subflows }
+            }
+            // Usually already in order (the kernel lists them as created): skip the copies a sort makes.
+            if !Self.inOrder(connections[i].subflows) { connections[i].subflows.sort(by: Self.subflowOrder) }
+        }
+        arrived = ArrivedSubflows()
+        owner = []
         return Result(connections: connections, listeners: listeners, unmatchedSubflows: unmatched)
     }
 
@@ -75,11 +113,133 @@ public struct SubflowJoiner {
         return j.finish()
     }
 
-    static func subflowOrder(_ a: Subflow, _ b: Subflow) -> Bool {
-        let ja = a.ulp?.isJoin ?? false, jb = b.ulp?.isJoin ?? false
-        if ja != jb { return !ja }
-        let ia = a.ulp?.localID ?? 0, ib = b.ulp?.localID ?? 0
-        if ia != ib { return ia < ib }
+    /// Whether `subflows` are in `subflowOrder` already; compares their keys in place, without
+    /// copying whole subflows.
+    private static func inOrder(_ subflows: [Subflow]) -> Bool {
+        subflows.indices.dropFirst().allSatisfy { k in
+            !Self.precedes(Self.orderKey(subflows[k]), Self.orderKey(subflows[k - 1]))
+        }
+    }
+
+    static func subflowOrder(_ a: Subflow, _ b: Subflow) -> Bool { precedes(orderKey(a), orderKey(b)) }
+
+    private static func orderKey(_ s: Subflow) -> (join: Bool, localID: UInt8, cookie: UInt64) {
+        (s.ulp?.isJoin ?? false, s.ulp?.localID ?? 0, s.cookie)
+    }
+
+    private static func precedes(_ a: (join: Bool, localID: UInt8, cookie: UInt64), _ b: (join: Bool, localID: UInt8, cookie: UInt64)) -> Bool {
+        if a.join != b.join { return !a.join }
+        if a.localID != b.localID { return a.localID < b.localID }
         return a.cookie < b.cookie
+    }
+}
+
+/// Socket index by a 32-bit key (token or inode): open addressing in one flat array of 8-byte
+/// slots, so a lookup is usually one probe where a Dictionary hashed with SipHash and missed the
+/// cache twice (`perf` on the join at 10,000 connections). Key 0 marks a free slot; neither a
+/// token nor an inode of 0 is ever indexed. A key added again keeps the last index, as a
+/// Dictionary assignment did.
+struct SocketIndex {
+    private var slots: [(key: UInt32, value: Int32)]
+    private var count = 0
+
+    init(capacity: Int = 0) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: (0, 0), count: size)
+    }
+
+    /// Multiplicative hashing: tokens are random already, inodes are consecutive numbers,
+    /// which this spreads over the table.
+    private func home(_ key: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 32) & (slots.count - 1)
+    }
+
+    subscript(key: UInt32) -> Int32? {
+        guard key != 0 else { return nil }
+        var i = home(key)
+        while true {
+            let s = slots[i]
+            if s.key == key { return s.value }
+            if s.key == 0 { return nil }
+            i = (i + 1) & (slots.count - 1)
+        }
+    }
+
+    mutating func insert(_ key: UInt32, _ value: Int32) {
+        guard key != 0 else { return }
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = home(key)
+        while slots[i].key != 0 && slots[i].key != key { i = (i + 1) & (slots.count - 1) }
+        if slots[i].key == 0 { count += 1 }
+        slots[i] = (key, value)
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: (0, 0), count: old.count * 2)
+        count = 0
+        for s in old where s.key != 0 { insert(s.key, s.value) }
+    }
+}
+
+/// The joiner's subflows in arrival order, each moved out exactly once by `finish` rather than
+/// copied out and then destroyed: a `Subflow` holds Strings, so every copy and every
+/// destruction was a call that retains or releases them (`perf`: about 5 ms a sample at 20,000
+/// subflows). A class, so a joiner copied by value shares it; `SubflowJoiner.add` copies it
+/// first when it is shared, as an Array would.
+final class ArrivedSubflows {
+    private var base: UnsafeMutablePointer<Subflow>
+    private var capacity: Int
+    /// Subflows stored; those below `count` that `take` moved out are marked in `taken`.
+    private(set) var count = 0
+    private var taken: [Bool] = []
+    private var anyTaken = false
+
+    init(capacity: Int = 0) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        for k in 0..<count where !anyTaken || !taken[k] { (base + k).deinitialize(count: 1) }
+        base.deallocate()
+    }
+
+    func append(_ s: Subflow) {
+        precondition(!anyTaken, "ArrivedSubflows: append after take")
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Subflow>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        (base + count).initialize(to: s)
+        count += 1
+    }
+
+    /// A copy, for a joiner that is no longer the only holder (never one `take` began on).
+    func copy() -> ArrivedSubflows {
+        precondition(!anyTaken, "ArrivedSubflows: copy after take")
+        let c = ArrivedSubflows(capacity: capacity)
+        for k in 0..<count { c.append(base[k]) }
+        return c
+    }
+
+    /// Moves the subflows at `indices` out, in that order; each index may be taken once.
+    func take(_ indices: ArraySlice<Int>) -> [Subflow] {
+        if !anyTaken {
+            taken = [Bool](repeating: false, count: count)
+            anyTaken = true
+        }
+        return [Subflow](unsafeUninitializedCapacity: indices.count) { buffer, initialized in
+            for k in indices {
+                precondition(k >= 0 && k < count && !taken[k], "ArrivedSubflows: subflow \(k) taken twice or out of range")
+                taken[k] = true
+                (buffer.baseAddress! + initialized).moveInitialize(from: base + k, count: 1)
+                initialized += 1
+            }
+        }
     }
 }

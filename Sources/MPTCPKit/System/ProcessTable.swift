@@ -18,17 +18,34 @@ public final class ProcessTable {
     /// Owners of `inodes` (those found; it may also hold sockets that went lately). `now` is
     /// monotonic nanoseconds.
     public func owners(of inodes: [UInt32], now: UInt64) -> [UInt32: ProcessRef] {
-        let wanted = Set(inodes.filter { $0 != 0 })
-        let unknown = wanted.filter { owners[$0] == nil && !missing.contains($0) }
-        let stale = wanted.contains { owners[$0] == nil } && now &- lastScan >= rescanInterval
-        if !unknown.isEmpty || stale {
-            scan(for: wanted)
+        // The usual sample knows every owner already: one look at each inode, and the set of
+        // wanted inodes is built only for a scan or a pruning (10,000 inserts a sample saved).
+        var unknown = false, unowned = false, sockets = 0
+        for inode in inodes where inode != 0 {
+            sockets += 1
+            guard owners[inode] == nil else { continue }
+            unowned = true
+            if !missing.contains(inode) { unknown = true }
+        }
+        var wanted: Set<UInt32>?
+        func wantedSet() -> Set<UInt32> {
+            if let wanted { return wanted }
+            let made = Set(inodes.filter { $0 != 0 })
+            wanted = made
+            return made
+        }
+        if unknown || (unowned && now &- lastScan >= rescanInterval) {
+            scan(for: wantedSet())
             lastScan = now
-            missing = wanted.filter { owners[$0] == nil }
+            missing = wantedSet().filter { owners[$0] == nil }
         }
         // Forget sockets that are gone so the cache does not grow without bound; not at every
-        // sample (a copy of 10,000 entries), but once as many have gone as are wanted.
-        if owners.count > 2 * wanted.count + 64 { owners = owners.filter { wanted.contains($0.key) } }
+        // sample (a copy of 10,000 entries), but once as many have gone as are wanted (counted
+        // without a set: a dump names each socket once).
+        if owners.count > 2 * sockets + 64 {
+            let keep = wantedSet()
+            owners = owners.filter { keep.contains($0.key) }
+        }
         return owners
     }
 
