@@ -43,7 +43,8 @@ extension Array where Element == UInt8 {
     /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
     public mutating func append(milliseconds micros: UInt32?) {
         guard let m = micros else { append(0x2d); return }
-        append(fixed: Double(m) / 1000, decimals: Double(m) >= 100_000 ? 0 : 1)
+        let ms = Double(m) / 1000
+        append(fixed: ms, decimals: Self.shownBelow(100, ms, decimals: 1) ? 1 : 0)
         append(0x6d); append(0x73)  // ms
     }
 
@@ -55,8 +56,8 @@ extension Array where Element == UInt8 {
             return
         }
         let seconds = Double(ms) / 1000
-        if seconds < 600 {
-            append(fixed: seconds, decimals: seconds < 10 ? 1 : 0)
+        if Self.shownBelow(600, seconds, decimals: 0) {
+            append(fixed: seconds, decimals: Self.shownBelow(10, seconds, decimals: 1) ? 1 : 0)
             append(0x73)  // s
         } else {
             append(fixed: seconds / 60, decimals: 0)
@@ -95,13 +96,20 @@ extension Array where Element == UInt8 {
 
     /// `value` divided by `base` until below it (up to tera), with one place below 10:
     /// "812b/s", "1.5Kb/s", "12Mb/s"; "B", "KiB", "MiB"... when `binary`.
+    ///
+    /// The prefix and the places are chosen for the number as it is shown, after rounding: 999.7
+    /// is "1.0K", not "1000", and 9.96K is "10K", not "10.0K".
     private mutating func append(scaled value: Double, base: Double, binary: Bool) {
         var v = value, i = 0
-        while v >= base && i < 4 { v /= base; i += 1 }
+        // Near the base the number is shown whole, so rounding it whole tells whether it reaches the base.
+        while i < 4 && !Self.shownBelow(base, v, decimals: 0) {
+            v /= base
+            i += 1
+        }
         if i == 0 {
             append(decimal: Int(v.rounded()))
         } else {
-            append(fixed: v, decimals: v < 10 ? 1 : 0)
+            append(fixed: v, decimals: Self.shownBelow(10, v, decimals: 1) ? 1 : 0)
             switch i {
             case 1: append(0x4b)  // K
             case 2: append(0x4d)  // M
@@ -111,5 +119,12 @@ extension Array where Element == UInt8 {
             if binary { append(0x69) }  // i
         }
         if binary { append(0x42) } else { append(0x62); append(0x2f); append(0x73) }  // B, b/s
+    }
+
+    /// Whether `v` rounded to `decimals` places is still below `limit`: the width and the unit
+    /// of a number follow what is printed, not the value before rounding.
+    private static func shownBelow(_ limit: Double, _ v: Double, decimals: Int) -> Bool {
+        let scale = decimals == 0 ? 1.0 : 10.0
+        return (abs(v) * scale).rounded() < limit * scale
     }
 }
