@@ -67,7 +67,6 @@ enum DashboardCommand {
         state.message = startNotes.isEmpty ? nil : startNotes.joined(separator: "; ")
         state.events = eventsMode
         state.apply(settings)
-        state.setRetention(settings.keepClosed ?? 30)
         state.recording = recorder.status
         var inputs = DashboardInputs(terminal: terminal, sample: {
             defer { firstSample = nil }

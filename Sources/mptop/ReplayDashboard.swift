@@ -40,7 +40,6 @@ enum ReplayDashboard {
         var playback = Playback(start: first.time, end: last)
         if let from { playback.position = min(last, first.time + from) }
         state.apply(settings)
-        state.setRetention(settings.keepClosed ?? 30)
         state.playback = playback
         state.message = notes.isEmpty ? nil : notes.joined(separator: "; ")
         var inputs = DashboardInputs(terminal: terminal, sample: { throw MPTopError.io("a replay takes its samples from the recording") },
