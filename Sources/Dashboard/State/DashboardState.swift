@@ -215,13 +215,17 @@ public struct DashboardState: Sendable {
             let needle = filter.lowercased()
             order = order.filter { ConnectionFilter.matches(snapshot.connections[$0], needle) }
         }
+        // Each connection's first-seen rank is looked up once, not twice per comparison, and the
+        // connections are compared in place (a copy of one costs a retain of its arrays): at
+        // 10,000 connections the sort made some 280,000 hash lookups at every refresh.
         let seen = firstSeen
+        let ranks = snapshot.connections.map { seen[$0.cookie] ?? Int.max }
         let column = sort, reversed = sortReversed
-        order.sort { a, b in
-            let ca = snapshot.connections[a], cb = snapshot.connections[b]
-            if let column, let before = column.ordered(ca, cb) { return before != reversed }
-            let sa = seen[ca.cookie] ?? Int.max, sb = seen[cb.cookie] ?? Int.max
-            return column == nil && reversed ? sa > sb : sa < sb
+        snapshot.connections.withUnsafeBufferPointer { connections in
+            order.sort { a, b in
+                if let column, let before = column.ordered(connections[a], connections[b]) { return before != reversed }
+                return column == nil && reversed ? ranks[a] > ranks[b] : ranks[a] < ranks[b]
+            }
         }
         var out: [ListRow] = []
         out.reserveCapacity(order.count)
