@@ -187,11 +187,8 @@ func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestB
 func withIdleLab<T>(connections n: Int, mptop: String, _ body: (Lab, Sampler) throws -> T) throws -> T {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
-    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
-    defer {
-        _ = traffic.sender.stop(timeout: 10)
-        _ = traffic.server.stop(timeout: 10)
-    }
+    let traffic = try lab.holdIdleConnections(mptop: mptop, n)
+    defer { Lab.stop(traffic) }
     let home = try NetworkNamespace.Saved()
     try NetworkNamespace.enter(lab.clientNamespace)
     defer { try? home.restore() }
@@ -259,17 +256,25 @@ func dashboardUse(namespace: String, mptop: String, seconds: Int, warmUp: Int) t
     return DashboardUse(cpuPercent: (after - before) / (Double(now() - t0) / 1e9) * 100, memory: memory)
 }
 
-/// Waits (up to 2 minutes) until the lab's `n` connections have both subflows; returns how many subflows came up.
+/// Waits until the lab's `n` connections have both subflows; returns how many subflows came up.
+/// At 20,000 connections a few joins can be lost (the kernel's path manager tries a subflow
+/// once): when the count has not grown for 15 s and at most 1 in 200 is missing, the run goes
+/// on and says so, with the join counters of the client namespace; fewer, or 2 minutes, fail.
 func waitForSubflows(connections n: Int, _ sampler: Sampler) throws -> Int {
     let deadline = now() + 120_000_000_000
-    var seen = 0
+    var seen = 0, grew = now()
     while now() < deadline {
         let s = try sampler.sampleWithoutRates()
+        if s.subflowCount > seen { grew = now() }
         seen = s.subflowCount
-        if s.connections.count >= n && seen >= 2 * n { break }
+        if s.connections.count >= n && seen >= 2 * n { return seen }
+        if s.connections.count >= n && seen * 200 >= 2 * n * 199 && now() - grew > 15_000_000_000 { break }
         usleep(200_000)
     }
-    guard seen >= 2 * n else { fail("only \(seen) of \(2 * n) subflows came up") }
+    guard seen * 200 >= 2 * n * 199 else { fail("only \(seen) of \(2 * n) subflows came up") }
+    let joins = (try? MPTCPCounters.read())?.entries.filter { $0.name.hasPrefix("MPJoin") && $0.value > 0 }
+        .map { "\($0.name) \($0.value)" }.joined(separator: ", ") ?? "no counters"
+    Console.err("mptop-bench: \(seen) of \(2 * n) subflows came up (\(2 * n - seen) joins lost; client's \(joins))\n")
     return seen
 }
 
@@ -290,7 +295,8 @@ func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
 func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: Bool) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
-    let traffic = try lab.startTraffic(mptop: mptop, connections: n, sendArguments: ["--hold"], connectTimeout: 300)
+    let traffic = try lab.holdIdleConnections(mptop: mptop, n)
+    defer { Lab.stop(traffic) }
 
     // Measure from inside the client namespace, as `mptop --netns` does; go home before teardown.
     let home = try NetworkNamespace.Saved()
@@ -381,8 +387,6 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
             VmRSS every 10 s: \(m.trace)
         """)
     }
-    _ = traffic.sender.stop(timeout: 10)
-    _ = traffic.server.stop(timeout: 10)
 }
 
 // A helper of --busy-host, in the lab's client namespace.
