@@ -14,9 +14,12 @@ enum MetricsServer {
     static let idleTimeout = TimeAmount.seconds(30)
 
     static func run(host: String, port: Int, fleet: Fleet) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        // Its threads were started from async code, at libdispatch's nice value.
+        for loop in group.makeIterator() { try await loop.submit { ThreadPriority.adoptLaunched() }.get() }
         let channel: any Channel
         do {
-            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in

@@ -15,6 +15,9 @@ import Glibc
 /// collection asked for by a scrape runs on it. Collections are serialised per namespace;
 /// namespaces are collected in parallel.
 final class NamespaceWorker: @unchecked Sendable {
+    /// What the kernel calls the worker threads (15 bytes at most).
+    static let threadName = "mptop-netns"
+
     /// The `netns` label.
     let label: String
     /// The named namespace to enter, nil for the exporter's own.
@@ -89,6 +92,10 @@ final class NamespaceWorker: @unchecked Sendable {
     }
 
     private func loop() {
+        // Started from async code, the thread has libdispatch's nice value, not the exporter's;
+        // and its name (Foundation's Thread.name is not the kernel's), for top, perf and the tests.
+        ThreadPriority.adoptLaunched()
+        ThreadPriority.nameCallingThread(Self.threadName)
         defer {
             close(wakeRead)
             close(wakeWrite)
