@@ -66,8 +66,9 @@ enum MetricsServer {
     }
 }
 
-/// One HTTP connection's requests. Runs on the connection's event loop; a scrape runs as a task
-/// (the namespace workers do the sampling) and its answer is written back on that loop.
+/// One HTTP connection's requests. Runs on the connection's event loop; a scrape runs on the
+/// namespace workers' threads (they sample, the last one renders) and its answer is written
+/// back on that loop.
 final class RequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -116,9 +117,7 @@ final class RequestHandler: ChannelInboundHandler {
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
-        let fleet = fleet
-        Task {
-            let body = await fleet.scrape()
+        fleet.scrape { body in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.write(.ok, contentType: Exposition.contentType, body, keepAlive, context)

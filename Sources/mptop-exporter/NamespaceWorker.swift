@@ -59,11 +59,16 @@ final class NamespaceWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Collects the namespace now and returns its state; nil when the worker was stopped (its
-    /// namespace was deleted while a scrape was starting): the scrape leaves it out.
+    /// Collects the namespace now and hands its state to `done` on the worker's thread; nil
+    /// (at once, on the caller's thread) when the worker was stopped (its namespace was deleted
+    /// while a scrape was starting): the scrape leaves it out.
+    func collect(_ done: @escaping @Sendable (NamespaceState?) -> Void) {
+        if !enqueue({ [self] in done(collectNow()) }) { done(nil) }
+    }
+
     func collect() async -> NamespaceState? {
         await withCheckedContinuation { (done: CheckedContinuation<NamespaceState?, Never>) in
-            if !enqueue({ [self] in done.resume(returning: collectNow()) }) { done.resume(returning: nil) }
+            collect { done.resume(returning: $0) }
         }
     }
 
