@@ -36,7 +36,7 @@ final class Fleet: @unchecked Sendable {
 
     /// Collects every namespace (in parallel, each on its worker's thread) and hands the
     /// exposition text to `done` on the thread of the last one to finish. No hop through Swift's
-    /// concurrency: its threads keep libdispatch's nice value, not the exporter's (ThreadPriority).
+    /// concurrency: its threads keep libdispatch's nice value, not the exporter's (ThreadSettings).
     func scrape(_ done: @escaping @Sendable ([UInt8]) -> Void) {
         if case .allNamed = selection { try? refresh() }
         let current = lock.withLock { workers.values.sorted { $0.label < $1.label } }

@@ -16,7 +16,7 @@ enum MetricsServer {
     static func run(host: String, port: Int, fleet: Fleet) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         // Its threads were started from async code, at libdispatch's nice value.
-        for loop in group.makeIterator() { try await loop.submit { ThreadPriority.adoptLaunched() }.get() }
+        for loop in group.makeIterator() { try await loop.submit { ThreadSettings.adoptLaunched() }.get() }
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)

@@ -99,8 +99,8 @@ final class NamespaceWorker: @unchecked Sendable {
     private func loop() {
         // Started from async code, the thread has libdispatch's nice value, not the exporter's;
         // and its name (Foundation's Thread.name is not the kernel's), for top, perf and the tests.
-        ThreadPriority.adoptLaunched()
-        ThreadPriority.nameCallingThread(Self.threadName)
+        ThreadSettings.adoptLaunched()
+        ThreadSettings.nameCallingThread(Self.threadName)
         defer {
             close(wakeRead)
             close(wakeWrite)

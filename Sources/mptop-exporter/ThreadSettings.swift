@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The exporter's nice value, given back to the threads that do its work.
+/// The exporter's nice value, given back to the threads that do its work, and their names.
 ///
 /// Linux keeps a nice value per thread, and a new thread starts with its creator's. Swift's
 /// concurrency runs on libdispatch's threads, which set their own nice value from their QoS (0 at
@@ -10,7 +10,7 @@ import Glibc
 /// systemd's `Nice=` gave the exporter: the namespace workers, the sampler's receiving threads
 /// they start, NIO's event loops. On a busy machine a scrape then waited for the CPU behind
 /// everything else at nice 0 (README, "Performance").
-enum ThreadPriority {
+enum ThreadSettings {
     /// The nice value of the main thread, which libdispatch leaves alone: the one the exporter was
     /// started with. On Linux `PRIO_PROCESS` names a thread: `pid` the one whose id is `pid`, the
     /// main thread's, and 0 the calling one.
