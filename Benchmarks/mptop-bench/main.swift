@@ -292,7 +292,7 @@ func frameMilliseconds(_ sampler: Sampler, rounds: Int) throws -> Double {
     })
 }
 
-func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: Bool) throws {
+func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, ss: String, dashboardSeconds: Int?, exporter: ExporterTools?) throws {
     let lab = try Lab(options: LabOptions(wifiRate: nil, cellRate: nil, subflowEndpoint: true, subflowLimit: 2))
     defer { lab.close() }
     let traffic = try lab.holdIdleConnections(mptop: mptop, n)
@@ -370,8 +370,8 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
       peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
     """)
     if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds) }
-    if exporter {
-        try benchExporter(lab: lab, mptop: mptop, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
+    if let exporter {
+        try benchExporter(lab: lab, tools: exporter, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
     }
     if let seconds = dashboardSeconds {
         let frame = try frameMilliseconds(sampler, rounds: rounds)
@@ -445,9 +445,10 @@ if let seconds = options.recordSeconds {
     }
     exit(0)
 }
+let exporterTools = options.exporter ? ExporterTools.locate(nextTo: mptop) : nil
 for n in options.sizes {
     do {
         try bench(connections: n, rounds: options.rounds, processRounds: options.processRounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,
-                  exporter: options.exporter)
+                  exporter: exporterTools)
     } catch { fail("\(error)") }
 }

@@ -34,17 +34,50 @@ final class Fleet: @unchecked Sendable {
         }
     }
 
-    /// Collects every namespace (in parallel) and renders the exposition text.
-    func scrape() async -> [UInt8] {
+    /// Collects every namespace (in parallel, each on its worker's thread) and hands the
+    /// exposition text to `done` on the thread of the last one to finish. No hop through Swift's
+    /// concurrency: its threads keep libdispatch's nice value, not the exporter's (ThreadSettings).
+    func scrape(_ done: @escaping @Sendable ([UInt8]) -> Void) {
         if case .allNamed = selection { try? refresh() }
         let current = lock.withLock { workers.values.sorted { $0.label < $1.label } }
-        let states = await withTaskGroup(of: NamespaceState?.self) { group in
-            for w in current { group.addTask { await w.collect() } }
-            var all: [NamespaceState] = []
-            for await s in group { if let s { all.append(s) } }
-            return all.sorted { $0.namespace < $1.namespace }
+        let perConnection = perConnection
+        let gathering = Gathering(count: current.count) { done(Exposition.render($0, perConnection: perConnection)) }
+        for (i, w) in current.enumerated() { w.collect { gathering.add($0, at: i) } }
+    }
+
+    func scrape() async -> [UInt8] {
+        await withCheckedContinuation { (done: CheckedContinuation<[UInt8], Never>) in
+            scrape { done.resume(returning: $0) }
         }
-        return Exposition.render(states, perConnection: perConnection)
+    }
+
+    /// One scrape's states as the workers hand them in, in the order of their labels; the last
+    /// one in finishes the scrape.
+    private final class Gathering: @unchecked Sendable {
+        private let lock = NSLock()
+        private var states: [NamespaceState?]
+        private var missing: Int
+        private let finish: ([NamespaceState]) -> Void
+
+        init(count: Int, finish: @escaping ([NamespaceState]) -> Void) {
+            states = Array(repeating: nil, count: count)
+            missing = count
+            self.finish = finish
+            if count == 0 { finish([]) }
+        }
+
+        func add(_ state: NamespaceState?, at index: Int) {
+            let complete: [NamespaceState]? = lock.withLock {
+                states[index] = state
+                missing -= 1
+                guard missing == 0 else { return nil }
+                // Handed on, not kept: a copy held here would make the worker's next
+                // collection copy the byte counters (copy on write) instead of updating them.
+                defer { states = [] }
+                return states.compactMap { $0 }
+            }
+            if let complete { finish(complete) }
+        }
     }
 
     /// Collects every namespace once; throws the first failure as a one-line error.

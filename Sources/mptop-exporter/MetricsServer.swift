@@ -14,9 +14,12 @@ enum MetricsServer {
     static let idleTimeout = TimeAmount.seconds(30)
 
     static func run(host: String, port: Int, fleet: Fleet) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        // Its threads were started from async code, at libdispatch's nice value.
+        for loop in group.makeIterator() { try await loop.submit { ThreadSettings.adoptLaunched() }.get() }
         let channel: any Channel
         do {
-            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
@@ -63,8 +66,9 @@ enum MetricsServer {
     }
 }
 
-/// One HTTP connection's requests. Runs on the connection's event loop; a scrape runs as a task
-/// (the namespace workers do the sampling) and its answer is written back on that loop.
+/// One HTTP connection's requests. Runs on the connection's event loop; a scrape runs on the
+/// namespace workers' threads (they sample, the last one renders) and its answer is written
+/// back on that loop.
 final class RequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -113,9 +117,7 @@ final class RequestHandler: ChannelInboundHandler {
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let loop = context.eventLoop
-        let fleet = fleet
-        Task {
-            let body = await fleet.scrape()
+        fleet.scrape { body in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.write(.ok, contentType: Exposition.contentType, body, keepAlive, context)

@@ -15,6 +15,9 @@ import Glibc
 /// collection asked for by a scrape runs on it. Collections are serialised per namespace;
 /// namespaces are collected in parallel.
 final class NamespaceWorker: @unchecked Sendable {
+    /// What the kernel calls the worker threads (15 bytes at most).
+    static let threadName = "mptop-netns"
+
     /// The `netns` label.
     let label: String
     /// The named namespace to enter, nil for the exporter's own.
@@ -56,11 +59,16 @@ final class NamespaceWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Collects the namespace now and returns its state; nil when the worker was stopped (its
-    /// namespace was deleted while a scrape was starting): the scrape leaves it out.
+    /// Collects the namespace now and hands its state to `done` on the worker's thread; nil
+    /// (at once, on the caller's thread) when the worker was stopped (its namespace was deleted
+    /// while a scrape was starting): the scrape leaves it out.
+    func collect(_ done: @escaping @Sendable (NamespaceState?) -> Void) {
+        if !enqueue({ [self] in done(collectNow()) }) { done(nil) }
+    }
+
     func collect() async -> NamespaceState? {
         await withCheckedContinuation { (done: CheckedContinuation<NamespaceState?, Never>) in
-            if !enqueue({ [self] in done.resume(returning: collectNow()) }) { done.resume(returning: nil) }
+            collect { done.resume(returning: $0) }
         }
     }
 
@@ -89,6 +97,10 @@ final class NamespaceWorker: @unchecked Sendable {
     }
 
     private func loop() {
+        // Started from async code, the thread has libdispatch's nice value, not the exporter's;
+        // and its name (Foundation's Thread.name is not the kernel's), for top, perf and the tests.
+        ThreadSettings.adoptLaunched()
+        ThreadSettings.nameCallingThread(Self.threadName)
         defer {
             close(wakeRead)
             close(wakeWrite)

@@ -213,6 +213,26 @@ final class ExporterPrometheusTests: XCTestCase {
     }
 
     /// `--version` as every system tool has it, the same release as mptop's (the exporter had none).
+    /// Started with `nice -n 7`, the threads that collect and serve run at nice 7. Swift's
+    /// concurrency runs on libdispatch's threads, which set their own nice value (0 at the default
+    /// QoS), and threads started from async code inherited that: the namespace worker (and the
+    /// sampler's receiving threads it starts) and NIO's event loops ran at nice 0, so under load
+    /// a scrape waited for the CPU behind everything else, and `Nice=` in a unit did nothing.
+    func testItsWorkingThreadsKeepTheNiceValueItWasStartedWith() throws {
+        guard let nice = ShellCommand.locate("nice") else { throw XCTSkip("nice (coreutils) is not installed") }
+        let lab = try makeLab()
+        let exporter = try lab.spawn(in: lab.clientNamespace, executable: nice,
+                                     arguments: ["-n", "7", try exporterPath(), "--listen", Self.exporterAddress])
+        XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
+        // `nice` and `ip netns exec` exec in place: the exporter has the pid the lab started.
+        let threads = try threadsAndNiceValues(of: exporter.pid)
+        XCTAssertEqual(threads.first { $0.name == "mptop-exporter" }?.nice, 7, "\(threads)")
+        let working = threads.filter { $0.name == "mptop-netns" || $0.name.hasPrefix("NIO-") }
+        XCTAssertEqual(working.filter { $0.name == "mptop-netns" }.count, 1, "\(threads)")
+        XCTAssertGreaterThan(working.count, 1, "\(threads)")
+        for t in working { XCTAssertEqual(t.nice, 7, "thread \(t.name): \(threads)") }
+    }
+
     func testTheExporterSaysItsVersionLikeMptop() throws {
         let exporter = try ShellCommand.run(try exporterPath(), ["--version"])
         XCTAssertEqual(exporter.status, 0, exporter.stderr)
@@ -227,6 +247,18 @@ final class ExporterPrometheusTests: XCTestCase {
         let path = URL(fileURLWithPath: try mptopPath()).deletingLastPathComponent().appendingPathComponent("mptop-exporter").path
         guard FileManager.default.isExecutableFile(atPath: path) else { throw TestFailure("no mptop-exporter at \(path): run 'swift build'") }
         return path
+    }
+
+    /// Every thread of `pid`: its name (comm) and nice value, from /proc/PID/task/TID/stat.
+    func threadsAndNiceValues(of pid: Int32) throws -> [(name: String, nice: Int)] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").compactMap { tid in
+            guard let stat = try TextFile.read("/proc/\(pid)/task/\(tid)/stat", limit: 4096),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+            // After the name: the state is field 3 and the nice value field 19.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 16, let nice = Int(fields[16]) else { return nil }
+            return (String(stat[stat.index(after: open)..<close]), nice)
+        }
     }
 
     /// GET inside the lab's client namespace.
