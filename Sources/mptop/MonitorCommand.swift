@@ -15,9 +15,6 @@ enum MonitorCommand {
             Console.err("mptop: note: MPTCP is disabled here (net.mptcp.enabled = 0): existing connections are shown, new ones cannot be made\n")
         }
         let sampler = try Sampler(options: .init(processes: o.processes, namespace: o.namespace))
-        // The first sample's /proc scan for owners takes as long as its dumps (10,000
-        // connections): begun now, it runs beside them instead of after the MPTCP dump.
-        sampler.startOwnerScan()
 
         if o.once {
             // One report, but rates need two samples: measure over --interval (default 0.5 s);

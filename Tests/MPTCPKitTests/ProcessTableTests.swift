@@ -34,29 +34,6 @@ final class ProcessTableTests: XCTestCase {
         XCTAssertNil(ProcessTable().owners(of: [gone], now: 0)[gone])
     }
 
-    func testAScanStartedEarlyFindsTheSocketsItIsThenAskedFor() throws {
-        let a = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        XCTAssertGreaterThanOrEqual(a, 0)
-        defer { close(a) }
-        let table = ProcessTable()
-        table.startScan()
-        let owners = table.owners(of: [inode(of: a)], now: 0)
-        XCTAssertEqual(owners[inode(of: a)], ProcessRef(pid: getpid(), name: try XCTUnwrap(ProcessTable.comm(getpid()))))
-    }
-
-    /// A socket opened after the early walk passed its process (here: after the whole walk)
-    /// still gets its owner: the processes walked before the wanted set came are asked again.
-    func testAScanStartedEarlyFindsASocketOpenedAfterItPassedItsProcess() throws {
-        let table = ProcessTable()
-        table.startScan()
-        _ = try XCTUnwrap(table.early?.thread).wait()
-        let late = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-        XCTAssertGreaterThanOrEqual(late, 0)
-        defer { close(late) }
-        let owners = table.owners(of: [inode(of: late)], now: 0)
-        XCTAssertEqual(owners[inode(of: late)]?.pid, getpid())
-    }
-
     func testParsesOnlySocketLinks() {
         func parse(_ text: String) -> UInt32? {
             let link = Array(text.utf8CString.dropLast())

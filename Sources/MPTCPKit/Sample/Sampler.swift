@@ -71,13 +71,6 @@ public final class Sampler {
         self.options = options
     }
 
-    /// Starts the /proc scan for owners now, before the first sample's dumps name the sockets
-    /// (`ProcessTable.startScan`), so that it overlaps whatever the caller does first and the
-    /// dumps. `mptop --once` calls it as soon as its sampler exists.
-    public func startOwnerScan() {
-        if options.processes { processes.startScan() }
-    }
-
     /// The interface table as of the last sample.
     public var interfaceTable: InterfaceTable { interfaces }
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Finds the process that owns a socket inode by scanning /proc/PID/fd, as `ss -p` does.
 ///
@@ -19,13 +18,6 @@ public final class ProcessTable {
     /// Owners of `inodes` (those found; it may also hold sockets that went lately). `now` is
     /// monotonic nanoseconds.
     public func owners(of inodes: [UInt32], now: UInt64) -> [UInt32: ProcessRef] {
-        if let started = early {
-            early = nil
-            let wanted = Set(inodes.filter { $0 != 0 })
-            finish(started, wanted: wanted)
-            lastScan = now
-            missing = wanted.filter { owners[$0] == nil }
-        }
         // The usual sample knows every owner already: one look at each inode, and the set of
         // wanted inodes is built only for a scan or a pruning (10,000 inserts a sample saved).
         var unknown = false, unowned = false, sockets = 0
@@ -57,122 +49,22 @@ public final class ProcessTable {
         return owners
     }
 
-    /// Starts the first scan now, on a thread of its own, before the sample has named the
-    /// sockets whose owners it wants: at 10,000 connections the scan reads a link per
-    /// descriptor (20,000 in the lab, 3 µs each) and was the longest part of `mptop --once`,
-    /// started only once the MPTCP dump was decoded (README, "Performance"). Until `owners(of:)`
-    /// hands it the inodes, it notes every socket descriptor it passes; from then on it keeps
-    /// the wanted ones alone and stops once all have an owner, as a scan started later does.
-    /// Only for a table that has not scanned yet (the first sample); otherwise it does nothing.
-    public func startScan() {
-        guard early == nil, lastScan == 0, owners.isEmpty else { return }
-        let scan = EarlyScan()
-        scan.thread = BackgroundThread { scan.run() }
-        early = scan
-    }
-
-    /// A scan started before its wanted set was known (`startScan`).
-    private(set) var early: EarlyScan?
-
-    final class EarlyScan: @unchecked Sendable {
-        /// The inodes wanted, handed in by `owners(of:)` while the walk goes on.
-        let mailbox = Mutex<Set<UInt32>?>(nil)
-        var thread: BackgroundThread<Void>?
-        /// Filled by the walk; read after `thread` was joined.
-        var owners: [UInt32: ProcessRef] = [:]
-        /// Socket descriptors passed before the wanted set came, in walk order.
-        var seen: [(inode: UInt32, pid: Int32)] = []
-        /// The pids below this one were walked before the wanted set came (all, if it never
-        /// came during the walk): a socket opened meanwhile in one of them was not seen.
-        var wantedFrom: Int32 = .max
-
-        func run() {
-            var wanted: Set<UInt32>?
-            var remaining = 0
-            var names = ProcessTable.Names()
-            ProcessTable.walk(stopBefore: { pid in
-                if wanted == nil, let handed = mailbox.withLock({ $0 }) {
-                    wanted = handed
-                    wantedFrom = pid
-                    for s in seen where handed.contains(s.inode) && owners[s.inode] == nil {
-                        owners[s.inode] = ProcessRef(pid: s.pid, name: names.name(s.pid))
-                    }
-                    remaining = handed.count - owners.count
-                    seen = []
-                }
-                return wanted != nil && remaining <= 0
-            }) { pid, inode in
-                guard let wanted else { seen.append((inode, pid)); return }
-                guard owners[inode] == nil, wanted.contains(inode) else { return }
-                owners[inode] = ProcessRef(pid: pid, name: names.name(pid))
-                remaining -= 1
-            }
-        }
-
-        /// Hands `wanted` to the walk, waits for it and returns the owners it found.
-        func finish(wanted: Set<UInt32>) -> [UInt32: ProcessRef] {
-            mailbox.withLock { $0 = wanted }
-            thread?.wait()
-            // The walk ended before it took the set: keep the wanted ones of all it passed.
-            var names = ProcessTable.Names()
-            for s in seen where wanted.contains(s.inode) && owners[s.inode] == nil {
-                owners[s.inode] = ProcessRef(pid: s.pid, name: names.name(s.pid))
-            }
-            seen = []
-            return owners
-        }
-    }
-
-    /// Ends the scan `startScan` began: its owners of `wanted`, and for the wanted sockets it
-    /// did not find, the processes it walked before it knew them once more (a socket opened
-    /// after the walk passed its process would otherwise have no owner, where a scan started
-    /// after the dump sees every socket the dump named).
-    private func finish(_ started: EarlyScan, wanted: Set<UInt32>) {
-        owners = started.finish(wanted: wanted)
-        let missed = wanted.filter { owners[$0] == nil }
-        if !missed.isEmpty { scan(for: missed, below: started.wantedFrom) }
-    }
-
-    /// One pass over /proc/*/fd for `wanted` (pids below `below`): the lowest pid holding a
-    /// socket becomes its owner; it stops once every wanted socket has one.
-    private func scan(for wanted: Set<UInt32>, below: Int32 = .max) {
-        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
-        var names = Names()
-        Self.walk(stopBefore: { $0 >= below || remaining <= 0 }) { pid, inode in
-            // The first (lowest) pid wins when a socket is shared after fork, as in ss.
-            guard owners[inode] == nil, wanted.contains(inode) else { return }
-            owners[inode] = ProcessRef(pid: pid, name: names.name(pid))
-            remaining -= 1
-        }
-    }
-
-    /// The command name of the last pid asked for, read once per process.
-    struct Names {
-        private var last: (pid: Int32, name: String)?
-        mutating func name(_ pid: Int32) -> String {
-            if let last, last.pid == pid { return last.name }
-            let name = ProcessTable.comm(pid) ?? "?"
-            last = (pid, name)
-            return name
-        }
-    }
-
-    /// Walks /proc/*/fd and calls `socket(pid, inode)` for each socket descriptor; asks
-    /// `stopBefore(pid)` before each process. It avoids what a profile showed per descriptor:
-    /// no String for names or paths, each link read relative to its fd directory (readlinkat,
-    /// not a walk from / through /proc/PID/fd for every one). Pids come in ascending order, so
-    /// the first process to show a socket is the lowest pid holding it, as in ss.
-    static func walk(stopBefore: (Int32) -> Bool, socket: (Int32, UInt32) -> Void) {
+    /// One pass over /proc/*/fd. It runs once for 10,000 sockets at start-up, so it avoids what
+    /// a profile showed per descriptor: no String for names or paths, each link read relative
+    /// to its fd directory (readlinkat, not a walk from / through /proc/PID/fd for every one);
+    /// and it stops once every wanted socket has its owner (pids come in ascending order, so the
+    /// lowest pid still wins, as in ss).
+    private func scan(for wanted: Set<UInt32>) {
         let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard proc >= 0 else { return }
         guard let procDir = fdopendir(proc) else { close(proc); return }
         defer { closedir(procDir) }
+        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
         var path = [CChar](repeating: 0, count: 32)
         var link = [CChar](repeating: 0, count: 64)
-        while let entry = readdir(procDir) {
+        while remaining > 0, let entry = readdir(procDir) {
             let pidName = Self.name(of: entry)
             guard let pid = Self.decimal(pidName) else { continue }
-            if stopBefore(pid) { break }
             // "PID/fd", relative to /proc.
             var length = 0
             while pidName[length] != 0 { path[length] = pidName[length]; length += 1 }
@@ -181,12 +73,18 @@ public final class ProcessTable {
             let fdDirFD = openat(proc, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fdDirFD >= 0 else { continue } // gone, or not ours to read
             guard let dir = fdopendir(fdDirFD) else { close(fdDirFD); continue }
+            var name: String?
             while let fdEntry = readdir(dir) {
                 let fdName = Self.name(of: fdEntry)
                 guard fdName[0] >= 0x30 && fdName[0] <= 0x39 else { continue }
                 let n = readlinkat(fdDirFD, fdName, &link, link.count - 1)
-                guard n > 9, let inode = Self.socketInode(link, count: n) else { continue }
-                socket(pid, inode)
+                guard n > 9, let inode = Self.socketInode(link, count: n), wanted.contains(inode) else { continue }
+                if name == nil { name = Self.comm(pid) }
+                // The first (lowest) pid wins when a socket is shared after fork, as in ss.
+                if owners[inode] == nil {
+                    owners[inode] = ProcessRef(pid: pid, name: name ?? "?")
+                    remaining -= 1
+                }
             }
             closedir(dir)
         }
