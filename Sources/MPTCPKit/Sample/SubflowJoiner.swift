@@ -73,7 +73,7 @@ public struct SubflowJoiner {
         }
         if let index {
             if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
-            if arrived.count == 0 {
+            if arrived.count == 0, arrived.capacity < announced {
                 // A little over: a subflow joining meanwhile must not double 20,000 of them.
                 let room = announced + announced / 16
                 arrived.reserve(room)
@@ -201,7 +201,7 @@ struct SocketIndex {
 /// first when it is shared, as an Array would.
 final class ArrivedSubflows {
     private var base: UnsafeMutablePointer<Subflow>
-    private var capacity: Int
+    private(set) var capacity: Int
     /// Subflows stored; those below `count` that `take` moved out are marked in `taken`.
     private(set) var count = 0
     private var taken: [Bool] = []
