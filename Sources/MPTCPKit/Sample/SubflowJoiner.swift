@@ -21,8 +21,9 @@ public struct SubflowJoiner {
     private var owner: [Int32] = []
     private var unmatched = 0
     /// Subflows the connections added say they have (`mptcpi_subflows_total`): room made for
-    /// them at the first subflow. Without the last sample's count (`mptop --once`), the
-    /// doublings up to 20,000 subflows were half the page faults of the whole process.
+    /// them at the first subflow. Without the last sample's count (`mptop --once`), doubling
+    /// up to 20,000 subflows touched the memory of half the page faults of the whole process
+    /// (`perf record -e page-faults`); with the room made, 12,600 faults became 9,700.
     private var announced = 0
 
     /// An empty joiner; `expected` sockets and subflows get room up front (the last sample's).
