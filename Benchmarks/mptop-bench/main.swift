@@ -197,8 +197,9 @@ func withIdleLab<T>(connections n: Int, mptop: String, _ body: (Lab, Sampler) th
     return try body(lab, sampler)
 }
 
-/// Runs a program to completion with stdout/stderr to /dev/null; returns its peak RSS in KiB.
-func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB: Int) {
+/// Runs a program to completion with stdout/stderr to /dev/null; returns its peak RSS in KiB
+/// and the CPU time (user + system) of all its threads.
+func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB: Int, cpuMilliseconds: Double) {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -206,12 +207,13 @@ func runMeasured(_ path: String, _ args: [String]) -> (status: Int32, maxRSSKiB:
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([path] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (-1, 0) }
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (-1, 0, 0) }
     posix_spawn_file_actions_destroy(&actions)
     var status: Int32 = 0
     var usage = rusage()
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-    return ((status >> 8) & 0xff, Int(usage.ru_maxrss))
+    func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1e3 + Double(t.tv_usec) / 1e3 }
+    return ((status >> 8) & 0xff, Int(usage.ru_maxrss), ms(usage.ru_utime) + ms(usage.ru_stime))
 }
 
 /// CPU time (user + system) of a process so far, in seconds, from /proc/PID/stat.
@@ -367,7 +369,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
       mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
         first sample with owners, median of 3      \(ms(median(colds))), on one thread \(ms(median(coldsOneThread)))
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
-      peak RSS of 'mptop --once --json'          \(once.maxRSSKiB / 1024) MiB (exit \(once.status))
+      peak RSS of 'mptop --once --json'          \((peakRSSKiB(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace]) ?? once.maxRSSKiB) / 1024) MiB (exit \(once.status))
     """)
     if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds) }
     if let exporter {

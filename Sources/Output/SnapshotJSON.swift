@@ -17,11 +17,26 @@ public enum SnapshotJSON {
     /// Writes the snapshot's JSON and a newline to stdout, built in `buffer` (emptied first and
     /// kept for the next line), in pieces of about 1 MiB: at 10,000 connections a whole report
     /// would be the largest thing mptop holds. `mptop --json`, `record --json`, `replay --json`.
-    public static func printLine(_ s: Snapshot, buffer: inout [UInt8]) throws {
+    /// With `twoThreads`, the connections are rendered on two threads (`PiecewiseRender`), for
+    /// a single report that nothing else runs beside (`mptop --once`); the bytes are the same.
+    public static func printLine(_ s: Snapshot, buffer: inout [UInt8], twoThreads: Bool = false) throws {
+        try writeLine(s, buffer: &buffer, rowsPerPiece: twoThreads ? PiecewiseRender.rowsPerPiece : nil) { try Console.out($0) }
+    }
+
+    /// `printLine` with `write` for stdout; `rowsPerPiece` renders on two threads.
+    static func writeLine(_ s: Snapshot, buffer: inout [UInt8], rowsPerPiece: Int?, to write: ([UInt8]) throws -> Void) rethrows {
         buffer.removeAll(keepingCapacity: true)
-        try render(s, into: &buffer, flushingEvery: 1 << 20) { try Console.out($0) }
+        if let rowsPerPiece {
+            try document(s, into: &buffer) { w in
+                try w.flush(ifAtLeast: 0, write)  // all before the first connection
+                try PiecewiseRender.write(count: s.connections.count, rowsPerPiece: rowsPerPiece,
+                                          render: { connections(s, $0, into: &$1) }, to: write)
+            }
+        } else {
+            try render(s, into: &buffer, flushingEvery: 1 << 20, to: write)
+        }
         buffer.append(0x0a)
-        try Console.out(buffer)
+        try write(buffer)
     }
 
     /// Appends the snapshot's JSON to `buffer`, handing the buffer to `write` and emptying it
@@ -29,15 +44,31 @@ public enum SnapshotJSON {
     /// about `chunk` bytes of buffer. What is left at the end stays in `buffer`.
     public static func render(_ s: Snapshot, into buffer: inout [UInt8], flushingEvery chunk: Int,
                               to write: ([UInt8]) throws -> Void) rethrows {
+        try document(s, into: &buffer) { w in
+            for c in s.connections {
+                connection(c, &w)
+                try w.flush(ifAtLeast: chunk, write)
+            }
+        }
+    }
+
+    /// Connections `range` of `s` appended to `buffer` as elements of the connections array,
+    /// each after a comma but the very first: what one writer going through them all writes.
+    static func connections(_ s: Snapshot, _ range: Range<Int>, into buffer: inout [UInt8]) {
+        if range.lowerBound > 0 { buffer.append(0x2c) }
+        var w = JSONWriter(appendingTo: &buffer)
+        for c in s.connections[range] { connection(c, &w) }
+        w.finish(into: &buffer)
+    }
+
+    /// The snapshot's JSON, `connections` writing the elements of the connections array.
+    private static func document(_ s: Snapshot, into buffer: inout [UInt8], connections: (inout JSONWriter) throws -> Void) rethrows {
         var w = JSONWriter(appendingTo: &buffer)
         w.beginObject()
         w.field("time", s.time, decimals: 3)
         w.field("namespace", s.namespace)
         w.beginArray("connections")
-        for c in s.connections {
-            connection(c, &w)
-            try w.flush(ifAtLeast: chunk, write)
-        }
+        try connections(&w)
         w.endArray()
         w.beginArray("listeners")
         for l in s.listeners {

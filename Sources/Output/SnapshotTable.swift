@@ -11,6 +11,29 @@ public enum SnapshotTable {
 
     /// Appends the snapshot's text to `buffer` (a command reuses one buffer for every report).
     public static func render(_ s: Snapshot, into buffer: inout [UInt8]) {
+        head(s, into: &buffer)
+        connections(s, s.connections.indices, into: &buffer)
+        tail(s, into: &buffer)
+    }
+
+    /// Writes the snapshot's text with `write`, its connections rendered on two threads
+    /// (`PiecewiseRender`), for a single report that nothing else runs beside (`mptop
+    /// --once`); the bytes are those of `render`. `buffer` holds the parts around them.
+    public static func write(_ s: Snapshot, buffer: inout [UInt8], to write: ([UInt8]) throws -> Void) rethrows {
+        try self.write(s, buffer: &buffer, rowsPerPiece: PiecewiseRender.rowsPerPiece, to: write)
+    }
+
+    static func write(_ s: Snapshot, buffer: inout [UInt8], rowsPerPiece: Int, to write: ([UInt8]) throws -> Void) rethrows {
+        head(s, into: &buffer)
+        try write(buffer)
+        try PiecewiseRender.write(count: s.connections.count, rowsPerPiece: rowsPerPiece, render: { connections(s, $0, into: &$1) }, to: write)
+        buffer.removeAll(keepingCapacity: true)
+        tail(s, into: &buffer)
+        try write(buffer)
+    }
+
+    /// The line on top: how many connections, subflows and listeners.
+    private static func head(_ s: Snapshot, into buffer: inout [UInt8]) {
         var out = Lines(buffer: buffer)
         buffer = []
         defer { buffer = out.buffer }
@@ -20,6 +43,13 @@ public enum SnapshotTable {
             out.append("")
             out.append("no MPTCP connections")
         }
+    }
+
+    /// Connections `range`, each after an empty line.
+    static func connections(_ s: Snapshot, _ range: Range<Int>, into buffer: inout [UInt8]) {
+        var out = Lines(buffer: buffer)
+        buffer = []
+        defer { buffer = out.buffer }
         // Every connection gets a table of its own (its columns sized to it, as `ss` does),
         // written cell by cell as bytes into two tables reused from one connection to the next.
         var ct = TextTable([("TOKEN", .left), ("LOCAL", .left), ("REMOTE", .left), ("STATE", .left), ("SUBFLOWS", .right),
@@ -28,7 +58,7 @@ public enum SnapshotTable {
                             ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
                             ("TX", .right), ("RX", .right), ("FLAGS", .left)])
         st.indent = 4
-        for c in s.connections {
+        for c in s.connections[range] {
             out.append("")
             ct.removeAllRows()
             connectionRow(c, &ct)
@@ -38,6 +68,13 @@ public enum SnapshotTable {
             for sf in c.subflows { subflowRow(sf, &st) }
             st.render(into: &out.buffer)
         }
+    }
+
+    /// Listeners, interface totals, and the subflows without a connection.
+    private static func tail(_ s: Snapshot, into buffer: inout [UInt8]) {
+        var out = Lines(buffer: buffer)
+        buffer = []
+        defer { buffer = out.buffer }
         if !s.listeners.isEmpty {
             out.append("")
             var lt = TextTable([("LISTENING", .left), ("PROCESS", .left)])

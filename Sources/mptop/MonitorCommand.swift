@@ -20,12 +20,18 @@ enum MonitorCommand {
             // One report, but rates need two samples: measure over --interval (default 0.5 s);
             // --interval 0 gives a single sample without rates.
             let window = o.interval ?? 0.5
+            let snapshot: Snapshot
             if window > 0 {
                 _ = try sampler.sample()
                 try sleepSeconds(window)
+                snapshot = try sampler.sample()
+            } else {
+                // Rates of a first sample are all unknown: no counters to remember for a next one.
+                snapshot = try sampler.sampleWithoutRates()
             }
+            // The only report, rendered on both cores (nothing else runs beside it now).
             var buffer: [UInt8] = []
-            try emit(try sampler.sample(), o, into: &buffer)
+            try emit(snapshot, o, into: &buffer, twoThreads: true)
             return 0
         }
 
@@ -85,16 +91,21 @@ enum MonitorCommand {
     }
 
     /// Writes one report, built in `buffer`: a table with one write(2) where the kernel takes it
-    /// whole, JSON in pieces of about 1 MiB (`SnapshotJSON.printLine`).
-    static func emit(_ s: Snapshot, _ o: MonitorOptions, into buffer: inout [UInt8], clearScreen: Bool = false) throws {
+    /// whole, JSON in pieces of about 1 MiB (`SnapshotJSON.printLine`); with `twoThreads`, both
+    /// in pieces rendered on two threads (`PiecewiseRender`), the same bytes.
+    static func emit(_ s: Snapshot, _ o: MonitorOptions, into buffer: inout [UInt8], clearScreen: Bool = false, twoThreads: Bool = false) throws {
         switch o.output {
         case .json:
-            try SnapshotJSON.printLine(s, buffer: &buffer)
+            try SnapshotJSON.printLine(s, buffer: &buffer, twoThreads: twoThreads)
         case .table:
             buffer.removeAll(keepingCapacity: true)
             if clearScreen { buffer.append(utf8: "\u{1b}[H\u{1b}[2J") }
-            SnapshotTable.render(s, into: &buffer)
-            try Console.out(buffer)
+            if twoThreads {
+                try SnapshotTable.write(s, buffer: &buffer) { try Console.out($0) }
+            } else {
+                SnapshotTable.render(s, into: &buffer)
+                try Console.out(buffer)
+            }
         }
     }
 

@@ -15,6 +15,24 @@ final class WriterGoldenTests: XCTestCase {
 
     func testJSON() throws { try check(SnapshotJSON.render(Self.snapshot()) + "\n", "snapshot.json") }
 
+    /// `mptop --once` renders on two threads, in pieces (one, two or all of the connections
+    /// here): the same bytes.
+    func testTableOnTwoThreads() throws {
+        for rows in [1, 2, 512] {
+            var out: [UInt8] = [], buffer: [UInt8] = []
+            SnapshotTable.write(Self.snapshot(), buffer: &buffer, rowsPerPiece: rows) { out += $0 }
+            try check(String(decoding: out, as: UTF8.self), "table.txt")
+        }
+    }
+
+    func testJSONOnTwoThreads() throws {
+        for rows in [1, 2, 512] {
+            var out: [UInt8] = [], buffer: [UInt8] = []
+            SnapshotJSON.writeLine(Self.snapshot(), buffer: &buffer, rowsPerPiece: rows) { out += $0 }
+            try check(String(decoding: out, as: UTF8.self), "snapshot.json")
+        }
+    }
+
     private func check(_ text: String, _ name: String) throws {
         let url = Self.directory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
