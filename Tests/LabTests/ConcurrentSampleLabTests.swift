@@ -29,7 +29,9 @@ final class ConcurrentSampleLabTests: XCTestCase {
         func shape(_ s: Snapshot) -> [UInt64: String] {
             Dictionary(uniqueKeysWithValues: s.connections.map { c in
                 (c.cookie, "\(c.local)>\(c.remote) token:\(tokenText(c.token)) owner:\(c.process?.pid ?? 0) \(c.process?.name ?? "-") "
-                    + "shares:\(c.interfaceShares.map(\.name)) "
+                    // Names only, sorted: the two samples are taken one after the other on live
+                    // traffic, so which interface carries more can change between them.
+                    + "shares:\(c.interfaceShares.map(\.name).sorted()) "
                     + c.subflows.map { "\($0.cookie) \($0.local)>\($0.remote) \($0.interfaceName ?? "-") cc:\($0.congestion ?? "-")" }.joined(separator: ", "))
             })
         }
