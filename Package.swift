@@ -66,7 +66,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark of one full sample against ss (run by hand, not a test).
-        .executableTarget(name: "mptop-bench", dependencies: ["MPTCPKit", "Output", "Dashboard", "Exporter", "LabKit"], path: "Benchmarks/mptop-bench"),
+        .executableTarget(name: "mptop-bench", dependencies: [
+            "MPTCPKit", "Output", "Dashboard", "Exporter", "LabKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/mptop-bench"),
         .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output", system], exclude: ["Fixtures"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit", "Output"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),

@@ -145,8 +145,8 @@ private func benchBusyHost(_ lab: Lab, _ sampler: Sampler, connections n: Int, p
         requested.append(try milliseconds { subflowsOneByOne = try oneByOne.sampleWithoutRates().subflowCount })
         auto.append(try milliseconds { _ = try automatic.sampleWithoutRates() })
     }
-    let ssTimes = try (0..<max(3, rounds / 3)).map { _ in
-        try milliseconds {
+    let ssTimes = (0..<max(3, rounds / 3)).map { _ in
+        milliseconds {
             _ = runMeasured(ss, ["-N", lab.clientNamespace, "-Mi"])
             _ = runMeasured(ss, ["-N", lab.clientNamespace, "-tni"])
         }

@@ -91,7 +91,7 @@ func peakRSSKiB(_ path: String, _ args: [String]) -> Int? {
     let fd = mkstemp(&template)  // a file of its own, not a name in /tmp anyone could have linked
     guard fd >= 0 else { return nil }
     close(fd)
-    let report = String(cString: template)
+    let report = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     defer { unlink(report) }
     guard runMeasured(time, ["-f", "%M", "-o", report, path] + args).status == 0,
           let text = (try? TextFile.read(report, limit: 4096)) ?? nil else { return nil }

@@ -1,14 +1,8 @@
 // mptop-bench: the cost of one full sample (dump, decode, join) at N MPTCP connections with two
 // subflows each, next to a bare netlink dump of the same sockets and to `ss -Mi` + `ss -tni`.
 //
-//   swift run -c release mptop-bench [--connections 1000,5000] [--rounds 15] [--dashboard SECS] [--exporter]
-//   swift run -c release mptop-bench --churn SECS [--churn-rate N]
-//   swift run -c release mptop-bench --writers [--connections 10000]     (no lab, no root)
-//   swift run -c release mptop-bench --record SECS [--connections 1000] [--record-rate 50k]
-//   swift run -c release mptop-bench --owners [--connections 10000]      (no lab; OwnerScanBench.swift)
-//   swift run -c release mptop-bench --busy-host 100000 [--connections 1000]   (BusyHost.swift)
-//   swift run -c release mptop-bench --scaling [--connections 1000,5000,10000,20000]   (ScalingBench.swift)
-//   swift run -c release mptop-bench --hold SECS [--connections 10000]   (a lab held for profiling by hand)
+//   swift build -c release --product mptop-bench && sudo .build/release/mptop-bench --help
+//   (every scenario and option: BenchOptions.swift)
 //
 // Each size also runs whole `mptop` processes (WholeProcess.swift): --once --json and the
 // --once table, with and without owning processes, and a ten-sample --json stream, round by
@@ -35,103 +29,6 @@ import Output
 #if canImport(Glibc)
 import Glibc
 #endif
-
-struct BenchOptions {
-    var sizes = [1000, 5000]
-    var rounds = 15
-    var dashboardSeconds: Int?
-    var exporter = false
-    var churnSeconds: Int?
-    var churnRate = 500.0
-    var processRounds = 5
-    var writers = false
-    var recordSeconds: Int?
-    var recordRate = "50k"
-    var owners = false
-    var busyHost: Int?
-    var scaling = false
-    var holdSeconds: Int?
-
-    static func parse(_ args: [String]) -> BenchOptions {
-        var o = BenchOptions()
-        var i = 0
-        while i < args.count {
-            let a = args[i]
-            i += 1
-            if a == "--exporter" {
-                o.exporter = true
-                continue
-            }
-            if a == "--writers" {
-                o.writers = true
-                continue
-            }
-            if a == "--scaling" {
-                o.scaling = true
-                continue
-            }
-            if a == "--owners" {
-                o.owners = true
-                continue
-            }
-            guard i < args.count || a == "--help" else { fail("\(a) needs a value") }
-            switch a {
-            case "--connections":
-                o.sizes = args[i].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-                if o.sizes.isEmpty { fail("--connections takes numbers like 1000,5000") }
-                i += 1
-            case "--rounds":
-                guard let r = Int(args[i]), r > 0 else { fail("--rounds takes a number above 0") }
-                o.rounds = r
-                i += 1
-            case "--process-rounds":
-                guard let r = Int(args[i]), r >= 0 else { fail("--process-rounds takes a number (0: no whole processes)") }
-                o.processRounds = r
-                i += 1
-            case "--dashboard":
-                guard let d = Int(args[i]), d >= 5 else { fail("--dashboard takes seconds, at least 5") }
-                o.dashboardSeconds = d
-                i += 1
-            case "--busy-host":
-                guard let p = Int(args[i]), p >= 1000, p <= 400_000 else { fail("--busy-host takes a number of plain TCP sockets, 1000 to 400000") }
-                o.busyHost = p
-                i += 1
-            case "--churn":
-                guard let d = Int(args[i]), d >= 1 else { fail("--churn takes seconds, at least 1") }
-                o.churnSeconds = d
-                i += 1
-            case "--record":
-                guard let d = Int(args[i]), d >= 5 else { fail("--record takes seconds, at least 5") }
-                o.recordSeconds = d
-                i += 1
-            case "--hold":
-                guard let d = Int(args[i]), d >= 1 else { fail("--hold takes seconds, at least 1") }
-                o.holdSeconds = d
-                i += 1
-            case "--record-rate":
-                o.recordRate = args[i]
-                i += 1
-            case "--churn-rate":
-                guard let r = Double(args[i]), r > 0, r <= 5000 else { fail("--churn-rate takes connections per second, 1 to 5000") }
-                o.churnRate = r
-                i += 1
-            case "--help":
-                print("usage: mptop-bench [--connections 1000,5000] [--rounds 15] [--process-rounds 5] [--dashboard SECS] [--exporter]   (root)\n"
-                    + "       mptop-bench --churn SECS [--churn-rate 500]\n"
-                    + "       mptop-bench --writers [--connections 10000] [--rounds 15]\n"
-                    + "       mptop-bench --record SECS [--connections 1000] [--record-rate 50k]\n"
-                    + "       mptop-bench --owners [--connections 10000] [--rounds 15]\n"
-                    + "       mptop-bench --busy-host 100000 [--connections 1000] [--rounds 15]   (root)\n"
-                    + "       mptop-bench --scaling [--connections 1000,5000,10000,20000] [--rounds 15]   (root)\n"
-                    + "       mptop-bench --hold SECS [--connections 10000]   (root; a lab held for profiling by hand)")
-                exit(0)
-            default:
-                fail("unknown option '\(a)'")
-            }
-        }
-        return o
-    }
-}
 
 func fail(_ message: String) -> Never {
     Console.err("mptop-bench: \(message)\n")
@@ -396,13 +293,13 @@ if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "--hold-plain-t
    CommandLine.arguments[3] == "--port", let port = UInt16(CommandLine.arguments[4]) {
     holdPlainTCP(sockets: n, port: port)
 }
-let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+let options = BenchOptions.parseOrExit()
 if options.writers {
-    for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchWriters(connections: n, rounds: options.rounds) }
+    for n in options.sizes(or: [10_000]) { benchWriters(connections: n, rounds: options.rounds) }
     exit(0)
 }
 if options.owners {
-    for n in options.sizes == [1000, 5000] ? [10_000] : options.sizes { benchOwnerScan(sockets: n, rounds: options.rounds) }
+    for n in options.sizes(or: [10_000]) { benchOwnerScan(sockets: n, rounds: options.rounds) }
     exit(0)
 }
 if let reason = LabEnvironment.skipReason() { fail("cannot build a lab here: \(reason)") }
@@ -412,7 +309,7 @@ do { mptop = try MptopBinary.path() } catch { fail("\(error)") }
 Lab.cleanupStale()
 if let plain = options.busyHost {
     do {
-        for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
+        for n in options.sizes(or: [1000]) {
             try benchBusyHost(connections: n, plainSockets: plain, rounds: options.rounds, mptop: mptop, ss: ss)
         }
         exit(0)
@@ -420,7 +317,7 @@ if let plain = options.busyHost {
 }
 if options.scaling {
     do {
-        try benchScaling(sizes: options.sizes == [1000, 5000] ? [1000, 5000, 10_000, 20_000] : options.sizes, rounds: options.rounds, mptop: mptop)
+        try benchScaling(sizes: options.sizes(or: [1000, 5000, 10_000, 20_000]), rounds: options.rounds, mptop: mptop)
         exit(0)
     } catch { fail("\(error)") }
 }
@@ -433,7 +330,7 @@ if let seconds = options.holdSeconds {
     // The lab of the first size held open, for `perf` on `mptop --netns NS` by hand (a killed
     // run leaves its namespaces to the next run's `Lab.cleanupStale`).
     do {
-        try withIdleLab(connections: options.sizes == [1000, 5000] ? 10_000 : options.sizes[0], mptop: mptop) { lab, _ in
+        try withIdleLab(connections: options.sizes(or: [10_000])[0], mptop: mptop) { lab, _ in
             print("lab ready: mptop --netns \(lab.clientNamespace) (held for \(seconds) s)")
             fflush(nil)
             sleep(UInt32(seconds))
@@ -442,13 +339,13 @@ if let seconds = options.holdSeconds {
     } catch { fail("\(error)") }
 }
 if let seconds = options.recordSeconds {
-    for n in options.sizes == [1000, 5000] ? [1000] : options.sizes {
+    for n in options.sizes(or: [1000]) {
         do { try benchRecording(connections: n, seconds: seconds, rate: options.recordRate, mptop: mptop) } catch { fail("\(error)") }
     }
     exit(0)
 }
 let exporterTools = options.exporter ? ExporterTools.locate(nextTo: mptop) : nil
-for n in options.sizes {
+for n in options.sizes(or: [1000, 5000]) {
     do {
         try bench(connections: n, rounds: options.rounds, processRounds: options.processRounds, mptop: mptop, ss: ss, dashboardSeconds: options.dashboardSeconds,
                   exporter: exporterTools)
