@@ -18,17 +18,22 @@ public struct NetlinkAttributes: Sequence, IteratorProtocol {
     public init(_ view: ByteView) { self.view = view }
 
     public mutating func next() -> NetlinkAttribute? {
-        guard offset + 4 <= view.count else {
-            if offset < view.count { malformed = true }
+        let remaining = view.count - offset
+        guard remaining >= 4 else {
+            if remaining > 0 { malformed = true }
             return nil
         }
-        guard let len = view.u16(offset), let rawType = view.u16(offset + 2),
-              Int(len) >= 4, offset + Int(len) <= view.count,
-              let payload = view.slice(offset + 4, Int(len) - 4) else {
+        // The header is known to fit, so it is read without a check per field, and the payload
+        // made from a pointer rather than a bounds-checked slice: this runs for every attribute
+        // of every socket, over 20 a subflow (`callgrind` on a sample at 10,000 connections).
+        let start = view.base.baseAddress! + offset
+        let len = Int(start.loadUnaligned(as: UInt16.self))
+        let rawType = start.loadUnaligned(fromByteOffset: 2, as: UInt16.self)
+        guard len >= 4, len <= remaining else {
             malformed = true
             return nil
         }
-        offset += (Int(len) + 3) & ~3
-        return NetlinkAttribute(type: rawType & 0x3fff, payload: payload)
+        offset += (len + 3) & ~3
+        return NetlinkAttribute(type: rawType & 0x3fff, payload: ByteView(UnsafeRawBufferPointer(start: start + 4, count: len - 4)))
     }
 }

@@ -43,6 +43,10 @@ public struct Departures: Sendable {
     public private(set) var subflows: [DepartedSubflow] = []
 
     private var previous: Snapshot?
+    /// The previous snapshot's connection cookies in order, and whether they are known to be
+    /// distinct (see `CookieLookup`).
+    private var previousCookies: [UInt64] = []
+    private var previousUnique = true
     /// Close events not yet matched to a departure, by the subflow's (token, local, remote) or
     /// the connection's token, so a sample that still shows the socket does not lose them.
     private var subflowCloses: [SubflowKey: PathManagerEvent] = [:]
@@ -98,37 +102,70 @@ public struct Departures: Sendable {
 
     /// Compares `snapshot` with the previous one: what vanished is kept, what expired is dropped.
     public mutating func update(with snapshot: Snapshot) {
-        defer { previous = snapshot }
         let now = snapshot.monotonic
-        if let previous {
-            // Indexes, not copies of the connections; no set per connection (a handful of
-            // subflows each): at 10,000 connections this runs at every sample.
-            var live: [UInt64: Int] = [:]
-            live.reserveCapacity(snapshot.connections.count)
-            for (i, c) in snapshot.connections.enumerated() { live[c.cookie] = i }
-            for old in previous.connections {
-                guard let index = live[old.cookie] else {
-                    let event = old.token.flatMap { connectionCloses.removeValue(forKey: $0) }
-                    connections.append(DepartedConnection(connection: old, reason: event?.closeReason ?? Self.goneFromDump, event: event,
-                                                          departedAt: snapshot.time, departedMonotonic: now))
-                    for s in old.subflows { if let k = Self.key(old.token, s) { subflowCloses.removeValue(forKey: k) } }
-                    continue
-                }
-                let current = snapshot.connections[index].subflows
-                for s in old.subflows where !current.contains(where: { $0.cookie == s.cookie }) {
-                    let event = Self.key(old.token, s).flatMap { subflowCloses.removeValue(forKey: $0) }
-                    subflows.append(DepartedSubflow(subflow: s, connectionCookie: old.cookie, connectionToken: old.token,
-                                                    reason: event?.closeReason ?? Self.goneFromDump, event: event,
-                                                    departedAt: snapshot.time, departedMonotonic: now))
-                }
+        var cookiesNow: [UInt64] = []
+        cookiesNow.reserveCapacity(snapshot.connections.count)
+        var uniqueNow = false
+        defer {
+            previous = snapshot
+            previousCookies = cookiesNow
+            previousUnique = uniqueNow
+        }
+        guard let previous else {
+            for i in snapshot.connections.indices { cookiesNow.append(snapshot.connections[i].cookie) }
+            expire(now)
+            return
+        }
+        // For each previous connection, the index of the last live one with its cookie
+        // (-1: gone), found by walking the live ones against the previous ones in order
+        // (`CookieLookup`: no hashing while the dump keeps its order), not a Dictionary of
+        // 10,000 cookies rebuilt at every sample. No set per connection either (a handful
+        // of subflows each).
+        var before = CookieLookup(cookies: previousCookies, unique: previousUnique)
+        var live = [Int](repeating: -1, count: previous.connections.count)
+        for i in snapshot.connections.indices {
+            let cookie = snapshot.connections[i].cookie
+            cookiesNow.append(cookie)
+            if let p = before.position(of: cookie) { live[p] = i }
+        }
+        uniqueNow = before.allHit(snapshot.connections.count)
+        for p in previous.connections.indices {
+            // A cookie the previous sample listed twice answers at its last position.
+            let index = before.unique ? live[p] : before.position(of: previous.connections[p].cookie).map { live[$0] } ?? -1
+            // Still there with all its subflows (nearly always): no copy of it.
+            if index >= 0, Self.keepsEvery(previous.connections[p].subflows, in: snapshot.connections[index].subflows) { continue }
+            let old = previous.connections[p]
+            guard index >= 0 else {
+                let event = old.token.flatMap { connectionCloses.removeValue(forKey: $0) }
+                connections.append(DepartedConnection(connection: old, reason: event?.closeReason ?? Self.goneFromDump, event: event,
+                                                      departedAt: snapshot.time, departedMonotonic: now))
+                for s in old.subflows { if let k = Self.key(old.token, s) { subflowCloses.removeValue(forKey: k) } }
+                continue
+            }
+            let current = snapshot.connections[index].subflows
+            for s in old.subflows where !current.contains(where: { $0.cookie == s.cookie }) {
+                let event = Self.key(old.token, s).flatMap { subflowCloses.removeValue(forKey: $0) }
+                subflows.append(DepartedSubflow(subflow: s, connectionCookie: old.cookie, connectionToken: old.token,
+                                                reason: event?.closeReason ?? Self.goneFromDump, event: event,
+                                                departedAt: snapshot.time, departedMonotonic: now))
             }
         }
+        expire(now)
+    }
+
+    /// Drops what departed more than `retention` ago.
+    private mutating func expire(_ now: UInt64) {
         let keep = UInt64(max(0, retention) * 1e9)
         connections.removeAll { now &- $0.departedMonotonic > keep }
         subflows.removeAll { now &- $0.departedMonotonic > keep }
         // Unmatched events are hints about sockets the dumps never showed; let them age out.
         subflowCloses = subflowCloses.filter { now &- $0.value.monotonic <= keep || $0.value.monotonic > now }
         connectionCloses = connectionCloses.filter { now &- $0.value.monotonic <= keep || $0.value.monotonic > now }
+    }
+
+    /// Whether every subflow of `old` is among `current`, compared by cookie in place.
+    private static func keepsEvery(_ old: [Subflow], in current: [Subflow]) -> Bool {
+        old.indices.allSatisfy { k in current.indices.contains { current[$0].cookie == old[k].cookie } }
     }
 
     /// Nil when neither the subflow nor its connection has a token: no event can name it.
