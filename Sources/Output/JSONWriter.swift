@@ -48,13 +48,44 @@ public struct JSONWriter {
     }
 
     public mutating func field(_ key: JSONKey?, _ value: Bool?) {
+        guard let value else { null(key); return }
+        if let key, key.name == nil {
+            put(key.literal, valueBytes: 5) { out, i in
+                if value {
+                    out[i] = 0x74; out[i + 1] = 0x72; out[i + 2] = 0x75; out[i + 3] = 0x65  // true
+                    return i + 4
+                }
+                out[i] = 0x66; out[i + 1] = 0x61; out[i + 2] = 0x6c; out[i + 3] = 0x73; out[i + 4] = 0x65  // false
+                return i + 5
+            }
+            return
+        }
         separator(key)
-        bytes.append(utf8: value.map { $0 ? "true" : "false" } ?? "null")
+        bytes.append(utf8: value ? "true" : "false")
     }
 
     public mutating func field<I: BinaryInteger>(_ key: JSONKey?, _ value: I?) {
+        guard let value else { null(key); return }
+        if value >= 0, let key, key.name == nil {
+            // Most fields of a report: the comma, the key and the digits in one copy.
+            let v = UInt64(value)
+            put(key.literal, valueBytes: 20) { out, i in
+                var digits = 1
+                var rest = v
+                while rest >= 10 { rest /= 10; digits += 1 }
+                var n = v
+                var j = i + digits
+                repeat {
+                    j -= 1
+                    out[j] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+                    n /= 10
+                } while n != 0
+                return i + digits
+            }
+            return
+        }
         separator(key)
-        if let value { bytes.append(decimal: value) } else { bytes.append(utf8: "null") }
+        bytes.append(decimal: value)
     }
 
     /// A number rounded to `decimals` places; NaN and infinities become null.
@@ -116,6 +147,13 @@ public struct JSONWriter {
     }
 
     public mutating func null(_ key: JSONKey?) {
+        if let key, key.name == nil {
+            put(key.literal, valueBytes: 4) { out, i in
+                out[i] = 0x6e; out[i + 1] = 0x75; out[i + 2] = 0x6c; out[i + 3] = 0x6c  // null
+                return i + 4
+            }
+            return
+        }
         separator(key)
         bytes.append(utf8: "null")
     }
@@ -133,6 +171,10 @@ public struct JSONWriter {
     }
 
     private mutating func separator(_ key: JSONKey?) {
+        if let key, key.name == nil {
+            put(key.literal, valueBytes: 0) { _, i in i }
+            return
+        }
         if needsComma { bytes.append(0x2c) }
         needsComma = true
         guard let key else { return }
@@ -145,6 +187,44 @@ public struct JSONWriter {
             bytes.append(0x22)
         }
         bytes.append(0x3a)
+    }
+
+    /// Appends the comma (if one is due), `"key":` and what `value` writes (at most
+    /// `valueBytes` bytes, from the index it is given; it returns the end) with one copy from
+    /// a buffer on the stack: byte by byte, every append checked the array's uniqueness and
+    /// capacity again, the largest part of a JSON report's CPU (README, "Performance").
+    @inline(__always)
+    private mutating func put(_ key: StaticString, valueBytes: Int,
+                              _ value: (UnsafeMutableRawBufferPointer, Int) -> Int) {
+        var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let comma = needsComma
+        needsComma = true
+        key.withUTF8Buffer { k in
+            guard k.count + valueBytes + 4 <= MemoryLayout.size(ofValue: scratch) else {
+                // A key too long for the stack buffer (none of mptop's are): piece by piece.
+                if comma { bytes.append(0x2c) }
+                bytes.append(0x22)
+                bytes.append(contentsOf: k)
+                bytes.append(0x22)
+                bytes.append(0x3a)
+                Swift.withUnsafeMutableBytes(of: &scratch) { out in
+                    let end = value(out, 0)
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<end]))
+                }
+                return
+            }
+            Swift.withUnsafeMutableBytes(of: &scratch) { out in
+                var i = 0
+                if comma { out[0] = 0x2c; i = 1 }
+                out[i] = 0x22
+                UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]).copyMemory(from: UnsafeRawBufferPointer(k))
+                i += 1 + k.count
+                out[i] = 0x22
+                out[i + 1] = 0x3a
+                let end = value(out, i + 2)
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<end]))
+            }
+        }
     }
 
     /// `s` as a JSON string literal, quotes included.
