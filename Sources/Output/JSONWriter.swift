@@ -209,7 +209,7 @@ public struct JSONWriter {
                 bytes.append(0x3a)
                 Swift.withUnsafeMutableBytes(of: &scratch) { out in
                     let end = value(out, 0)
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<end]))
+                    out.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<end])) }
                 }
                 return
             }
@@ -222,7 +222,7 @@ public struct JSONWriter {
                 out[i] = 0x22
                 out[i + 1] = 0x3a
                 let end = value(out, i + 2)
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[..<end]))
+                out.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<end])) }
             }
         }
     }
