@@ -39,6 +39,42 @@ final class ByteWriterTests: XCTestCase {
         for v: UInt8 in [0, 9, 255] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
     }
 
+    /// A field written in one copy (comma, key and value from the stack) reads as the same
+    /// field written piece by piece: the first and later fields, every digit count, nulls, both
+    /// bools, negatives and a key too long for the stack buffer.
+    func testFieldsInOneCopyAreWrittenAsPieceByPiece() {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("a", 0)
+        w.field("b", UInt64.max)
+        w.field("c", Int64.min)
+        w.field("d", 1_000_000 as Int)
+        w.field("e", nil as Int?)
+        w.null("f")
+        w.field("g", true)
+        w.field("h", false)
+        w.field("i", nil as Bool?)
+        w.field("a_key_far_too_long_for_the_stack_buffer_of_the_writer_so_piece_by_piece", UInt64.max)
+        w.field("a_key_far_too_long_for_the_stack_buffer_of_the_writer_so_piece_by_piece", true)
+        w.beginArray("j")
+        w.field(nil, 12)
+        w.field(nil, 7)
+        w.endArray()
+        w.beginObject("k")
+        w.field("x", 99)
+        w.endObject()
+        w.endObject()
+        let long = "a_key_far_too_long_for_the_stack_buffer_of_the_writer_so_piece_by_piece"
+        XCTAssertEqual(w.text, #"{"a":0,"b":18446744073709551615,"c":-9223372036854775808,"d":1000000,"e":null,"f":null,"#
+                       + #""g":true,"h":false,"i":null,""# + long + #"":18446744073709551615,""# + long + #"":true,"#
+                       + #""j":[12,7],"k":{"x":99}}"#)
+        for v: UInt64 in [0, 9, 10, 99, 100, 999, 1000, 12345, 1 << 32, .max] {
+            var one = JSONWriter()
+            one.field("n", v)
+            XCTAssertEqual(one.text, #""n":"# + String(v))
+        }
+    }
+
     func testAddressesAreWrittenAsTheirDescription() {
         let addresses = ["0.0.0.0", "1.2.3.4", "198.18.1.2", "255.255.255.255", "10.0.0.100", "::", "::1", "fe80::1",
                          "2001:db8::8:800:200c:417a", "::ffff:192.0.2.1", "2001:db8:0:0:1:0:0:1", "ff02::1:ff00:1"]
