@@ -172,27 +172,22 @@ public struct JSONWriter {
 
     private mutating func separator(_ key: JSONKey?) {
         if let key, key.name == nil {
+            // One of mptop's own keys: nothing in it to escape, so no scan for it.
             put(key.literal, valueBytes: 0) { _, i in i }
             return
         }
         if needsComma { bytes.append(0x2c) }
         needsComma = true
-        guard let key else { return }
-        if let name = key.name {
-            Self.quote(name, into: &bytes)
-        } else {
-            // One of mptop's own keys: nothing in it to escape, so no scan for it.
-            bytes.append(0x22)
-            key.literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(0x22)
-        }
+        guard let name = key?.name else { return }
+        Self.quote(name, into: &bytes)
         bytes.append(0x3a)
     }
 
     /// Appends the comma (if one is due), `"key":` and what `value` writes (at most
     /// `valueBytes` bytes, from the index it is given; it returns the end) with one copy from
     /// a buffer on the stack: byte by byte, every append checked the array's uniqueness and
-    /// capacity again, the largest part of a JSON report's CPU (README, "Performance").
+    /// capacity again, the top of mptop's own code in a profile of the JSON stream (README,
+    /// "Performance").
     @inline(__always)
     private mutating func put(_ key: StaticString, valueBytes: Int,
                               _ value: (UnsafeMutableRawBufferPointer, Int) -> Int) {
