@@ -69,19 +69,7 @@ public struct JSONWriter {
         if value >= 0, let key, key.name == nil {
             // Most fields of a report: the comma, the key and the digits in one copy.
             let v = UInt64(value)
-            put(key.literal, valueBytes: 20) { out, i in
-                var digits = 1
-                var rest = v
-                while rest >= 10 { rest /= 10; digits += 1 }
-                var n = v
-                var j = i + digits
-                repeat {
-                    j -= 1
-                    out[j] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
-                    n /= 10
-                } while n != 0
-                return i + digits
-            }
+            put(key.literal, valueBytes: 20) { out, i in [UInt8].writeDecimal(v, into: out, at: i) }
             return
         }
         separator(key)

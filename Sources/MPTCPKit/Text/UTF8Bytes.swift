@@ -27,18 +27,30 @@ extension Array where Element == UInt8 {
             append(UInt8(truncatingIfNeeded: v % 10) &+ 0x30)
             return
         }
-        // Lowest digit first, from the end of a buffer on the stack (UInt64.max has 20 digits).
+        // Into a buffer on the stack, then one copy (UInt64.max has 20 digits).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         Swift.withUnsafeMutableBytes(of: &digits) { d in
-            var v = v
-            var i = d.count
-            repeat {
-                i -= 1
-                d[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
-                v /= 10
-            } while v != 0
-            append(contentsOf: UnsafeRawBufferPointer(rebasing: d[i...]))
+            let end = Self.writeDecimal(v, into: d, at: 0)
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: d[..<end]))
         }
+    }
+
+    /// Writes `v` in decimal into `out` from index `i` (room for 20 digits, UInt64.max's, is the
+    /// caller's to leave) and returns the index after the last digit: for a writer that builds a
+    /// piece on the stack and appends it in one copy (`append(decimal:)`, the JSON writer).
+    @inlinable public static func writeDecimal(_ v: UInt64, into out: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
+        var count = 1
+        var rest = v
+        while rest >= 10 { rest /= 10; count += 1 }
+        // Lowest digit first, from the end.
+        var n = v
+        var j = i + count
+        repeat {
+            j -= 1
+            out[j] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+            n /= 10
+        } while n != 0
+        return i + count
     }
 
     /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
