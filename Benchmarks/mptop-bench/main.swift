@@ -327,13 +327,17 @@ if let seconds = options.churnSeconds {
     } catch { fail("\(error)") }
 }
 if let seconds = options.holdSeconds {
-    // The lab of the first size held open, for `perf` on `mptop --netns NS` by hand (a killed
-    // run leaves its namespaces to the next run's `Lab.cleanupStale`).
+    // The lab of the first size held open, for `perf` on `mptop --netns NS` by hand. Ctrl-C or
+    // SIGTERM (also while the lab is being built) ends the hold and removes the lab; a run
+    // killed with SIGKILL leaves its namespaces to the next run's `Lab.cleanupStale`.
     do {
+        let stop = try StopSignal()
+        stop.installSignalHandlers()
         try withIdleLab(connections: options.sizes(or: [10_000])[0], mptop: mptop) { lab, _ in
-            print("lab ready: mptop --netns \(lab.clientNamespace) (held for \(seconds) s)")
+            print("lab ready: mptop --netns \(lab.clientNamespace) (held for \(seconds) s; Ctrl-C ends it)")
             fflush(nil)
-            sleep(UInt32(seconds))
+            var fds = [pollfd(fd: stop.readEnd, events: Int16(POLLIN), revents: 0)]
+            _ = try? Poll.wait(&fds, milliseconds: Int32(clamping: seconds * 1000))
         }
         exit(0)
     } catch { fail("\(error)") }
