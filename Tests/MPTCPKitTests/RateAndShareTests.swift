@@ -15,6 +15,30 @@ final class RateAndShareTests: XCTestCase {
         XCTAssertEqual(s.connections[0].subflows.map(\.interfaceName), ["wifi0", "cell0"])
     }
 
+    /// A connection's shares, largest first and equal ones by name, whichever subflow came
+    /// first: two interfaces (compared, not sorted) and three (sorted).
+    func testSharesOrderedLargestFirstThenByName() {
+        let smallerFirst = Synthetic.snapshot(at: 0, subflows: [
+            Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 2, acked: 250, join: true),
+            Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 750),
+        ])
+        XCTAssertEqual(smallerFirst.connections[0].interfaceShares, [InterfaceShare(name: "wifi0", share: 0.75), InterfaceShare(name: "cell0", share: 0.25)])
+        let equal = Synthetic.snapshot(at: 0, subflows: [
+            Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 500),
+            Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 2, acked: 500, join: true),
+        ])
+        XCTAssertEqual(equal.connections[0].interfaceShares.map(\.name), ["cell0", "wifi0"])
+        let three = Synthetic.snapshot(at: 0, subflows: [
+            Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 100),
+            Synthetic.subflow("198.18.2.1", 40001, cookie: 2, interface: 2, acked: 100, join: true),
+            Synthetic.subflow("198.18.3.1", 40002, cookie: 3, interface: 3, acked: 800, join: true),
+        ])
+        XCTAssertEqual(three.connections[0].interfaceShares, [InterfaceShare(name: "if3", share: 0.8), InterfaceShare(name: "cell0", share: 0.1),
+                                                             InterfaceShare(name: "wifi0", share: 0.1)])
+        XCTAssertEqual(three.interfaces.map(\.name), ["wifi0", "cell0", "if3"])
+        XCTAssertEqual(three.connections[0].subflows.map(\.interfaceName), ["wifi0", "cell0", "if3"])
+    }
+
     func testNoBytesMeansZeroShareNotNaN() {
         let s = Synthetic.snapshot(at: 0, subflows: [Synthetic.subflow("198.18.1.1", 40000, cookie: 1, interface: 1, acked: 0)])
         XCTAssertEqual(s.interfaces[0].share, 0)

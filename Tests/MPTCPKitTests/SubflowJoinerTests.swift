@@ -63,6 +63,22 @@ final class SubflowJoinerTests: XCTestCase {
         XCTAssertEqual(SubflowJoiner.join(sockets: sockets, subflows: [b, a]).connections[0].subflows.map(\.uid), [2, 1])
     }
 
+    /// Out of order, so sorted: the equal ones among them still keep the order they came in.
+    func testSortedSubflowsKeepEqualOnesInArrivalOrder() {
+        let sockets = [connection(1, token: nil)]
+        let join = subflow(cookie: 1, inode: 5001, token: 0x77, join: true)
+        var a = subflow(cookie: 9, inode: 5001, token: 0x77, join: false), b = a
+        a.uid = 1
+        b.uid = 2
+        var joiner = SubflowJoiner(sockets: [connection(1, token: 0x77)])
+        for s in [join, a, b] { joiner.add(s) }
+        XCTAssertEqual(joiner.finish().connections[0].subflows.map(\.uid), [1, 2, 0])
+        var reversed = SubflowJoiner(sockets: [connection(1, token: 0x77)])
+        for s in [b, join, a] { reversed.add(s) }
+        XCTAssertEqual(reversed.finish().connections[0].subflows.map(\.uid), [2, 1, 0])
+        XCTAssertEqual(SubflowJoiner.join(sockets: sockets, subflows: []).connections[0].subflows.count, 0)
+    }
+
     /// A joiner copied halfway is a value like any other: what one copy adds the other does not see.
     func testACopiedJoinerKeepsItsOwnSubflows() {
         var a = SubflowJoiner(sockets: [connection(1, token: nil)])

@@ -43,9 +43,12 @@ public struct ByteView {
 
     /// Whether `cString()` would be `text`, compared in place (no String made).
     public func holdsCString(_ text: StaticString) -> Bool {
-        let t = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        guard base.count >= t.count, base.prefix(t.count).elementsEqual(t) else { return false }
-        return base.count == t.count || base[t.count] == 0
+        // A plain loop over the bytes: `prefix(_:).elementsEqual` went through generic slices,
+        // and this runs twice per subflow (its ULP name and congestion control).
+        let n = text.utf8CodeUnitCount, t = text.utf8Start
+        guard base.count >= n else { return false }
+        for k in 0..<n where base[k] != t[k] { return false }
+        return base.count == n || base[n] == 0
     }
 
     /// A NUL-terminated (or unterminated) string filling the view.

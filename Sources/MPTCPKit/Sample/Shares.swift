@@ -9,6 +9,10 @@ public enum Shares {
         // Hot path at thousands of connections: interfaces are few, so small arrays searched
         // linearly beat string-keyed dictionaries, and each name is looked up once.
         var usage: [InterfaceUsage] = []
+        // Each interface's index and name beside `usage`: searching and reading those copied
+        // whole `InterfaceUsage` values, name retained and released, twice a subflow (`callgrind`).
+        var usageIndex: [UInt32] = []
+        var usageName: [String] = []
         var perInterface: [(slot: Int, bytes: UInt64)] = [] // slot in `usage`
         for ci in connections.indices {
             perInterface.removeAll(keepingCapacity: true)
@@ -16,13 +20,16 @@ public enum Shares {
             for si in connections[ci].subflows.indices {
                 guard let index = connections[ci].subflows[si].interfaceIndex else { continue }
                 let u: Int
-                if let found = usage.firstIndex(where: { $0.index == index }) {
+                if let found = usageIndex.firstIndex(of: index) {
                     u = found
                 } else {
-                    usage.append(InterfaceUsage(name: names(index) ?? "if\(index)", index: index))
+                    let name = names(index) ?? "if\(index)"
+                    usage.append(InterfaceUsage(name: name, index: index))
+                    usageIndex.append(index)
+                    usageName.append(name)
                     u = usage.count - 1
                 }
-                connections[ci].subflows[si].interfaceName = usage[u].name
+                connections[ci].subflows[si].interfaceName = usageName[u]
                 let tx = connections[ci].subflows[si].tcp?.bytesAcked ?? 0
                 let rx = connections[ci].subflows[si].tcp?.bytesReceived ?? 0
                 usage[u].bytesTx &+= tx
@@ -39,13 +46,23 @@ public enum Shares {
             var shares: [InterfaceShare] = []
             shares.reserveCapacity(perInterface.count)
             for p in perInterface {
-                shares.append(InterfaceShare(name: usage[p.slot].name, share: total == 0 ? 0 : Double(p.bytes) / Double(total)))
+                shares.append(InterfaceShare(name: usageName[p.slot], share: total == 0 ? 0 : Double(p.bytes) / Double(total)))
             }
-            if shares.count > 1 { shares.sort { $0.share != $1.share ? $0.share > $1.share : $0.name < $1.name } }
+            // Two interfaces is the usual case: one comparison, not a sort call per connection.
+            if shares.count == 2 {
+                if Self.precedes(shares[1], shares[0]) { shares.swapAt(0, 1) }
+            } else if shares.count > 2 {
+                shares.sort(by: Self.precedes)
+            }
             connections[ci].interfaceShares = shares
         }
         let all = usage.reduce(UInt64(0)) { $0 &+ $1.bytes }
         for i in usage.indices { usage[i].share = all == 0 ? 0 : Double(usage[i].bytes) / Double(all) }
         return usage.sorted { $0.index < $1.index }
+    }
+
+    /// Larger share first; equal shares by name.
+    private static func precedes(_ a: InterfaceShare, _ b: InterfaceShare) -> Bool {
+        a.share != b.share ? a.share > b.share : a.name < b.name
     }
 }
