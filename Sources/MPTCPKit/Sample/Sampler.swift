@@ -55,7 +55,8 @@ public final class Sampler {
     /// Whether the last sample asked for known subflows without the first pass.
     var skippedFirstPass: Bool { withoutFirstPass > 0 }
     private let interfaces: InterfaceTable
-    private let processes = ProcessTable()
+    /// Made on the thread that entered the namespace: its processes are scanned first.
+    private let processes = ProcessTable(namespace: try? NamespaceIdentity.current())
     private var rates = RateTracker()
     private let clock: Clock
     public let options: Options

@@ -47,6 +47,13 @@ public struct NamespaceIdentity: Hashable, Sendable, CustomStringConvertible {
         return NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
+    /// The same for `path` relative to the directory open as `directory` (fstatat).
+    static func of(directory: Int32, path: String) -> NamespaceIdentity? {
+        var st = stat()
+        guard fstatat(directory, path, &st, 0) == 0 else { return nil }
+        return NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+
     /// The identity behind an open descriptor.
     static func of(descriptor fd: FileDescriptor) -> NamespaceIdentity? {
         guard let st = try? fd.stat() else { return nil }
