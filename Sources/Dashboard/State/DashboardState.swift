@@ -50,6 +50,8 @@ public struct DashboardState: Sendable {
     /// Connection cookie -> the order it was first seen in: the default row order.
     private var firstSeen: [UInt64: Int] = [:]
     private var nextSequence = 0
+    /// Each connection's first-seen order, in `snapshot.connections`' order.
+    private var ranks: [Int] = []
     /// Interface name -> colour slot, given in order of first appearance so colours stay put.
     public internal(set) var interfaceSlots: [String: Int] = [:]
 
@@ -139,19 +141,20 @@ public struct DashboardState: Sendable {
     /// selection kept on the same socket (or the row now at its place, if it went away).
     public mutating func apply(_ next: Snapshot) {
         let oldIndex = selectionIndex
-        for c in next.connections where firstSeen[c.cookie] == nil {
-            firstSeen[c.cookie] = nextSequence
-            nextSequence += 1
-        }
+        ranks = rankConnections(next)
         for i in next.interfaces where interfaceSlots[i.name] == nil {
             interfaceSlots[i.name] = interfaceSlots.count
         }
-        let live = Set(next.connections.map(\.cookie))
-        if firstSeen.count > 2 * live.count + 64 { firstSeen = firstSeen.filter { live.contains($0.key) } }
-        expanded.formIntersection(live)
-        if case .detail(let cookie) = screen, !live.contains(cookie) {
-            screen = .list
-            message = "the connection in the detail view closed"
+        // The set of live cookies only when something needs it: 10,000 inserts a refresh otherwise.
+        let detailCookie: UInt64? = if case .detail(let cookie) = screen { cookie } else { nil }
+        if firstSeen.count > 2 * next.connections.count + 64 || !expanded.isEmpty || detailCookie != nil {
+            let live = Set(next.connections.map(\.cookie))
+            if firstSeen.count > 2 * live.count + 64 { firstSeen = firstSeen.filter { live.contains($0.key) } }
+            expanded.formIntersection(live)
+            if let detailCookie, !live.contains(detailCookie) {
+                screen = .list
+                message = "the connection in the detail view closed"
+            }
         }
         history.record(next)
         timeline.observe(next)
@@ -161,11 +164,47 @@ public struct DashboardState: Sendable {
         rebuildRows(keepingSelectionNear: oldIndex)
     }
 
+    /// Each connection's first-seen order (new ones get the next), in `next.connections`'
+    /// order. The kernel lists the connections in the same order sample after sample, so the
+    /// last sample's cookies are walked along (as `CookieLookup` does for rates) and the
+    /// table is asked only for those out of step: two lookups a connection, one here and one
+    /// in the sort, were 20,000 hashes a refresh at 10,000 connections.
+    private mutating func rankConnections(_ next: Snapshot) -> [Int] {
+        let previous = snapshot?.connections ?? []
+        let previousRanks = ranks.count == previous.count ? ranks : []
+        var out: [Int] = []
+        out.reserveCapacity(next.connections.count)
+        var cursor = 0
+        for ci in next.connections.indices {
+            let cookie = next.connections[ci].cookie
+            if cursor < previousRanks.count, previous[cursor].cookie == cookie {
+                out.append(previousRanks[cursor])
+                cursor += 1
+                continue
+            }
+            // One that closed since: the next of the last sample may be this one.
+            if cursor + 1 < previousRanks.count, previous[cursor + 1].cookie == cookie {
+                out.append(previousRanks[cursor + 1])
+                cursor += 2
+                continue
+            }
+            if let rank = firstSeen[cookie] {
+                out.append(rank)
+            } else {
+                firstSeen[cookie] = nextSequence
+                out.append(nextSequence)
+                nextSequence += 1
+            }
+        }
+        return out
+    }
+
     /// Forgets every sample and event taken in (a replay that seeks rebuilds them from the
     /// recording); what the person set up (selection, sort, filter, screen, columns, colours
     /// of interfaces) stays.
     public mutating func forgetSamples() {
         snapshot = nil
+        ranks = []
         history = History()
         samples = 0
         firstSeen = [:]
@@ -219,7 +258,7 @@ public struct DashboardState: Sendable {
         // connections are compared in place (a copy of one costs a retain of its arrays): at
         // 10,000 connections the sort made some 280,000 hash lookups at every refresh.
         let seen = firstSeen
-        let ranks = snapshot.connections.map { seen[$0.cookie] ?? Int.max }
+        let ranks = self.ranks.count == snapshot.connections.count ? self.ranks : snapshot.connections.map { seen[$0.cookie] ?? Int.max }
         let column = sort, reversed = sortReversed
         snapshot.connections.withUnsafeBufferPointer { connections in
             order.sort { a, b in
@@ -233,10 +272,12 @@ public struct DashboardState: Sendable {
         var departedByConnection: [UInt64: [Int]] = [:]
         for (i, d) in departures.subflows.enumerated() { departedByConnection[d.connectionCookie, default: []].append(i) }
         for ci in order {
-            let c = snapshot.connections[ci]
-            let open = expanded.contains(c.cookie)
-            out.append(ListRow(id: .connection(c.cookie), kind: .connection(index: ci, expanded: open)))
+            // In place: a copy of each connection retains its arrays and strings.
+            let cookie = snapshot.connections[ci].cookie
+            let open = !expanded.isEmpty && expanded.contains(cookie)
+            out.append(ListRow(id: .connection(cookie), kind: .connection(index: ci, expanded: open)))
             guard open else { continue }
+            let c = snapshot.connections[ci]
             let gone = departedByConnection[c.cookie] ?? []
             for si in c.subflows.indices {
                 out.append(ListRow(id: .subflow(connection: c.cookie, subflow: c.subflows[si].cookie),

@@ -111,11 +111,17 @@ public struct Timeline: Sendable {
     /// Status transitions between the last sample and this one.
     mutating func observe(_ snapshot: Snapshot) {
         var next: [UInt64: Double] = [:]
-        for c in snapshot.connections {
-            let subject = TimelineMark.Subject.connection(c.id, token: c.token)
-            for s in c.subflows {
-                let stalled = s.status.isStalled
+        // Subflows read in place, and the table asked only when it holds something or the
+        // subflow is stalled: a copy of every subflow and a lookup of each was most of this.
+        let anyStalledBefore = !stalledSince.isEmpty
+        for ci in snapshot.connections.indices {
+            for si in snapshot.connections[ci].subflows.indices {
+                let stalled = snapshot.connections[ci].subflows[si].status.isStalled
+                guard stalled || anyStalledBefore else { continue }
+                let s = snapshot.connections[ci].subflows[si]
                 let known = stalledSince[s.cookie]
+                let c = snapshot.connections[ci]
+                let subject = TimelineMark.Subject.connection(c.id, token: c.token)
                 if stalled {
                     if let known {
                         next[s.cookie] = known
