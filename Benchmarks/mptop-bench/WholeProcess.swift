@@ -31,10 +31,15 @@ let processScenarios = [
 /// (every thread's, from wait4: what the 2 shared cores of the build machine blur least) and
 /// peak RSS. With `MPTOP_BASELINE=/path/to/an/older/mptop`, that binary runs each scenario too,
 /// right after this one, so a change is compared in the same minutes.
-func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: NetlinkSocket, rounds: Int) throws {
+/// `made`: the families whose TCP dump mptop makes here; with fewer than both, those dumps are
+/// timed too, as a second yardstick.
+func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: NetlinkSocket, rounds: Int,
+                       made: [IPAddress.Family] = [.ipv4, .ipv6]) throws {
     let baseline = ProcessInfo.processInfo.environment["MPTOP_BASELINE"].flatMap { $0.isEmpty ? nil : $0 }
     let binaries = [mptop] + (baseline.map { [$0] } ?? [])
     var bare: [Double] = [], bareTen: [Double] = [], ssTimes: [Double] = [], ssCPU: [Double] = []
+    var madeBare: [Double] = [], madeTen: [Double] = []
+    let fewer = made.count < 2
     let empty = [[Double]](repeating: [], count: processScenarios.count)
     var times = [[[Double]]](repeating: empty, count: binaries.count)
     var cpu = times
@@ -43,6 +48,10 @@ func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: Netlin
     for _ in 0..<rounds {
         bare.append(try milliseconds { _ = try rawDump(raw) })
         bareTen.append(try milliseconds { for _ in 0..<10 { _ = try rawDump(raw) } })
+        if fewer {
+            madeBare.append(try milliseconds { _ = try rawDump(raw, tcpFamilies: made) })
+            madeTen.append(try milliseconds { for _ in 0..<10 { _ = try rawDump(raw, tcpFamilies: made) } })
+        }
         var pairCPU = 0.0
         ssTimes.append(milliseconds {
             pairCPU = runMeasured(ss, ["-N", namespace, "-Mi"]).cpuMilliseconds
@@ -67,6 +76,9 @@ func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: Netlin
     func ratio(_ a: Double, _ b: Double) -> String { Units.fixed(a / max(b, 0.001), decimals: 2) + "x" }
     print("  whole process, stdout to /dev/null (median of \(rounds), interleaved):")
     print("    bare dump \(ms(b)), ten bare dumps \(ms(b10)), ss -Mi + ss -tni \(ms(x)) (CPU \(ms(median(ssCPU))))")
+    if fewer {
+        print("    the \(2 + made.count) dumps mptop makes here (no IPv6 TCP dump): \(ms(median(madeBare))), ten \(ms(median(madeTen)))")
+    }
     for (i, scenario) in processScenarios.enumerated() {
         for k in binaries.indices {
             let t = median(times[k][i])
@@ -74,6 +86,7 @@ func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: Netlin
             let vsSS = scenario.dumps == 1 ? "   \(ratio(t, x)) ss" : ""
             let name = k == 0 ? "mptop" : "  baseline"
             print("    \(name) \(scenario.label.padded(to: 42)) \(ms(t).leftPadded(to: 10))   \(ratio(t, scenario.dumps == 1 ? b : b10)) \(base)\(vsSS)"
+                + (fewer ? " (\(ratio(t, scenario.dumps == 1 ? median(madeBare) : median(madeTen))) its dumps)" : "")
                 + "   CPU \(ms(median(cpu[k][i])))   peak RSS \(peaks[k][i] / 1024) MiB")
         }
     }

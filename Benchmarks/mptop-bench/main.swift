@@ -70,11 +70,15 @@ func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + 
 
 /// Bare cost of the kernel side: the four dumps, bytes received and counted, nothing decoded.
 /// `tcp` is the TCP dump a sample makes (the busy host's first pass asks for no attributes).
-func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestBuilder = SockDiagRequest.tcp) throws -> Int {
+/// The four dumps `ss -Mi` and `ss -tni` make (MPTCP and TCP, IPv4 and IPv6), received and not
+/// decoded: the yardstick. `tcpFamilies` leaves TCP dumps out, as a sample does when there can
+/// be no IPv6 subflows (`Sampler.tcpDumpFamilies`): the floor of the dumps mptop really makes.
+func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestBuilder = SockDiagRequest.tcp,
+             tcpFamilies: [IPAddress.Family] = [.ipv4, .ipv6]) throws -> Int {
     var bytes = 0
     for family in [IPAddress.Family.ipv4, .ipv6] {
         try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count }
-        try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count }
+        if tcpFamilies.contains(family) { try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count } }
     }
     return bytes
 }
@@ -236,10 +240,17 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     _ = try sequential.sampleWithoutRates()
     var rawTimes: [Double] = [], sampleTimes: [Double] = [], warm: [Double] = []
     var rawCPU: [Double] = [], sampleCPU: [Double] = [], sequentialTimes: [Double] = [], sequentialCPU: [Double] = []
+    var madeTimes: [Double] = [], madeCPU: [Double] = []
+    let made = sampler.tcpDumpFamilies
     for _ in 0..<rounds {
         let r = try wallAndCPU { payload = try rawDump(raw) }
         rawTimes.append(r.wall)
         rawCPU.append(r.cpu)
+        if made.count < 2 {
+            let m = try wallAndCPU { _ = try rawDump(raw, tcpFamilies: made) }
+            madeTimes.append(m.wall)
+            madeCPU.append(m.cpu)
+        }
         let c = try wallAndCPU { _ = try sampler.sampleWithoutRates() }
         sampleTimes.append(c.wall)
         sampleCPU.append(c.cpu)
@@ -260,7 +271,10 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     print("""
     \(n) connections, \(seen) subflows (median of \(rounds)):
       bare netlink dump (4 dumps, no decoding)   \(ms(r))   \(payload / 1024) KiB, \(payload / n) B per connection
-      mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
+    \(madeTimes.isEmpty ? "" : """
+        the \(2 + made.count) dumps mptop makes here      \(ms(median(madeTimes))), CPU \(ms(median(madeCPU))) (no IPv6 connection: no IPv6 TCP dump); sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x, CPU \(Units.fixed(median(sampleCPU) / max(median(madeCPU), 0.001), decimals: 2))x
+
+    """)      mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
         CPU time: bare dump \(ms(median(rawCPU))), sample \(ms(median(sampleCPU))) (\(Units.fixed(median(sampleCPU) / max(median(rawCPU), 0.001), decimals: 2))x)
       same sample on one thread                  \(ms(median(sequentialTimes)))   \(Units.fixed(median(sequentialTimes) / max(r, 0.001), decimals: 2))x the bare dump, CPU \(ms(median(sequentialCPU)))
       mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
@@ -268,7 +282,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \((peakRSSKiB(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace]) ?? once.maxRSSKiB) / 1024) MiB (exit \(once.status))
     """)
-    if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds) }
+    if processRounds > 0 { try benchWholeProcess(namespace: lab.clientNamespace, mptop: mptop, ss: ss, raw: raw, rounds: processRounds, made: made) }
     if let exporter {
         try benchExporter(lab: lab, tools: exporter, raw: raw, sampler: sampler, rounds: rounds, ssMilliseconds: x)
     }
@@ -277,11 +291,12 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
         // A minute to warm up at 10,000 connections: the first frames find every owner (cold /proc scan).
         let use = try dashboardUse(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds, warmUp: n >= 5000 ? 30 : 5)
         let bare = median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw) } })
+        let madeBare = made.count < 2 ? median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw, tcpFamilies: made) } }) : nil
         let m = use.memory
         print("""
           dashboard frame (view model + render, 200x50)  \(ms(frame))
           dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(use.cpuPercent, decimals: 2))% of one core (sampling included)
-            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)
+            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)\(madeBare.map { ", \(Units.fixed(use.millisecondsPerRefresh / max($0, 0.001), decimals: 2))x the \(2 + made.count) dumps it makes (\(ms($0)))" } ?? "")
             VmRSS after warm-up \(mib(m.start)), peak \(mib(m.peak)), end \(mib(m.end)), growth \(mib(m.end - m.start))\(m.exited ? ", EXITED" : "")
             VmRSS every 10 s: \(m.trace)
         """)

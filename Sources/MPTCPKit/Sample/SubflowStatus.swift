@@ -43,7 +43,9 @@ public enum SubflowStatus: Equatable, Sendable {
     /// Nothing sent or received for this long (and nothing outstanding) makes a subflow idle.
     public static let idleAfterMilliseconds: UInt32 = 1000
 
-    public init(_ subflow: Subflow) {
+    /// `borrowing`: read in place, not copied (a copy of a subflow retains its strings; the
+    /// dashboard asks every subflow at every refresh).
+    public init(_ subflow: borrowing Subflow) {
         switch subflow.state {
         case .established: break
         case .synSent, .synReceived, .newSynReceived: self = .opening; return
