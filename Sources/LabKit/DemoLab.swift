@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 import MPTCPKit
 
 /// The lab behind `mptop demo`: a phone and a server with WiFi and cellular paths, a transfer
@@ -21,7 +22,7 @@ public final class DemoLab: @unchecked Sendable {
     private var lastChange: (what: String, at: Double)
     /// The receiver's first problem with the change before it, fixed when first seen.
     private var problemSeen: String?
-    private let lock = NSLock()
+    private let lock = Mutex(())
 
     /// Builds the lab and starts one transfer; the server reports live totals every half second.
     public init(options: LabOptions, mptop: String) throws {
@@ -39,9 +40,7 @@ public final class DemoLab: @unchecked Sendable {
     }
 
     private func changed(_ what: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        lastChange = (what, Clock.system.monotonicSeconds())
+        lock.withLock { _ in lastChange = (what, Clock.system.monotonicSeconds()) }
     }
 
     /// Walks out of WiFi range (wifi0 down on both ends) or back in.
@@ -98,25 +97,38 @@ public final class DemoLab: @unchecked Sendable {
     /// The server's latest progress report, nil before the first one.
     public var receiver: ReceiverStatus? {
         guard let line = server.lastLine(containing: #""event":"progress""#),
-              let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-              let open = object["open"] as? Int, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value,
-              let intact = object["intact"] as? Bool else { return nil }
-        return ReceiverStatus(open: open, bytesReceived: bytes, intact: intact,
-                              problem: intact ? nil : problem(reported: object["problem"] as? String),
-                              badOffset: (object["bad_offset"] as? NSNumber)?.uint64Value)
+              let report = try? JSONDecoder().decode(ServerReport.self, from: Data(line.utf8)), let open = report.open else { return nil }
+        return ReceiverStatus(open: open, bytesReceived: report.bytesReceived, intact: report.intact,
+                              problem: report.intact ? nil : problem(reported: report.problem),
+                              badOffset: report.badOffset)
+    }
+
+    /// The fields of the server's `progress` and `summary` lines the demo reads.
+    private struct ServerReport: Decodable {
+        var open: Int?
+        var bytesReceived: UInt64
+        var intact: Bool
+        var problem: String?
+        var badOffset: UInt64?
+
+        enum CodingKeys: String, CodingKey {
+            case open, intact, problem
+            case bytesReceived = "bytes_received"
+            case badOffset = "bad_offset"
+        }
     }
 
     /// The server's problem (the same first one in every later report) with the change before
     /// it, worded the first time the demo sees it.
     private func problem(reported: String?) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let problemSeen { return problemSeen }
-        let since = Clock.system.monotonicSeconds() - lastChange.at
-        let seen = (reported ?? "the receiver gave no reason")
-            + "; seen \(Units.fixed(since, decimals: 1)) s after \(lastChange.what)"
-        problemSeen = seen
-        return seen
+        lock.withLock { _ in
+            if let problemSeen { return problemSeen }
+            let since = Clock.system.monotonicSeconds() - lastChange.at
+            let seen = (reported ?? "the receiver gave no reason")
+                + "; seen \(Units.fixed(since, decimals: 1)) s after \(lastChange.what)"
+            problemSeen = seen
+            return seen
+        }
     }
 
     /// Stops the senders, then the server, and returns the server's final verdict: every byte
@@ -125,10 +137,8 @@ public final class DemoLab: @unchecked Sendable {
         for sender in senders { sender.stop(timeout: 10) }
         server.stop(timeout: 10)
         guard let line = server.lastLine(containing: #""event":"summary""#),
-              let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-              let intact = object["intact"] as? Bool, let bytes = (object["bytes_received"] as? NSNumber)?.uint64Value
-        else { return nil }
-        return (intact, bytes, object["problem"] as? String)
+              let report = try? JSONDecoder().decode(ServerReport.self, from: Data(line.utf8)) else { return nil }
+        return (report.intact, report.bytesReceived, report.problem)
     }
 
     public func close() { lab.close() }

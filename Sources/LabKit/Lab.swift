@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +26,7 @@ public final class Lab: @unchecked Sendable {
     /// The options the lab was built with.
     public let options: LabOptions
 
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var processes: [LabProcess] = []
     private var closed = false
     /// What proves to a later run that these namespaces are this run's (written as they are made).
@@ -60,13 +61,13 @@ public final class Lab: @unchecked Sendable {
     /// output. The lab kills it on `close()` if it is still running.
     public func spawn(in namespace: String, executable: String, arguments: [String]) throws -> LabProcess {
         let ip = try ShellCommand.executable("ip")
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { throw LabError(.command, "cannot start \(executable): the lab is closed") }
         // Started under the lock so close() cannot miss a process that is just starting.
-        let process = try LabProcess(executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments)
-        processes.append(process)
-        return process
+        return try lock.withLock { _ in
+            guard !closed else { throw LabError(.command, "cannot start \(executable): the lab is closed") }
+            let process = try LabProcess(executable: ip, arguments: ["netns", "exec", namespace, executable] + arguments)
+            processes.append(process)
+            return process
+        }
     }
 
     /// Runs a short command in `namespace` (via `ip netns exec`) and returns its stdout; throws
@@ -80,12 +81,12 @@ public final class Lab: @unchecked Sendable {
     /// Kills every process the lab started (and any other process left in its namespaces, and
     /// none outside them) and deletes both namespaces. Safe to call more than once.
     public func close() {
-        lock.lock()
-        let wasClosed = closed
-        closed = true
-        let started = processes
-        processes.removeAll()
-        lock.unlock()
+        let (wasClosed, started) = lock.withLock { _ in
+            let before = (closed, processes)
+            closed = true
+            processes.removeAll()
+            return before
+        }
         if wasClosed { return }
 
         // Polite first, so servers can print their summaries; then certain.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemPackage
 
 /// An error from the lab or the traffic generator. Its description is always one line, so a
@@ -34,7 +34,7 @@ public struct LabError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Joins the non-empty lines of `text` with "; ".
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { String($0).trimmingWhitespace() }
             .filter { !$0.isEmpty }
             .joined(separator: "; ")
     }

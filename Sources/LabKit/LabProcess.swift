@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,7 @@ public final class LabProcess: @unchecked Sendable {
     /// The wait status once the process was reaped; guarded by `lock`. Reaped once, so a
     /// signal is never sent to a pid the system has given to someone else since.
     private var waitStatus: Int32?
-    private let lock = NSLock()
+    private let lock = Mutex(())
 
     /// Starts `executable` with stdout and stderr collected in the background and stdin from
     /// /dev/null, on the project's one process starter (SpawnedProcess).
@@ -35,12 +36,12 @@ public final class LabProcess: @unchecked Sendable {
 
     /// The wait status, reaping the process if it ended; nil while it runs.
     private func reaped() -> Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        if waitStatus == nil {
-            waitStatus = SpawnedProcess.reap(pid, block: false)
+        lock.withLock { _ in
+            if waitStatus == nil {
+                waitStatus = SpawnedProcess.reap(pid, block: false)
+            }
+            return waitStatus
         }
-        return waitStatus
     }
 
     /// Exit status, stderr and the tail of stdout in one line, for error messages.
@@ -107,9 +108,9 @@ public final class LabProcess: @unchecked Sendable {
     /// Sends `signal` (e.g. SIGTERM) if the process is still running.
     public func send(signal: Int32) {
         // Under the lock, so the process cannot be reaped (and its pid reused) in between.
-        lock.lock()
-        defer { lock.unlock() }
-        if waitStatus == nil { kill(pid, signal) }
+        lock.withLock { _ in
+            if waitStatus == nil { kill(pid, signal) }
+        }
     }
 
     /// Asks the process to finish (SIGTERM) and waits up to `timeout` seconds; kills it

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import MPTCPKit
 #if canImport(Glibc)
 import Glibc
