@@ -48,6 +48,22 @@ public struct JSONWriter: ~Copyable {
 
     public mutating func field(_ key: JSONKey?, _ value: String?) {
         guard let value else { null(key); return }
+        if let key, key.name == nil {
+            // A short string with nothing to escape (a state, a name) after one of mptop's keys:
+            // comma, key and string in one piece.
+            var v = value
+            let done = v.withUTF8 { b -> Bool in
+                guard b.count <= 64, !Self.needsEscape(b) else { return false }
+                put(key, valueBytes: b.count + 2) { out, i in
+                    out[i] = 0x22
+                    ByteCursor.copyShort(UnsafeRawBufferPointer(b), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
+                    out[i + 1 + b.count] = 0x22
+                    return i + b.count + 2
+                }
+                return true
+            }
+            if done { return }
+        }
         separator(key)
         quote(value)
     }
@@ -146,7 +162,7 @@ public struct JSONWriter: ~Copyable {
                 var i = 0
                 if comma { out[0] = 0x2c; i = 1 }
                 out[i] = 0x22
-                UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)..<(i + 1 + k.count)]).copyMemory(from: UnsafeRawBufferPointer(k))
+                ByteCursor.copyShort(UnsafeRawBufferPointer(k), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
                 i += 1 + k.count
                 out[i] = 0x22
                 out[i + 1] = 0x3a
@@ -168,7 +184,7 @@ public struct JSONWriter: ~Copyable {
         var s = s
         s.withUTF8 { b in
             // Nearly every string (every key) has nothing to escape: one tight scan, one copy.
-            guard b.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 }) else {
+            guard Self.needsEscape(b) else {
                 quoteUnescaped(UnsafeRawBufferPointer(b))
                 return
             }
@@ -209,6 +225,11 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
+    /// Whether `b` holds a byte that may need escaping (0xC2 starts the C1 controls).
+    private static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 })
+    }
+
     /// `b` between quotes: in one piece when it is short (a name), else the quotes apart.
     private mutating func quoteUnescaped(_ b: UnsafeRawBufferPointer) {
         guard b.count <= ByteCursor.blockSize - 2 else {
@@ -219,7 +240,7 @@ public struct JSONWriter: ~Copyable {
         }
         out.write(atMost: b.count + 2) { out in
             out[0] = 0x22
-            UnsafeMutableRawBufferPointer(rebasing: out[1..<(1 + b.count)]).copyMemory(from: b)
+            ByteCursor.copyShort(b, to: UnsafeMutableRawBufferPointer(rebasing: out[1...]))
             out[1 + b.count] = 0x22
             return b.count + 2
         }

@@ -112,4 +112,27 @@ final class JSONNumberTests: XCTestCase {
         }
         XCTAssertEqual(w.text, String(expected.dropFirst()))
     }
+
+    /// The cursor's short copy at every length up to past its 32 bytes, and decimals of every
+    /// digit count, against `String`.
+    func testShortCopiesAndDecimalsOfEveryLength() {
+        let source = (0..<40).map { UInt8(0x41 + $0) }
+        for n in 0...40 {
+            var target = [UInt8](repeating: 0, count: 48)
+            source.withUnsafeBytes { s in
+                target.withUnsafeMutableBytes { ByteCursor.copyShort(UnsafeRawBufferPointer(rebasing: s[..<n]), to: $0) }
+            }
+            XCTAssertEqual(target, Array(source[..<n]) + [UInt8](repeating: 0, count: 48 - n), "\(n) bytes")
+        }
+        var g = SystemRandomNumberGenerator()
+        var values: [UInt64] = [0, 9, 10, 99, 100, 101, 999, 1000, .max, .max - 1]
+        var p: UInt64 = 1
+        for _ in 0..<19 { p *= 10; values += [p - 1, p, p + 1] }
+        for _ in 0..<20_000 { values.append(UInt64.random(in: 0...UInt64.max, using: &g) >> UInt64.random(in: 0...63, using: &g)) }
+        for v in values {
+            var b: [UInt8] = []
+            b.append(decimal: v)
+            XCTAssertEqual(String(decoding: b, as: UTF8.self), String(v))
+        }
+    }
 }
