@@ -51,8 +51,9 @@ public struct JSONWriter: ~Copyable {
         if let key, key.name == nil {
             // A short string with nothing to escape (a state, a name) after one of mptop's keys:
             // comma, key and string in one piece.
-            var v = value
-            let done = v.withUTF8 { b -> Bool in
+            // The string's own bytes where it has them (a native string; a small one on the
+            // stack), without `withUTF8`'s copy of the String.
+            let done = value.utf8.withContiguousStorageIfAvailable { b -> Bool in
                 guard b.count <= 64, !Self.needsEscape(b) else { return false }
                 put(key, valueBytes: b.count + 2) { out, i in
                     out[i] = 0x22
@@ -61,7 +62,7 @@ public struct JSONWriter: ~Copyable {
                     return i + b.count + 2
                 }
                 return true
-            }
+            } ?? false
             if done { return }
         }
         separator(key)
@@ -227,7 +228,11 @@ public struct JSONWriter: ~Copyable {
 
     /// Whether `b` holds a byte that may need escaping (0xC2 starts the C1 controls).
     private static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        b.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 })
+        // A bit for each ASCII byte to escape: the controls, '"' (0x22), '\\' (0x5c) and DEL.
+        let low: UInt64 = 0xffff_ffff | 1 << 0x22, high: UInt64 = 1 << (0x5c - 64) | 1 << (0x7f - 64)
+        return b.contains { c in
+            c < 64 ? low >> c & 1 != 0 : c < 128 ? high >> (c - 64) & 1 != 0 : c == 0xc2
+        }
     }
 
     /// `b` between quotes: in one piece when it is short (a name), else the quotes apart.

@@ -135,4 +135,18 @@ final class JSONNumberTests: XCTestCase {
             XCTAssertEqual(String(decoding: b, as: UTF8.self), String(v))
         }
     }
+
+    /// A string after one of mptop's keys (written with its key in one piece when nothing in it
+    /// needs escaping) reads as the key and `quoted`: every byte value, C1 controls, long strings.
+    func testStringFieldsAreTheKeyAndTheQuotedString() {
+        var cases = ["", "wifi0", "a\"b\\c", "\u{c2}", "\u{a0}\u{c2}\u{9f}", "🙂x", String(repeating: "y", count: 64),
+                     String(repeating: "z", count: 65), String(repeating: "w", count: ByteCursor.blockSize + 1)]
+        for v in 0..<0x100 { cases.append("x\(Unicode.Scalar(UInt8(v)))y") }
+        for v in 0x7f...0xa1 { cases.append("\(Unicode.Scalar(UInt32(v))!)") }
+        for s in cases {
+            var w = JSONWriter()
+            w.field("k", s)
+            XCTAssertEqual(w.text, #""k":"# + JSONWriter.quoted(s), s.debugDescription)
+        }
+    }
 }
