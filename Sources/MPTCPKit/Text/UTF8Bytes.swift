@@ -39,12 +39,20 @@ extension Array where Element == UInt8 {
     /// caller's to leave) and returns the index after the last digit: for a writer that builds a
     /// piece on the stack and appends it in one copy (`append(decimal:)`, the JSON writer).
     @inlinable public static func writeDecimal(_ v: UInt64, into out: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
-        // The digit count by comparisons, then two digits per division from the end, each pair
+        // The digit count by a few comparisons, then two digits per division from the end, each pair
         // copied from a table: a division per digit, twice over, was a tenth of the JSON
         // writer's instructions (README, "Performance").
-        var count = 1
-        var bound: UInt64 = 10
-        while count < 20 && v >= bound { count += 1; bound &*= 10 }
+        let count: Int
+        if v < 100_000 {  // octets, ports, counts, milliseconds
+            count = v < 100 ? (v < 10 ? 1 : 2) : v < 1000 ? 3 : v < 10_000 ? 4 : 5
+        } else if v < 10_000_000_000 {  // inodes, cookies, byte counters
+            count = v < 10_000_000 ? (v < 1_000_000 ? 6 : 7) : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10
+        } else {
+            var c = 11
+            var bound: UInt64 = 100_000_000_000
+            while c < 20 && v >= bound { c += 1; bound &*= 10 }
+            count = c
+        }
         let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
         let table = UnsafeRawPointer(pairs.utf8Start)
         var n = v
