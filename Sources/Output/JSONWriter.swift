@@ -50,9 +50,8 @@ public struct JSONWriter: ~Copyable {
         guard let value else { null(key); return }
         if let key, key.name == nil {
             // A short string with nothing to escape (a state, a name) after one of mptop's keys:
-            // comma, key and string in one piece.
-            // The string's own bytes where it has them (a native string; a small one on the
-            // stack), without `withUTF8`'s copy of the String.
+            // comma, key and string in one piece, from the string's own bytes where it has them
+            // (a native string; a small one on the stack), without `withUTF8`'s copy of it.
             let done = value.utf8.withContiguousStorageIfAvailable { b -> Bool in
                 guard b.count <= 64, !Self.needsEscape(b) else { return false }
                 put(key, valueBytes: b.count + 2) { out, i in
