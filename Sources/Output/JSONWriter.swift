@@ -6,32 +6,36 @@ import MPTCPKit
 /// It writes UTF-8 bytes into one buffer (at 10,000 connections a report is about 17 MB, and
 /// appending it to a String scalar by scalar cost most of `mptop --json`); a command that
 /// writes report after report hands the same buffer back each time (`init(appendingTo:)`).
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+public struct JSONWriter: ~Copyable {
+    /// Where the bytes go: through a pointer into a block, committed to a `[UInt8]` in large
+    /// copies (`ByteCursor`); not copyable, so neither is the writer.
+    private var out: ByteCursor
     /// Whether the next value in the innermost object or array follows another; the outer
     /// levels' flags wait in `enclosing` (a field asks only the Bool, not an array).
     private var needsComma = false
     private var enclosing: [Bool] = []
 
-    public init() { bytes.reserveCapacity(4096) }
+    public init() {
+        var buffer: [UInt8] = []
+        out = ByteCursor(taking: &buffer)
+    }
 
     /// A writer that appends to `buffer`'s bytes, taking its storage (and capacity) over;
     /// `buffer` is left empty until `finish(into:)` gives it back.
-    public init(appendingTo buffer: inout [UInt8]) { swap(&bytes, &buffer) }
+    public init(appendingTo buffer: inout [UInt8]) { out = ByteCursor(taking: &buffer) }
+
+    /// What was written so far (a copy).
+    public var bytes: [UInt8] { out.bytes }
 
     /// Hands the bytes written back to `buffer` without copying them.
-    public mutating func finish(into buffer: inout [UInt8]) {
-        swap(&bytes, &buffer)
-        bytes = []
-    }
+    public mutating func finish(into buffer: inout [UInt8]) { out.finish(into: &buffer) }
 
     /// Hands what was written so far to `write` and forgets it, keeping the storage, once it
     /// is at least `threshold` bytes: a long report goes out in large pieces instead of being
     /// held whole (17 MB at 10,000 connections).
     public mutating func flush(ifAtLeast threshold: Int, _ write: ([UInt8]) throws -> Void) rethrows {
-        guard bytes.count >= threshold else { return }
-        try write(bytes)
-        bytes.removeAll(keepingCapacity: true)
+        guard out.count >= threshold else { return }
+        try out.flush(write)
     }
 
     /// What was written, as text.
@@ -43,191 +47,148 @@ public struct JSONWriter {
     public mutating func endArray() { close(0x5d) }                            // ]
 
     public mutating func field(_ key: JSONKey?, _ value: String?) {
+        guard let value else { null(key); return }
+        if let key, key.name == nil {
+            // A short string with nothing to escape (a state, a name) after one of mptop's keys:
+            // comma, key and string in one piece, from the string's own bytes where it has them
+            // (a native string; a small one on the stack), without `withUTF8`'s copy of it.
+            let done = value.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                guard b.count <= 64, !Self.needsEscape(b) else { return false }
+                put(key, valueBytes: b.count + 2) { out, i in
+                    out[i] = 0x22
+                    ByteCursor.copyShort(UnsafeRawBufferPointer(b), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
+                    out[i + 1 + b.count] = 0x22
+                    return i + b.count + 2
+                }
+                return true
+            } ?? false
+            if done { return }
+        }
         separator(key)
-        if let value { Self.quote(value, into: &bytes) } else { bytes.append(utf8: "null") }
+        quote(value)
     }
 
     public mutating func field(_ key: JSONKey?, _ value: Bool?) {
         guard let value else { null(key); return }
-        if let key, key.name == nil {
-            put(key.literal, valueBytes: 5) { out, i in
-                if value {
-                    out[i] = 0x74; out[i + 1] = 0x72; out[i + 2] = 0x75; out[i + 3] = 0x65  // true
-                    return i + 4
-                }
-                out[i] = 0x66; out[i + 1] = 0x61; out[i + 2] = 0x6c; out[i + 3] = 0x73; out[i + 4] = 0x65  // false
-                return i + 5
+        put(key, valueBytes: 5) { out, i in
+            if value {
+                out[i] = 0x74; out[i + 1] = 0x72; out[i + 2] = 0x75; out[i + 3] = 0x65  // true
+                return i + 4
             }
-            return
+            out[i] = 0x66; out[i + 1] = 0x61; out[i + 2] = 0x6c; out[i + 3] = 0x73; out[i + 4] = 0x65  // false
+            return i + 5
         }
-        separator(key)
-        bytes.append(utf8: value ? "true" : "false")
     }
 
     public mutating func field<I: BinaryInteger>(_ key: JSONKey?, _ value: I?) {
         guard let value else { null(key); return }
-        if value >= 0, let key, key.name == nil {
-            // Most fields of a report: the comma, the key and the digits in one copy.
-            let v = UInt64(value)
-            put(key.literal, valueBytes: 20) { out, i in [UInt8].writeDecimal(v, into: out, at: i) }
-            return
+        // The sign and up to 20 digits (UInt64.max's, Int64.min's 19).
+        put(key, valueBytes: 21) { out, i in
+            guard value < 0 else { return [UInt8].writeDecimal(UInt64(value), into: out, at: i) }
+            out[i] = 0x2d
+            return [UInt8].writeDecimal(UInt64(value.magnitude), into: out, at: i + 1)
         }
-        separator(key)
-        bytes.append(decimal: value)
     }
 
     /// A number rounded to `decimals` places; NaN and infinities become null.
     public mutating func field(_ key: JSONKey?, _ value: Double?, decimals: Int = 3) {
-        separator(key)
-        guard let v = value, v.isFinite else { bytes.append(utf8: "null"); return }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let r = (v * scale).rounded() / scale
-        if r == r.rounded(), abs(r) < 1e15 {
-            bytes.append(decimal: Int64(r))
-        } else if !Self.appendFixed(r, decimals: decimals, scale: scale, into: &bytes) {
-            bytes.append(utf8: String(r))
-        }
-    }
-
-    /// Writes `r`, a value already rounded to `decimals` places, as `String(r)` would, but
-    /// without the String: the integer part, a point, and the places without trailing zeros.
-    /// That is Swift's shortest round-trip form as long as neighbouring doubles are closer
-    /// than 10^-decimals (below 1e11 for 4 places) and no exponent is used (at least 1e-4);
-    /// returns false, writing nothing, outside that range.
-    static func appendFixed(_ r: Double, decimals: Int, scale: Double, into out: inout [UInt8]) -> Bool {
-        let a = abs(r)
-        guard decimals <= 4, a < 1e11, a >= 1e-4 else { return false }
-        let n = UInt64((a * scale).rounded())
-        var unit: UInt64 = 1
-        for _ in 0..<decimals { unit *= 10 }
-        var frac = n % unit
-        var places = decimals
-        while places > 0 && frac % 10 == 0 { frac /= 10; places -= 1 }
-        if r < 0 { out.append(0x2d) }
-        out.append(decimal: n / unit)
-        out.append(0x2e)
-        // The places with their leading zeros (0.05 is "0.05"), then what is left of them.
-        var width = 1
-        var f = frac
-        while f >= 10 { f /= 10; width += 1 }
-        for _ in 0..<(places - width) { out.append(0x30) }
-        out.append(decimal: frac)
-        return true
+        guard let v = value, v.isFinite else { null(key); return }
+        put(key, valueBytes: JSONNumber.capacity) { out, i in JSONNumber.write(v, decimals: decimals, into: out, at: i) }
     }
 
     /// A number as a string of lower-case hex digits, 8 at least (tokens), as `hex` writes it.
     public mutating func field(_ key: JSONKey?, hex value: UInt32?) {
-        separator(key)
-        guard let value else { bytes.append(utf8: "null"); return }
-        bytes.append(0x22)
-        bytes.append(hex: value)
-        bytes.append(0x22)
+        guard let value else { null(key); return }
+        put(key, valueBytes: 10) { out, i in
+            out[i] = 0x22
+            let end = [UInt8].writeHex(value, into: out, at: i + 1)
+            out[end] = 0x22
+            return end + 1
+        }
     }
 
     /// An address as a string, `ADDR:PORT` (`[ADDR]:PORT` for IPv6), as its description reads;
     /// it holds nothing to escape.
     public mutating func field(_ key: JSONKey?, address: SocketAddress) {
-        separator(key)
-        bytes.append(0x22)
-        bytes.append(address: address)
-        bytes.append(0x22)
+        put(key, valueBytes: [UInt8].addressCapacity + 2) { out, i in
+            out[i] = 0x22
+            let end = [UInt8].writeAddress(address, into: out, at: i + 1)
+            out[end] = 0x22
+            return end + 1
+        }
     }
 
     public mutating func null(_ key: JSONKey?) {
-        if let key, key.name == nil {
-            put(key.literal, valueBytes: 4) { out, i in
-                out[i] = 0x6e; out[i + 1] = 0x75; out[i + 2] = 0x6c; out[i + 3] = 0x6c  // null
-                return i + 4
-            }
-            return
+        put(key, valueBytes: 4) { out, i in
+            out[i] = 0x6e; out[i + 1] = 0x75; out[i + 2] = 0x6c; out[i + 3] = 0x6c  // null
+            return i + 4
         }
-        separator(key)
-        bytes.append(utf8: "null")
     }
 
     private mutating func open(_ key: JSONKey?, _ bracket: UInt8) {
-        separator(key)
-        bytes.append(bracket)
+        put(key, valueBytes: 1) { out, i in out[i] = bracket; return i + 1 }
         enclosing.append(needsComma)
         needsComma = false
     }
 
     private mutating func close(_ bracket: UInt8) {
         needsComma = enclosing.removeLast()
-        bytes.append(bracket)
+        out.write(atMost: 1) { out in out[0] = bracket; return 1 }
     }
 
     private mutating func separator(_ key: JSONKey?) {
-        if let key, key.name == nil {
-            // One of mptop's own keys: nothing in it to escape, so no scan for it.
-            put(key.literal, valueBytes: 0) { _, i in i }
-            return
-        }
-        if needsComma { bytes.append(0x2c) }
-        needsComma = true
-        guard let name = key?.name else { return }
-        Self.quote(name, into: &bytes)
-        bytes.append(0x3a)
+        put(key, valueBytes: 0) { _, i in i }
     }
 
-    /// Appends the comma (if one is due), `"key":` and what `value` writes (at most
-    /// `valueBytes` bytes, from the index it is given; it returns the end) with one copy from
-    /// a buffer on the stack: byte by byte, every append checked the array's uniqueness and
-    /// capacity again, the top of mptop's own code in a profile of the JSON stream (README,
-    /// "Performance").
+    /// Writes the comma (if one is due), the key and what `value` writes (at most `valueBytes`
+    /// bytes, from the index it is given; it returns the end) through the cursor at once. One of
+    /// mptop's own keys is copied as it is; a name from elsewhere is escaped first.
     @inline(__always)
-    private mutating func put(_ key: StaticString, valueBytes: Int,
+    private mutating func put(_ key: JSONKey?, valueBytes: Int,
                               _ value: (UnsafeMutableRawBufferPointer, Int) -> Int) {
-        var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         let comma = needsComma
         needsComma = true
-        key.withUTF8Buffer { k in
-            guard k.count + valueBytes + 4 <= MemoryLayout.size(ofValue: scratch) else {
-                // A key too long for the stack buffer (none of mptop's are): piece by piece.
-                if comma { bytes.append(0x2c) }
-                bytes.append(0x22)
-                bytes.append(contentsOf: k)
-                bytes.append(0x22)
-                bytes.append(0x3a)
-                Swift.withUnsafeMutableBytes(of: &scratch) { out in
-                    let end = value(out, 0)
-                    out.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<end])) }
-                }
-                return
+        guard let key, key.name == nil else {
+            if comma { out.write(atMost: 1) { out in out[0] = 0x2c; return 1 } }
+            if let name = key?.name {
+                quote(name)
+                out.write(atMost: 1) { out in out[0] = 0x3a; return 1 }
             }
-            Swift.withUnsafeMutableBytes(of: &scratch) { out in
+            out.write(atMost: valueBytes) { out in value(out, 0) }
+            return
+        }
+        key.literal.withUTF8Buffer { k in
+            out.write(atMost: k.count + valueBytes + 4) { out in
                 var i = 0
                 if comma { out[0] = 0x2c; i = 1 }
                 out[i] = 0x22
-                UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]).copyMemory(from: UnsafeRawBufferPointer(k))
+                ByteCursor.copyShort(UnsafeRawBufferPointer(k), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
                 i += 1 + k.count
                 out[i] = 0x22
                 out[i + 1] = 0x3a
-                let end = value(out, i + 2)
-                out.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<end])) }
+                return value(out, i + 2)
             }
         }
     }
 
     /// `s` as a JSON string literal, quotes included.
     public static func quoted(_ s: String) -> String {
-        var out: [UInt8] = []
-        quote(s, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        var w = JSONWriter()
+        w.quote(s)
+        return w.text
     }
 
-    /// Appends `s` as a JSON string literal. Works on the UTF-8 bytes: the characters that are
+    /// Writes `s` as a JSON string literal. Works on the UTF-8 bytes: the characters that are
     /// escaped are all ASCII except the C1 controls U+0080-U+009F, which are 0xC2 0x80-0x9F.
-    static func quote(_ s: String, into out: inout [UInt8]) {
+    private mutating func quote(_ s: String) {
         var s = s
-        out.append(0x22)
         s.withUTF8 { b in
             // Nearly every string (every key) has nothing to escape: one tight scan, one copy.
-            guard b.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f || $0 == 0xc2 }) else {
-                out.append(contentsOf: b)
+            guard Self.needsEscape(b) else {
+                quoteUnescaped(UnsafeRawBufferPointer(b))
                 return
             }
+            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
             var start = 0  // the first byte not yet copied
             var i = 0
             while i < b.count {
@@ -247,20 +208,46 @@ public struct JSONWriter {
                 default: escape = nil
                 }
                 guard let escape else { i += 1; continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
-                out.append(0x5c)
-                if escape != 0 {
-                    out.append(escape)
-                } else {
-                    let value = length == 2 ? b[i + 1] : c
-                    out.append(contentsOf: [0x75, 0x30, 0x30, UInt8.hexDigit(value >> 4), UInt8.hexDigit(value & 0xf)])  // u00XX
+                out.copy(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<i])))
+                let value = length == 2 ? b[i + 1] : c
+                out.write(atMost: 6) { out in
+                    out[0] = 0x5c
+                    guard escape == 0 else { out[1] = escape; return 2 }
+                    out[1] = 0x75; out[2] = 0x30; out[3] = 0x30  // u00XX
+                    out[4] = UInt8.hexDigit(value >> 4); out[5] = UInt8.hexDigit(value & 0xf)
+                    return 6
                 }
                 i += length
                 start = i
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<b.count]))
+            out.copy(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<b.count])))
+            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
         }
-        out.append(0x22)
+    }
+
+    /// Whether `b` holds a byte that may need escaping (0xC2 starts the C1 controls).
+    private static func needsEscape(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A bit for each ASCII byte to escape: the controls, '"' (0x22), '\\' (0x5c) and DEL.
+        let low: UInt64 = 0xffff_ffff | 1 << 0x22, high: UInt64 = 1 << (0x5c - 64) | 1 << (0x7f - 64)
+        return b.contains { c in
+            c < 64 ? low >> c & 1 != 0 : c < 128 ? high >> (c - 64) & 1 != 0 : c == 0xc2
+        }
+    }
+
+    /// `b` between quotes: in one piece when it is short (a name), else the quotes apart.
+    private mutating func quoteUnescaped(_ b: UnsafeRawBufferPointer) {
+        guard b.count <= ByteCursor.blockSize - 2 else {
+            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            out.copy(b)
+            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            return
+        }
+        out.write(atMost: b.count + 2) { out in
+            out[0] = 0x22
+            ByteCursor.copyShort(b, to: UnsafeMutableRawBufferPointer(rebasing: out[1...]))
+            out[1 + b.count] = 0x22
+            return b.count + 2
+        }
     }
 }
 

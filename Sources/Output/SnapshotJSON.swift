@@ -45,8 +45,10 @@ public enum SnapshotJSON {
     public static func render(_ s: Snapshot, into buffer: inout [UInt8], flushingEvery chunk: Int,
                               to write: ([UInt8]) throws -> Void) rethrows {
         try document(s, into: &buffer) { w in
-            for c in s.connections {
-                connection(c, &w)
+            // By index: the element is lent to `connection`, where `for c in` copied it (and
+            // retained its strings and arrays) first.
+            for i in s.connections.indices {
+                connection(s.connections[i], &w)
                 try w.flush(ifAtLeast: chunk, write)
             }
         }
@@ -57,7 +59,7 @@ public enum SnapshotJSON {
     static func connections(_ s: Snapshot, _ range: Range<Int>, into buffer: inout [UInt8]) {
         if range.lowerBound > 0 { buffer.append(0x2c) }
         var w = JSONWriter(appendingTo: &buffer)
-        for c in s.connections[range] { connection(c, &w) }
+        for i in range { connection(s.connections[i], &w) }
         w.finish(into: &buffer)
     }
 
@@ -111,8 +113,10 @@ public enum SnapshotJSON {
     }
 
     static func connection(_ c: Connection, _ w: inout JSONWriter) {
+        // Read once: each `c.info?.…` copied the whole MPTCPInfo again (a memcpy a field).
+        let info = c.info
         w.beginObject()
-        w.field("token", hex: c.info?.token)
+        w.field("token", hex: info?.token)
         w.field("local", address: c.local)
         w.field("remote", address: c.remote)
         w.field("family", family(c.local.address))
@@ -122,16 +126,16 @@ public enum SnapshotJSON {
         w.field("inode", c.inode)
         w.field("uid", c.uid)
         w.field("cookie", c.cookie)
-        w.field("subflows_total", c.info?.subflowsTotal.map(Int.init) ?? c.subflows.count)
-        w.field("bytes_sent", c.info?.bytesSent)
-        w.field("bytes_received", c.info?.bytesReceived)
-        w.field("bytes_acked", c.info?.bytesAcked)
-        w.field("bytes_retrans", c.info?.bytesRetrans)
-        w.field("retransmits", c.info?.retransmits)
-        w.field("checksums", c.info?.checksumEnabled)
-        w.field("last_data_sent_ms", c.info?.lastDataSent)
-        w.field("last_data_recv_ms", c.info?.lastDataReceived)
-        w.field("last_ack_recv_ms", c.info?.lastAckReceived)
+        w.field("subflows_total", info?.subflowsTotal.map(Int.init) ?? c.subflows.count)
+        w.field("bytes_sent", info?.bytesSent)
+        w.field("bytes_received", info?.bytesReceived)
+        w.field("bytes_acked", info?.bytesAcked)
+        w.field("bytes_retrans", info?.bytesRetrans)
+        w.field("retransmits", info?.retransmits)
+        w.field("checksums", info?.checksumEnabled)
+        w.field("last_data_sent_ms", info?.lastDataSent)
+        w.field("last_data_recv_ms", info?.lastDataReceived)
+        w.field("last_ack_recv_ms", info?.lastAckReceived)
         w.field("tx_bps", c.txRate, decimals: 0)
         w.field("rx_bps", c.rxRate, decimals: 0)
         w.beginArray("interfaces")
@@ -143,27 +147,28 @@ public enum SnapshotJSON {
         }
         w.endArray()
         w.beginArray("subflows")
-        for sf in c.subflows { subflow(sf, &w) }
+        for i in c.subflows.indices { subflow(c.subflows[i], &w) }
         w.endArray()
         w.endObject()
     }
 
     static func subflow(_ sf: Subflow, _ w: inout JSONWriter) {
         let t = sf.tcp
+        let ulp = sf.ulp
         w.beginObject()
         w.field("local", address: sf.local)
         w.field("remote", address: sf.remote)
         w.field("interface", sf.interfaceName)
         w.field("ifindex", sf.interfaceIndex)
         w.field("state", SocketState.name(sf.state))
-        w.field("initial", sf.ulp?.isJoin.map { !$0 })
+        w.field("initial", ulp?.isJoin.map { !$0 })
         w.field("backup", sf.backup)
         let status = sf.status
         w.field("status", status.word)
         if case .stalled(let sinceAck) = status { w.field("stalled_ms", sinceAck) } else { w.null("stalled_ms") }
-        w.field("local_id", sf.ulp?.localID)
-        w.field("remote_id", sf.ulp?.remoteID)
-        w.field("token_remote", hex: sf.ulp?.tokenRemote.flatMap { $0 == 0 ? nil : $0 })
+        w.field("local_id", ulp?.localID)
+        w.field("remote_id", ulp?.remoteID)
+        w.field("token_remote", hex: ulp?.tokenRemote.flatMap { $0 == 0 ? nil : $0 })
         w.field("cwnd", t?.sndCwnd)
         w.field("ssthresh", t.flatMap { $0.ssthreshIsInfinite ? nil : $0.sndSsthresh })
         w.field("rtt_ms", t?.rtt.map { Double($0) / 1000 })
