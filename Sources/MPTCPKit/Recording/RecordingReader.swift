@@ -144,7 +144,7 @@ public final class RecordingReader {
 
     /// The record at `at`, checked; nil at the end of the file or (with `truncation` set) where
     /// the file ends inside a record. `payload` false reads and checks only the frame.
-    private func frame(at at: Int, payload wantPayload: Bool = true) throws -> Frame? {
+    private func frame(at: Int, payload wantPayload: Bool = true) throws -> Frame? {
         guard at < size else { return nil }
         let head = try Self.read(fd: fd, at: at, count: RecordingFormat.frameSize, path: path)
         guard head.count == RecordingFormat.frameSize else { return cut(at) }
