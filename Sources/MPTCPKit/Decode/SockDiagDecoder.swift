@@ -19,7 +19,15 @@ public enum SockDiagDecoder {
     /// 6.15 without CAP_NET_ADMIN), a socket is taken as a subflow when it carries the inode of
     /// an MPTCP socket (`isMPTCPInode`): subflows share their msk's inode (docs/kernel.md, "Joining subflows to connections").
     public static func subflow(_ payload: ByteView, isMPTCPInode: (UInt32) -> Bool) -> Subflow? {
-        guard let m = InetDiagMessage(payload) else { return nil }
+        withUnsafeTemporaryAllocation(of: Subflow.self, capacity: 1) { room in
+            subflow(payload, isMPTCPInode: isMPTCPInode, into: room.baseAddress!) ? room.baseAddress!.move() : nil
+        }
+    }
+
+    /// The same decode into uninitialised memory, initialised only when it returns true: the
+    /// joiner decodes each subflow where it keeps it (`SubflowJoiner.addSubflow(decoding:)`).
+    static func subflow(_ payload: ByteView, isMPTCPInode: (UInt32) -> Bool, into slot: UnsafeMutablePointer<Subflow>) -> Bool {
+        guard let m = InetDiagMessage(payload) else { return false }
         var infoView: ByteView?
         var ulp: SubflowULPInfo?
         var congestion: ByteView?
@@ -32,16 +40,16 @@ public enum SockDiagDecoder {
             }
         }
         if let ulp {
-            guard ulp.isMPTCP else { return nil }
+            guard ulp.isMPTCP else { return false }
         } else {
-            guard m.inode != 0, isMPTCPInode(m.inode) else { return nil }
+            guard m.inode != 0, isMPTCPInode(m.inode) else { return false }
         }
-        var s = Subflow(local: SocketAddress(m.source, m.sourcePort), remote: SocketAddress(m.destination, m.destinationPort),
-                        state: SocketState(rawValue: m.state), boundInterfaceIndex: m.interfaceIndex, cookie: m.cookie, inode: m.inode, uid: m.uid)
-        s.ulp = consume ulp
-        s.tcp = infoView.map(TCPInfo.init)
-        s.congestion = congestion.map(congestionName)
-        return s
+        slot.initialize(to: Subflow(local: SocketAddress(m.source, m.sourcePort), remote: SocketAddress(m.destination, m.destinationPort),
+                                    state: SocketState(rawValue: m.state), boundInterfaceIndex: m.interfaceIndex, cookie: m.cookie, inode: m.inode, uid: m.uid))
+        slot.pointee.ulp = consume ulp
+        if let infoView { slot.pointee.tcp = TCPInfo(infoView) }
+        if let congestion { slot.pointee.congestion = congestionName(congestion) }
+        return true
     }
 
     /// `INET_DIAG_CONG`'s name: a literal for the usual ones rather than a String decoded per

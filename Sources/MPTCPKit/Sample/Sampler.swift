@@ -160,48 +160,54 @@ public final class Sampler {
         if concurrently { subflowPipeline.start([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)]) }
         defer { subflowPipeline.stop() }
         // The sockets go straight into the joiner, with room for as many as the last sample saw.
-        var joiner = SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows)
-        var sockets = 0
+        // One value that the closures below change, each closure written out where it is passed
+        // (not kept in a `let`): what a kept closure captures lives in a box, and every access to
+        // it was an exclusivity check at run time (`swift_beginAccess`, twice a TCP socket).
+        var decoded = DumpDecoding(joiner: SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows))
         let mptcpFlags: [Bool]
         do {
             mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
-                                                    concurrently: concurrently) { _, m in
-                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) {
-                    joiner.addSocket(c)
-                    sockets += 1
-                }
-            }
+                                                    concurrently: concurrently) { _, m in decoded.connection(m) }
         } catch let failure as NetlinkDumpPipeline.Failure {
             if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
             throw failure.error
         }
-        if options.processes { connectionsKnown(joiner.socketInodes) }
-        var tcpSockets = 0, subflows = 0
-        let decodeSubflow = { (_: Int, m: NetlinkMessage) in
-            guard m.type == SockDiagRequest.messageType else { return }
-            tcpSockets += 1
-            // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-            if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
-                joiner.add(s)
-                subflows += 1
-            }
-        }
+        if options.processes { connectionsKnown(decoded.joiner.socketInodes) }
         let tcpFlags: [Bool]
         do {
             tcpFlags = concurrently
-                ? try subflowPipeline.decode(onMessage: decodeSubflow)
+                ? try subflowPipeline.decode { _, m in decoded.subflow(m) }
                 : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv4), SockDiagRequest.tcp(family: .ipv6)],
-                                             concurrently: false, onMessage: decodeSubflow)
+                                             concurrently: false) { _, m in decoded.subflow(m) }
         } catch let failure as NetlinkDumpPipeline.Failure {
             throw failure.error
         }
         interrupted = mptcpFlags.contains(true) || tcpFlags.contains(true) || interrupted
-        lastTCPSockets = tcpSockets
-        lastSubflows = subflows
-        lastConnections = sockets
+        lastTCPSockets = decoded.tcpSockets
+        lastSubflows = decoded.subflows
+        lastConnections = decoded.sockets
         withoutFirstPass = 0
         known = nil
-        return joiner.finish()
+        return decoded.joiner.finish()
+    }
+
+    /// The usual sample's dumps decoded into the joiner, message by message, and counted.
+    private struct DumpDecoding {
+        var joiner: SubflowJoiner
+        /// Sockets in the MPTCP dump, TCP sockets in the TCP dump, subflows among them.
+        var sockets = 0, tcpSockets = 0, subflows = 0
+
+        mutating func connection(_ m: NetlinkMessage) {
+            guard m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) else { return }
+            joiner.addSocket(c)
+            sockets += 1
+        }
+
+        mutating func subflow(_ m: NetlinkMessage) {
+            guard m.type == SockDiagRequest.messageType else { return }
+            tcpSockets += 1
+            if joiner.addSubflow(decoding: m.payload) { subflows += 1 }
+        }
     }
 
     // MARK: fetching subflows
