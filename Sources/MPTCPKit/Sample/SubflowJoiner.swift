@@ -47,7 +47,8 @@ public struct SubflowJoiner {
     }
 
     /// One socket of the MPTCP dump: a listener, or a connection its subflows are joined to.
-    public mutating func addSocket(_ s: Connection) {
+    /// Takes the socket (`consuming`): moved in, not copied (a copy retains its arrays).
+    public mutating func addSocket(_ s: consuming Connection) {
         if s.state == .listen {
             listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
             return
@@ -281,13 +282,17 @@ final class ArrivedSubflows {
         var taken = self.taken
         self.taken = [] // so `taken` is the only reference and is not copied on write
         defer { self.taken = taken }
-        return [Subflow](unsafeUninitializedCapacity: indices.count) { buffer, initialized in
-            for k in indices {
-                precondition(k >= 0 && k < count && !taken[k], "ArrivedSubflows: subflow \(k) taken twice or out of range")
-                taken[k] = true
-                (buffer.baseAddress! + initialized).moveInitialize(from: base + k, count: 1)
-                initialized += 1
-            }
+        // `reserveCapacity` and `append`, not `init(unsafeUninitializedCapacity:)`: that one
+        // allocates through the standard library's unspecialised path, which looks up the
+        // storage's type metadata at run time (670 instructions an array against 350,
+        // `callgrind`), and the extra move of each subflow costs less than that.
+        var subflows: [Subflow] = []
+        subflows.reserveCapacity(indices.count)
+        for k in indices {
+            precondition(k >= 0 && k < count && !taken[k], "ArrivedSubflows: subflow \(k) taken twice or out of range")
+            taken[k] = true
+            subflows.append((base + k).move())
         }
+        return subflows
     }
 }
