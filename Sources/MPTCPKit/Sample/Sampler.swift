@@ -116,11 +116,12 @@ public final class Sampler {
 
         try interfaces.refresh()
         for ci in snapshot.connections.indices {
-            for si in snapshot.connections[ci].subflows.indices {
-                snapshot.connections[ci].subflows[si].interfaceIndex = interfaces.resolve(
-                    local: snapshot.connections[ci].subflows[si].local.address,
-                    remote: snapshot.connections[ci].subflows[si].remote.address,
-                    bound: snapshot.connections[ci].subflows[si].boundInterfaceIndex)
+            // Through the buffer: one uniqueness check per connection, not four per subflow.
+            snapshot.connections[ci].subflows.withUnsafeMutableBufferPointer { subflows in
+                for si in subflows.indices {
+                    subflows[si].interfaceIndex = interfaces.resolve(local: subflows[si].local.address, remote: subflows[si].remote.address,
+                                                                     bound: subflows[si].boundInterfaceIndex)
+                }
             }
         }
         snapshot.interfaces = Shares.apply(to: &snapshot.connections, names: interfaces.name(of:))
