@@ -26,18 +26,22 @@ final class SubflowJoinerDecodingTests: XCTestCase {
         return s
     }
 
-    /// Both captured sides, with and without ULP info (then joined by inode): decoding into the
-    /// joiner gives what decoding each subflow and adding it gives, field by field.
+    /// Both captured sides, with and without ULP info (then joined by inode): decoding sockets and
+    /// subflows into the joiner gives what decoding each and adding it gives, field by field.
     func testDecodingIntoTheJoinerMatchesDecodingThenAdding() throws {
         for side in ["client618", "server618"] {
             for dropULP in [false, true] {
-                var sockets: [Connection] = []
+                var added = SubflowJoiner(), decoded = SubflowJoiner()
                 for dump in ["mptcp-ipv4", "mptcp-ipv6"] {
                     for m in try Fixture.messages(side, dump) {
-                        m.payload.withUnsafeBytes { if let c = SockDiagDecoder.mptcpSocket(ByteView($0)) { sockets.append(c) } }
+                        m.payload.withUnsafeBytes { raw in
+                            let c = SockDiagDecoder.mptcpSocket(ByteView(raw))
+                            if let c { added.addSocket(c) }
+                            XCTAssertEqual(decoded.addSocket(decoding: ByteView(raw)), c != nil)
+                        }
                     }
                 }
-                var added = SubflowJoiner(sockets: sockets), decoded = SubflowJoiner(sockets: sockets)
+                XCTAssertEqual(added.socketInodes, decoded.socketInodes, side)
                 var tcpMessages = 0, subflows = 0
                 for dump in ["tcp-ipv4", "tcp-ipv6"] {
                     for var m in try Fixture.messages(side, dump) {
@@ -57,8 +61,14 @@ final class SubflowJoinerDecodingTests: XCTestCase {
                 XCTAssertLessThanOrEqual(subflows, tcpMessages, side)
                 XCTAssertEqual(a.unmatchedSubflows, b.unmatchedSubflows, side)
                 XCTAssertEqual(a.listeners.map(\.inode), b.listeners.map(\.inode), side)
+                XCTAssertEqual(a.listeners.map(\.local), b.listeners.map(\.local), side)
                 XCTAssertEqual(a.connections.map(\.cookie), b.connections.map(\.cookie), side)
                 for (x, y) in zip(a.connections, b.connections) {
+                    XCTAssertEqual(x.info, y.info)
+                    XCTAssertEqual(x.state, y.state)
+                    XCTAssertEqual(x.local, y.local)
+                    XCTAssertEqual(x.remote, y.remote)
+                    XCTAssertEqual([x.inode, x.uid], [y.inode, y.uid])
                     XCTAssertEqual(x.subflows.map(\.cookie), y.subflows.map(\.cookie), "\(side) connection \(x.cookie)")
                     for (s, t) in zip(x.subflows, y.subflows) {
                         XCTAssertEqual(s.tcp, t.tcp)
@@ -123,11 +133,13 @@ final class SubflowJoinerDecodingTests: XCTestCase {
         XCTAssertEqual(joined.unmatchedSubflows, 1)
     }
 
-    /// A message that is no subflow (too short, or not MPTCP) leaves the joiner as it was.
+    /// A message that is no socket or subflow (too short) leaves the joiner as it was.
     func testAMessageThatIsNoSubflowLeavesNothingBehind() {
         var joiner = SubflowJoiner(sockets: [connection(1, token: 0x11)])
         let short = [UInt8](repeating: 0, count: 40)
         XCTAssertFalse(short.withUnsafeBytes { joiner.addSubflow(decoding: ByteView($0)) })
+        XCTAssertFalse(short.withUnsafeBytes { joiner.addSocket(decoding: ByteView($0)) })
+        XCTAssertEqual(joiner.socketInodes, [5001])
         joiner.add(subflow(cookie: 3, token: 0x11, localID: 0))
         let joined = joiner.finish()
         XCTAssertEqual(joined.connections[0].subflows.map(\.cookie), [3])

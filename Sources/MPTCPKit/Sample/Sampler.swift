@@ -199,8 +199,7 @@ public final class Sampler {
         var sockets = 0, tcpSockets = 0, subflows = 0
 
         mutating func connection(_ m: NetlinkMessage) {
-            guard m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) else { return }
-            joiner.addSocket(c)
+            guard m.type == SockDiagRequest.messageType, joiner.addSocket(decoding: m.payload) else { return }
             sockets += 1
         }
 

@@ -53,10 +53,34 @@ public struct SubflowJoiner {
             listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
             return
         }
-        if let token = s.token { byToken.insert(token, Int32(connections.count)) }
-        if s.inode != 0 { byInode.insert(s.inode, Int32(connections.count)) }
-        announced += Int(s.info?.subflowsTotal ?? 1)
+        let (token, inode, total) = (s.token, s.inode, s.info?.subflowsTotal)
         connections.append(s)
+        indexLast(token: token, inode: inode, subflowsTotal: total)
+    }
+
+    /// Decodes one MPTCP dump message (`SockDiagDecoder.mptcpSocket`) straight into the
+    /// joiner's connections and adds it as `addSocket` does; false when it was no socket.
+    public mutating func addSocket(decoding payload: ByteView) -> Bool {
+        guard SockDiagDecoder.mptcpSocket(payload, appendingTo: &connections) else { return false }
+        let last = connections.count - 1
+        // Read in place: through the subscript each Optional `info` read copied all of it.
+        let (listening, token, inode, total) = connections.withUnsafeBufferPointer { c in
+            (c[last].state == .listen, c[last].token, c[last].inode, c[last].info?.subflowsTotal)
+        }
+        if listening {
+            addSocket(connections.removeLast())
+        } else {
+            indexLast(token: token, inode: inode, subflowsTotal: total)
+        }
+        return true
+    }
+
+    /// Indexes the connection last added by its token and inode.
+    private mutating func indexLast(token: UInt32?, inode: UInt32, subflowsTotal: UInt8?) {
+        let index = Int32(connections.count - 1)
+        if let token { byToken.insert(token, index) }
+        if inode != 0 { byInode.insert(inode, index) }
+        announced += Int(subflowsTotal ?? 1)
     }
 
     /// The inodes of every socket added (connections and listeners): whose owners to look up.
