@@ -103,7 +103,7 @@ public struct SubflowJoiner {
     /// Decodes one TCP dump message (`SockDiagDecoder.subflow`) straight into the joiner's
     /// storage and joins it as `add` does; true when it was a subflow (joined or not). Built
     /// where it stays, a subflow is not moved from the decoder to the caller to the joiner
-    /// (360 bytes each time: `callgrind` counted six copies a subflow on that way).
+    /// (360 bytes each time: `callgrind` counted ten copies a subflow on that way).
     public mutating func addSubflow(decoding payload: ByteView) -> Bool {
         let slot = nextSlot()
         guard SockDiagDecoder.subflow(payload, isMPTCPInode: { byInode[$0] != nil }, into: slot) else { return false }
