@@ -20,8 +20,8 @@ public struct SubflowJoiner {
     private var arrived = ArrivedSubflows()
     private var owner: [Int32] = []
     /// Each arrived subflow's place in its connection's order, so `finish` orders their indices
-    /// rather than moving whole subflows in a sort (about half the connections' subflows come
-    /// in reversed: the TCP dump is in hash order).
+    /// rather than moving whole subflows in a sort (many connections' subflows come in out of
+    /// order, in one lab every one's: the TCP dump is in hash order).
     private var keys: [OrderKey] = []
     private var unmatched = 0
     /// Subflows the connections added say they have (`mptcpi_subflows_total`): room made for
