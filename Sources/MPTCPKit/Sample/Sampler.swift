@@ -120,11 +120,12 @@ public final class Sampler {
 
         try interfaces.refresh()
         for ci in snapshot.connections.indices {
-            for si in snapshot.connections[ci].subflows.indices {
-                snapshot.connections[ci].subflows[si].interfaceIndex = interfaces.resolve(
-                    local: snapshot.connections[ci].subflows[si].local.address,
-                    remote: snapshot.connections[ci].subflows[si].remote.address,
-                    bound: snapshot.connections[ci].subflows[si].boundInterfaceIndex)
+            // Through the buffer: one uniqueness check per connection, not four per subflow.
+            snapshot.connections[ci].subflows.withUnsafeMutableBufferPointer { subflows in
+                for si in subflows.indices {
+                    subflows[si].interfaceIndex = interfaces.resolve(local: subflows[si].local.address, remote: subflows[si].remote.address,
+                                                                     bound: subflows[si].boundInterfaceIndex)
+                }
             }
         }
         snapshot.interfaces = Shares.apply(to: &snapshot.connections, names: interfaces.name(of:))
@@ -173,62 +174,51 @@ public final class Sampler {
         defer { subflowPipeline.stop() }
         defer { connectionPipeline.stop() }
         // The sockets go straight into the joiner, with room for as many as the last sample saw.
-        var joiner = SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows)
-        var sockets = 0, ipv6Connections = 0
+        // One value that the closures below change, each closure written out where it is passed
+        // (not kept in a `let`): what a kept closure captures lives in a box, and every access to
+        // it was an exclusivity check at run time (`swift_beginAccess`, twice a TCP socket).
+        var decoded = DumpDecoding(joiner: SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows))
         let mptcpFlags: [Bool]
         do {
             mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
-                                                    concurrently: concurrently) { dump, m in
-                if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) {
-                    if dump == 1 && c.state != .listen { ipv6Connections += 1 }
-                    joiner.addSocket(c)
-                    sockets += 1
-                }
-            }
+                                                    concurrently: concurrently) { dump, m in decoded.connection(m, ipv6: dump == 1) }
         } catch let failure as NetlinkDumpPipeline.Failure {
             if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
             throw failure.error
         }
-        if options.processes { connectionsKnown(joiner.socketInodes) }
+        if options.processes { connectionsKnown(decoded.joiner.socketInodes) }
         // The MPTCP socket's pipeline is free again: it receives the IPv6 TCP dump meanwhile.
-        let ipv6 = ipv6Connections > 0
+        let ipv6 = decoded.ipv6Connections > 0
         if concurrently && ipv6 { connectionPipeline.start([SockDiagRequest.tcp(family: .ipv6)]) }
-        var tcpSockets = 0, subflows = 0
-        func decode(_ m: NetlinkMessage, into joiner: inout SubflowJoiner) {
-            guard m.type == SockDiagRequest.messageType else { return }
-            tcpSockets += 1
-            // A closure, not `joiner.isConnectionInode`: a method reference would copy the joiner per message.
-            if let s = SockDiagDecoder.subflow(m.payload, isMPTCPInode: { joiner.isConnectionInode($0) }) {
-                joiner.add(s)
-                subflows += 1
-            }
-        }
         var tcpFlags: [Bool] = []
         do {
             tcpFlags = concurrently
-                ? try subflowPipeline.decode(onMessage: { decode($1, into: &joiner) })
-                : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv4)], concurrently: false, onMessage: { decode($1, into: &joiner) })
+                ? try subflowPipeline.decode { _, m in decoded.subflow(m) }
+                : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv4)], concurrently: false) { _, m in decoded.subflow(m) }
             if ipv6 {
                 tcpFlags += concurrently
-                    ? try connectionPipeline.decode(onMessage: { decode($1, into: &joiner) })
-                    : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv6)], concurrently: false, onMessage: { decode($1, into: &joiner) })
+                    ? try connectionPipeline.decode { _, m in decoded.subflow(m) }
+                    : try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv6)], concurrently: false) { _, m in decoded.subflow(m) }
             }
         } catch let failure as NetlinkDumpPipeline.Failure {
             throw failure.error
         }
-        var joined = joiner.finish()
+        var joined = decoded.joiner.finish()
+        var tcpSockets = decoded.tcpSockets, subflows = decoded.subflows
         if !ipv6 && !Self.complete(joined) {
             // Some subflow is elsewhere (or the kernel does not say how many there are): the
             // IPv6 dump after all, its subflows joined after the IPv4 ones, as one pass would.
-            var again = SubflowJoiner(sockets: joined.connections)
+            var more = DumpDecoding(joiner: SubflowJoiner(sockets: joined.connections))
             do {
-                tcpFlags += try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv6)], concurrently: false, onMessage: { decode($1, into: &again) })
+                tcpFlags += try connectionPipeline.run([SockDiagRequest.tcp(family: .ipv6)], concurrently: false) { _, m in more.subflow(m) }
             } catch let failure as NetlinkDumpPipeline.Failure {
                 throw failure.error
             }
-            let more = again.finish()
-            joined = SubflowJoiner.Result(connections: more.connections, listeners: joined.listeners,
-                                          unmatchedSubflows: joined.unmatchedSubflows + more.unmatchedSubflows)
+            let again = more.joiner.finish()
+            joined = SubflowJoiner.Result(connections: again.connections, listeners: joined.listeners,
+                                          unmatchedSubflows: joined.unmatchedSubflows + again.unmatchedSubflows)
+            tcpSockets += more.tcpSockets
+            subflows += more.subflows
             tcpDumpFamilies = [.ipv4, .ipv6]
         } else {
             tcpDumpFamilies = ipv6 ? [.ipv4, .ipv6] : [.ipv4]
@@ -236,10 +226,32 @@ public final class Sampler {
         interrupted = mptcpFlags.contains(true) || tcpFlags.contains(true) || interrupted
         lastTCPSockets = tcpSockets
         lastSubflows = subflows
-        lastConnections = sockets
+        lastConnections = decoded.sockets
         withoutFirstPass = 0
         known = nil
         return joined
+    }
+
+    /// The usual sample's dumps decoded into the joiner, message by message, and counted.
+    private struct DumpDecoding {
+        var joiner: SubflowJoiner
+        /// Sockets in the MPTCP dump, TCP sockets in the TCP dump, subflows among them.
+        var sockets = 0, tcpSockets = 0, subflows = 0
+        /// Connections (not listeners) in the IPv6 MPTCP dump: whether IPv6 subflows can exist.
+        var ipv6Connections = 0
+
+        mutating func connection(_ m: NetlinkMessage, ipv6: Bool) {
+            let before = joiner.connectionCount
+            guard m.type == SockDiagRequest.messageType, joiner.addSocket(decoding: m.payload) else { return }
+            sockets += 1
+            if ipv6 && joiner.connectionCount > before { ipv6Connections += 1 }
+        }
+
+        mutating func subflow(_ m: NetlinkMessage) {
+            guard m.type == SockDiagRequest.messageType else { return }
+            tcpSockets += 1
+            if joiner.addSubflow(decoding: m.payload) { subflows += 1 }
+        }
     }
 
     // MARK: fetching subflows

@@ -19,6 +19,10 @@ public struct SubflowJoiner {
     /// Joined subflows in arrival order, and the index in `connections` of each one's connection.
     private var arrived = ArrivedSubflows()
     private var owner: [Int32] = []
+    /// Each arrived subflow's place in its connection's order, so `finish` orders their indices
+    /// rather than moving whole subflows in a sort (many connections' subflows come in out of
+    /// order, in one lab every one's: the TCP dump is in hash order).
+    private var keys: [OrderKey] = []
     private var unmatched = 0
     /// Subflows the connections added say they have (`mptcpi_subflows_total`): room made for
     /// them at the first subflow. Without the last sample's count (`mptop --once`), doubling
@@ -33,6 +37,7 @@ public struct SubflowJoiner {
         byInode = SocketIndex(capacity: expectedSockets)
         arrived = ArrivedSubflows(capacity: expectedSubflows)
         owner.reserveCapacity(expectedSubflows)
+        keys.reserveCapacity(expectedSubflows)
     }
 
     /// Splits the MPTCP dump into connections and listeners and indexes the connections.
@@ -42,16 +47,44 @@ public struct SubflowJoiner {
     }
 
     /// One socket of the MPTCP dump: a listener, or a connection its subflows are joined to.
-    public mutating func addSocket(_ s: Connection) {
+    /// Takes the socket (`consuming`): moved in, not copied (a copy retains its arrays).
+    public mutating func addSocket(_ s: consuming Connection) {
         if s.state == .listen {
             listeners.append(Listener(local: s.local, inode: s.inode, uid: s.uid, process: nil))
             return
         }
-        if let token = s.token { byToken.insert(token, Int32(connections.count)) }
-        if s.inode != 0 { byInode.insert(s.inode, Int32(connections.count)) }
-        announced += Int(s.info?.subflowsTotal ?? 1)
+        let (token, inode, total) = (s.token, s.inode, s.info?.subflowsTotal)
         connections.append(s)
+        indexLast(token: token, inode: inode, subflowsTotal: total)
     }
+
+    /// Decodes one MPTCP dump message (`SockDiagDecoder.mptcpSocket`) straight into the
+    /// joiner's connections and adds it as `addSocket` does; false when it was no socket.
+    public mutating func addSocket(decoding payload: ByteView) -> Bool {
+        guard SockDiagDecoder.mptcpSocket(payload, appendingTo: &connections) else { return false }
+        let last = connections.count - 1
+        // Read in place: through the subscript each Optional `info` read copied all of it.
+        let (listening, token, inode, total) = connections.withUnsafeBufferPointer { c in
+            (c[last].state == .listen, c[last].token, c[last].inode, c[last].info?.subflowsTotal)
+        }
+        if listening {
+            addSocket(connections.removeLast())
+        } else {
+            indexLast(token: token, inode: inode, subflowsTotal: total)
+        }
+        return true
+    }
+
+    /// Indexes the connection last added by its token and inode.
+    private mutating func indexLast(token: UInt32?, inode: UInt32, subflowsTotal: UInt8?) {
+        let index = Int32(connections.count - 1)
+        if let token { byToken.insert(token, index) }
+        if inode != 0 { byInode.insert(inode, index) }
+        announced += Int(subflowsTotal ?? 1)
+    }
+
+    /// Connections added so far (listeners not counted).
+    public var connectionCount: Int { connections.count }
 
     /// The inodes of every socket added (connections and listeners): whose owners to look up.
     public var socketInodes: [UInt32] { connections.map(\.inode) + listeners.map(\.inode) }
@@ -65,28 +98,57 @@ public struct SubflowJoiner {
     /// Takes the subflow (`consuming`): it is moved into the joiner, not copied (a copy
     /// retains its strings, and the caller's original is destroyed right after).
     public mutating func add(_ sf: consuming Subflow) {
-        guard sf.state != .listen else { return }
+        let slot = nextSlot()
+        slot.initialize(to: sf)
+        keep(slot)
+    }
+
+    /// Decodes one TCP dump message (`SockDiagDecoder.subflow`) straight into the joiner's
+    /// storage and joins it as `add` does; true when it was a subflow (joined or not). Built
+    /// where it stays, a subflow is not moved from the decoder to the caller to the joiner
+    /// (360 bytes each time: `callgrind` counted ten copies a subflow on that way).
+    public mutating func addSubflow(decoding payload: ByteView) -> Bool {
+        let slot = nextSlot()
+        guard SockDiagDecoder.subflow(payload, isMPTCPInode: { byInode[$0] != nil }, into: slot) else { return false }
+        keep(slot)
+        return true
+    }
+
+    /// Where the next subflow goes: uninitialised room at the end of `arrived`, which is this
+    /// joiner's alone.
+    private mutating func nextSlot() -> UnsafeMutablePointer<Subflow> {
+        if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
+        if arrived.count == 0, arrived.capacity < announced {
+            // A little over: a subflow joining meanwhile must not double 20,000 of them.
+            let room = announced + announced / 16
+            arrived.reserve(room)
+            owner.reserveCapacity(room)
+            keys.reserveCapacity(room)
+        }
+        return arrived.nextSlot()
+    }
+
+    /// Keeps the subflow `nextSlot` was initialised with when it has a connection; else destroys it.
+    private mutating func keep(_ slot: UnsafeMutablePointer<Subflow>) {
         let index: Int32?
-        if let token = sf.ulp?.tokenLocal, token != 0 {
+        if slot.pointee.state == .listen {
+            slot.deinitialize(count: 1)
+            return
+        } else if let token = slot.pointee.ulp?.tokenLocal, token != 0 {
             index = byToken[token]
-        } else if sf.inode != 0 {
-            index = byInode[sf.inode]
+        } else if slot.pointee.inode != 0 {
+            index = byInode[slot.pointee.inode]
         } else {
             index = nil
         }
-        if let index {
-            if !isKnownUniquelyReferenced(&arrived) { arrived = arrived.copy() }
-            if arrived.count == 0, arrived.capacity < announced {
-                // A little over: a subflow joining meanwhile must not double 20,000 of them.
-                let room = announced + announced / 16
-                arrived.reserve(room)
-                owner.reserveCapacity(room)
-            }
-            arrived.append(sf)
-            owner.append(index)
-        } else {
+        guard let index else {
+            slot.deinitialize(count: 1)
             unmatched += 1
+            return
         }
+        keys.append(OrderKey(slot.pointee))
+        owner.append(index)
+        arrived.commit()
     }
 
     /// The joined result, subflows in a stable order: initial first, then joins by local id.
@@ -104,19 +166,29 @@ public struct SubflowJoiner {
             byConnection[next[Int(o)]] = k
             next[Int(o)] += 1
         }
-        for i in connections.indices {
-            let arrivals = start[i] < start[i + 1]
-            guard arrivals || connections[i].subflows.count > 1 else { continue }
-            if arrivals {
-                let subflows = arrived.take(byConnection[start[i]..<start[i + 1]])
-                // A socket handed in with subflows of its own keeps them, the new ones after.
-                if connections[i].subflows.isEmpty { connections[i].subflows = subflows } else { connections[i].subflows += subflows }
+        keys.withUnsafeBufferPointer { keys in
+            byConnection.withUnsafeMutableBufferPointer { byConnection in
+                for i in connections.indices {
+                    let arrivals = UnsafeMutableBufferPointer(rebasing: byConnection[start[i]..<start[i + 1]])
+                    guard !arrivals.isEmpty || connections[i].subflows.count > 1 else { continue }
+                    if !arrivals.isEmpty {
+                        Self.order(arrivals, by: keys)
+                        let subflows = arrived.take(UnsafeBufferPointer(arrivals))
+                        // Ordered already, unless the socket was handed in with subflows of its
+                        // own: it keeps them, the new ones after, and they are sorted together.
+                        if connections[i].subflows.isEmpty {
+                            connections[i].subflows = subflows
+                            continue
+                        }
+                        connections[i].subflows += subflows
+                    }
+                    if !Self.inOrder(connections[i].subflows) { connections[i].subflows.sort(by: Self.subflowOrder) }
+                }
             }
-            // Usually already in order (the kernel lists them as created): skip the copies a sort makes.
-            if !Self.inOrder(connections[i].subflows) { connections[i].subflows.sort(by: Self.subflowOrder) }
         }
         arrived = ArrivedSubflows()
         owner = []
+        keys = []
         return Result(connections: connections, listeners: listeners, unmatchedSubflows: unmatched)
     }
 
@@ -130,21 +202,39 @@ public struct SubflowJoiner {
     /// Whether `subflows` are in `subflowOrder` already; compares their keys in place, without
     /// copying whole subflows.
     private static func inOrder(_ subflows: [Subflow]) -> Bool {
-        subflows.indices.dropFirst().allSatisfy { k in
-            !Self.precedes(Self.orderKey(subflows[k]), Self.orderKey(subflows[k - 1]))
+        subflows.indices.dropFirst().allSatisfy { k in !(OrderKey(subflows[k]) < OrderKey(subflows[k - 1])) }
+    }
+
+    static func subflowOrder(_ a: Subflow, _ b: Subflow) -> Bool { OrderKey(a) < OrderKey(b) }
+
+    /// Sorts one connection's subflow indices by their keys, stably (an insertion sort: a
+    /// connection has a few subflows, and they are two at most in order or reversed).
+    private static func order(_ indices: UnsafeMutableBufferPointer<Int>, by keys: UnsafeBufferPointer<OrderKey>) {
+        for k in indices.indices.dropFirst() {
+            let moving = indices[k]
+            var j = k
+            while j > 0, keys[moving] < keys[indices[j - 1]] {
+                indices[j] = indices[j - 1]
+                j -= 1
+            }
+            indices[j] = moving
         }
     }
 
-    static func subflowOrder(_ a: Subflow, _ b: Subflow) -> Bool { precedes(orderKey(a), orderKey(b)) }
+    /// A subflow's place among its connection's: the initial subflow first, then joins by local
+    /// id, then by cookie.
+    struct OrderKey: Comparable {
+        /// Join flag above the local id: 0–255 for the initial subflow, 256–511 for joins.
+        let rank: UInt16
+        let cookie: UInt64
 
-    private static func orderKey(_ s: Subflow) -> (join: Bool, localID: UInt8, cookie: UInt64) {
-        (s.ulp?.isJoin ?? false, s.ulp?.localID ?? 0, s.cookie)
-    }
+        init(_ s: borrowing Subflow) {
+            let join: UInt16 = (s.ulp?.isJoin ?? false) ? 0x100 : 0
+            rank = join | UInt16(s.ulp?.localID ?? 0)
+            cookie = s.cookie
+        }
 
-    private static func precedes(_ a: (join: Bool, localID: UInt8, cookie: UInt64), _ b: (join: Bool, localID: UInt8, cookie: UInt64)) -> Bool {
-        if a.join != b.join { return !a.join }
-        if a.localID != b.localID { return a.localID < b.localID }
-        return a.cookie < b.cookie
+        static func < (a: OrderKey, b: OrderKey) -> Bool { a.rank != b.rank ? a.rank < b.rank : a.cookie < b.cookie }
     }
 }
 
@@ -171,11 +261,22 @@ final class ArrivedSubflows {
         base.deallocate()
     }
 
-    func append(_ s: consuming Subflow) {
+    /// Uninitialised room for one more subflow; `commit` counts it once it is initialised there.
+    func nextSlot() -> UnsafeMutablePointer<Subflow> {
         precondition(!anyTaken, "ArrivedSubflows: append after take")
         if count == capacity { reserve(capacity * 2) }
-        (base + count).initialize(to: s)
+        return base + count
+    }
+
+    /// Counts the subflow initialised at `nextSlot()`.
+    func commit() {
+        precondition(!anyTaken && count < capacity, "ArrivedSubflows: commit without a slot")
         count += 1
+    }
+
+    func append(_ s: consuming Subflow) {
+        nextSlot().initialize(to: s)
+        commit()
     }
 
     /// Room for at least `n` subflows in all.
@@ -197,7 +298,7 @@ final class ArrivedSubflows {
     }
 
     /// Moves the subflows at `indices` out, in that order; each index may be taken once.
-    func take(_ indices: ArraySlice<Int>) -> [Subflow] {
+    func take(_ indices: UnsafeBufferPointer<Int>) -> [Subflow] {
         if !anyTaken {
             taken = [Bool](repeating: false, count: count)
             anyTaken = true
@@ -208,13 +309,17 @@ final class ArrivedSubflows {
         var taken = self.taken
         self.taken = [] // so `taken` is the only reference and is not copied on write
         defer { self.taken = taken }
-        return [Subflow](unsafeUninitializedCapacity: indices.count) { buffer, initialized in
-            for k in indices {
-                precondition(k >= 0 && k < count && !taken[k], "ArrivedSubflows: subflow \(k) taken twice or out of range")
-                taken[k] = true
-                (buffer.baseAddress! + initialized).moveInitialize(from: base + k, count: 1)
-                initialized += 1
-            }
+        // `reserveCapacity` and `append`, not `init(unsafeUninitializedCapacity:)`: that one
+        // allocates through the standard library's unspecialised path, which looks up the
+        // storage's type metadata at run time (670 instructions an array against 350,
+        // `callgrind`), and the extra move of each subflow costs less than that.
+        var subflows: [Subflow] = []
+        subflows.reserveCapacity(indices.count)
+        for k in indices {
+            precondition(k >= 0 && k < count && !taken[k], "ArrivedSubflows: subflow \(k) taken twice or out of range")
+            taken[k] = true
+            subflows.append((base + k).move())
         }
+        return subflows
     }
 }
