@@ -55,6 +55,10 @@ public final class Sampler {
     /// The families whose TCP dump the last sample made (the IPv6 one only when there can be
     /// IPv6 subflows, see `dumpConnectionsAndSubflows`).
     public private(set) var tcpDumpFamilies: [IPAddress.Family] = []
+    /// Whether the last sample's subflows added up to every connection's `mptcpi_subflows_total`.
+    /// When not (connections joining or closing, or a kernel without the count), the next sample
+    /// makes the IPv6 TCP dump beside the IPv4 one, as it always did, rather than after it.
+    private var lastComplete = true
     /// Whether the last sample asked for known subflows without the first pass.
     var skippedFirstPass: Bool { withoutFirstPass > 0 }
     private let interfaces: InterfaceTable
@@ -164,7 +168,8 @@ public final class Sampler {
     /// The IPv6 TCP dump is made only when there can be IPv6 subflows: an IPv4 MPTCP socket has
     /// only IPv4 subflows (an IPv6 one may have both), so with no IPv6 connection it is left out,
     /// unless the IPv4 subflows found do not add up to every connection's
-    /// `mptcpi_subflows_total` (kernels before 6.10 have none: always made then). The kernel walks
+    /// `mptcpi_subflows_total` (then it follows, and the next sample makes it beside the IPv4
+    /// one: kernels before 6.10 have no count, so they get both dumps as before). The kernel walks
     /// its whole established hash, every namespace's sockets, for each family's dump: a dump that
     /// finds nothing cost 9 ms of 82 at 10,000 connections beside other namespaces' 30,000
     /// sockets (README, "Performance").
@@ -188,7 +193,7 @@ public final class Sampler {
         }
         if options.processes { connectionsKnown(decoded.joiner.socketInodes) }
         // The MPTCP socket's pipeline is free again: it receives the IPv6 TCP dump meanwhile.
-        let ipv6 = decoded.ipv6Connections > 0
+        let ipv6 = decoded.ipv6Connections > 0 || !lastComplete
         if concurrently && ipv6 { connectionPipeline.start([SockDiagRequest.tcp(family: .ipv6)]) }
         var tcpFlags: [Bool] = []
         do {
@@ -205,7 +210,8 @@ public final class Sampler {
         }
         var joined = decoded.joiner.finish()
         var tcpSockets = decoded.tcpSockets, subflows = decoded.subflows
-        if !ipv6 && !Self.complete(joined) {
+        lastComplete = Self.complete(joined)
+        if !ipv6 && !lastComplete {
             // Some subflow is elsewhere (or the kernel does not say how many there are): the
             // IPv6 dump after all, its subflows joined after the IPv4 ones, as one pass would.
             var more = DumpDecoding(joiner: SubflowJoiner(sockets: joined.connections))
@@ -219,6 +225,7 @@ public final class Sampler {
                                           unmatchedSubflows: joined.unmatchedSubflows + again.unmatchedSubflows)
             tcpSockets += more.tcpSockets
             subflows += more.subflows
+            lastComplete = Self.complete(joined)
             tcpDumpFamilies = [.ipv4, .ipv6]
         } else {
             tcpDumpFamilies = ipv6 ? [.ipv4, .ipv6] : [.ipv4]
