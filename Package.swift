@@ -70,8 +70,10 @@ let package = Package(
             "MPTCPKit", "Output", "Dashboard", "Exporter", "LabKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/mptop-bench"),
-        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output", system], exclude: ["Fixtures"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit", "Output"], exclude: ["Snapshots"]),
+        // What more than one test target uses (a test target cannot import another).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MPTCPKitTests", dependencies: ["MPTCPKit", "Output", "TestSupport", system], exclude: ["Fixtures"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "MPTCPKit", "Output", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "ExporterTests", dependencies: ["Exporter", "MPTCPKit"]),
         .testTarget(name: "LabTests", dependencies: ["MPTCPKit", "Output", "LabKit", "mptop", "mptop-exporter"], exclude: ["Snapshots"]),
     ]

@@ -1,5 +1,6 @@
 @testable import Dashboard
 @testable import MPTCPKit
+import TestSupport
 import XCTest
 
 /// Without a sort column, rows keep the order their connections were first seen in, whatever
@@ -14,7 +15,7 @@ final class DefaultRowOrderTests: XCTestCase {
 
     func testRowsStayInFirstSeenOrderAsConnectionsComeGoAndMove() {
         var state = DashboardState(header: Scenario.header, width: 120, height: 30, themeNames: ["basic"])
-        var random = SplitMix(seed: 12)
+        var random = SplitMix64(seed: 12)
         var live: [Int] = Array(0..<20)
         var next = 20
         var firstSeen: [Int: Int] = [:], order = 0
@@ -39,18 +40,5 @@ final class DefaultRowOrderTests: XCTestCase {
             XCTAssertEqual(shown, expected, "after sample \(second)")
             if shown != expected { return }
         }
-    }
-}
-
-/// A seeded generator, so a failure can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 @testable import Dashboard
 @testable import MPTCPKit
+import TestSupport
 import XCTest
 
 /// Each subflow's series holds exactly the figures of its own samples, in order, however the
@@ -20,7 +21,7 @@ final class HistoryOrderTests: XCTestCase {
     func testEverySubflowKeepsItsOwnFiguresThroughChurnAndReordering() {
         var history = History()
         history.budget = 5   // some whole windows, most short ones
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         var live = Array(0..<12)
         var next = 12
         var fed: [UInt64: [Double]] = [:]

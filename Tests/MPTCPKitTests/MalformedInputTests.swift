@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import MPTCPKit
 
@@ -79,18 +80,5 @@ final class MalformedInputTests: XCTestCase {
             let n = Int(rng.next() % 600)
             _ = decodeAll((0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         }
-    }
-}
-
-/// A tiny deterministic PRNG for reproducible fuzzing.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
