@@ -268,13 +268,14 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     let once = runMeasured(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace])
 
     let r = median(rawTimes), s = median(sampleTimes), x = median(ssTimes)
+    // The dumps mptop made, when fewer than the four (no IPv6 TCP dump): a second yardstick.
+    let madeLine = madeTimes.isEmpty ? "" : "  the \(2 + made.count) dumps mptop makes here    \(ms(median(madeTimes))), CPU \(ms(median(madeCPU)))"
+        + " (no IPv6 connection: no IPv6 TCP dump); sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x,"
+        + " CPU \(Units.fixed(median(sampleCPU) / max(median(madeCPU), 0.001), decimals: 2))x\n"
     print("""
     \(n) connections, \(seen) subflows (median of \(rounds)):
       bare netlink dump (4 dumps, no decoding)   \(ms(r))   \(payload / 1024) KiB, \(payload / n) B per connection
-    \(madeTimes.isEmpty ? "" : """
-        the \(2 + made.count) dumps mptop makes here      \(ms(median(madeTimes))), CPU \(ms(median(madeCPU))) (no IPv6 connection: no IPv6 TCP dump); sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x, CPU \(Units.fixed(median(sampleCPU) / max(median(madeCPU), 0.001), decimals: 2))x
-
-    """)      mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
+    \(madeLine)  mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
         CPU time: bare dump \(ms(median(rawCPU))), sample \(ms(median(sampleCPU))) (\(Units.fixed(median(sampleCPU) / max(median(rawCPU), 0.001), decimals: 2))x)
       same sample on one thread                  \(ms(median(sequentialTimes)))   \(Units.fixed(median(sequentialTimes) / max(r, 0.001), decimals: 2))x the bare dump, CPU \(ms(median(sequentialCPU)))
       mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
