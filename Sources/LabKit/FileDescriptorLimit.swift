@@ -23,6 +23,13 @@ public enum FileDescriptorLimit {
         }
     }
 
+    /// The hard limit: how many descriptors a process without CAP_SYS_RESOURCE can have at most.
+    public static var hard: Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return Int(clamping: limit.rlim_max)
+    }
+
     /// Raises the soft limit to the hard limit (best effort), for a server that accepts
     /// however many connections arrive.
     public static func raiseToMaximum() {

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Lab traffic: `mptop traffic serve` in the server namespace and `mptop traffic send` in the
 /// client namespace, both speaking JSON lines. Shared by the tests, the demo and the benchmark.
 extension Lab {
@@ -55,9 +51,7 @@ extension Lab {
     /// limit needs: each generator process holds one descriptor per connection, and without
     /// CAP_SYS_RESOURCE no process can raise its hard limit (20,000 on some machines).
     public func holdIdleConnections(mptop: String, _ connections: Int, connectTimeout: Double = 300) throws -> [Traffic] {
-        var limit = rlimit()
-        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        let perProcess = max(1, min(connections, Int(clamping: limit.rlim_max) - 256))
+        let perProcess = max(1, min(connections, (FileDescriptorLimit.hard ?? connections + 256) - 256))
         var held: [Traffic] = []
         var left = connections, port: UInt16 = 5201
         while left > 0 {

@@ -50,8 +50,11 @@ public struct DashboardState: Sendable {
     /// Connection cookie -> the order it was first seen in: the default row order.
     private var firstSeen: [UInt64: Int] = [:]
     private var nextSequence = 0
-    /// Each connection's first-seen order, in `snapshot.connections`' order.
+    /// Each connection's first-seen order, in `snapshot.connections`' order, their cookies, and
+    /// whether those are known to be distinct (see `CookieLookup`).
     private var ranks: [Int] = []
+    private var rankedCookies: [UInt64] = []
+    private var rankedCookiesUnique = true
     /// Interface name -> colour slot, given in order of first appearance so colours stay put.
     public internal(set) var interfaceSlots: [String: Int] = [:]
 
@@ -165,30 +168,21 @@ public struct DashboardState: Sendable {
     }
 
     /// Each connection's first-seen order (new ones get the next), in `next.connections`'
-    /// order. The kernel lists the connections in the same order sample after sample, so the
-    /// last sample's cookies are walked along (as `CookieLookup` does for rates) and the
-    /// table is asked only for those out of step: two lookups a connection, one here and one
-    /// in the sort, were 20,000 hashes a refresh at 10,000 connections.
+    /// order. The kernel lists the connections in the same order sample after sample, so each
+    /// is found in the last sample with a `CookieLookup` (as the rates do), and the table is
+    /// asked only for one the last sample did not have: two lookups a connection, one here and
+    /// one in the sort, were 20,000 hashes a refresh at 10,000 connections.
     private mutating func rankConnections(_ next: Snapshot) -> [Int] {
-        let previous = snapshot?.connections ?? []
-        let previousRanks = ranks.count == previous.count ? ranks : []
-        var out: [Int] = []
+        var before = CookieLookup(cookies: rankedCookies, unique: rankedCookiesUnique)
+        var out: [Int] = [], cookies: [UInt64] = []
         out.reserveCapacity(next.connections.count)
-        var cursor = 0
+        cookies.reserveCapacity(next.connections.count)
         for ci in next.connections.indices {
             let cookie = next.connections[ci].cookie
-            if cursor < previousRanks.count, previous[cursor].cookie == cookie {
-                out.append(previousRanks[cursor])
-                cursor += 1
-                continue
-            }
-            // One that closed since: the next of the last sample may be this one.
-            if cursor + 1 < previousRanks.count, previous[cursor + 1].cookie == cookie {
-                out.append(previousRanks[cursor + 1])
-                cursor += 2
-                continue
-            }
-            if let rank = firstSeen[cookie] {
+            cookies.append(cookie)
+            if let p = before.position(of: cookie) {
+                out.append(ranks[p])
+            } else if let rank = firstSeen[cookie] {
                 out.append(rank)
             } else {
                 firstSeen[cookie] = nextSequence
@@ -196,6 +190,8 @@ public struct DashboardState: Sendable {
                 nextSequence += 1
             }
         }
+        rankedCookiesUnique = before.allHit(cookies.count)
+        rankedCookies = cookies
         return out
     }
 
@@ -205,6 +201,8 @@ public struct DashboardState: Sendable {
     public mutating func forgetSamples() {
         snapshot = nil
         ranks = []
+        rankedCookies = []
+        rankedCookiesUnique = true
         history = History()
         samples = 0
         firstSeen = [:]

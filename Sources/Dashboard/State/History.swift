@@ -75,14 +75,17 @@ public struct History: Sendable {
     ///
     /// Stored in an array, with a table from cookie to place in it, and the last sample's
     /// cookies in the kernel's order with their places: the kernel lists its sockets in the same
-    /// order sample after sample, so `record` walks that list along and asks the table only for
-    /// a subflow out of step (a lookup for each of 20,000 subflows at every refresh was a third
-    /// of the history's time).
+    /// order sample after sample, so `record` finds each subflow in the last sample with a
+    /// `CookieLookup` (as the rates do) and asks the table only for one the last sample did not
+    /// have (a lookup for each of 20,000 subflows at every refresh was a third of the history's
+    /// time).
     public struct SubflowSeries: Sendable {
         fileprivate var series: [Series] = []
         fileprivate var places: [UInt64: Int] = [:]
         fileprivate var order: [UInt64] = []
         fileprivate var orderPlaces: [Int] = []
+        /// Whether `order` is known to hold each cookie once (see `CookieLookup`).
+        fileprivate var orderUnique = true
 
         public subscript(cookie: UInt64) -> Series? { places[cookie].map { series[$0] } }
         public var count: Int { series.count }
@@ -98,10 +101,10 @@ public struct History: Sendable {
         for i in snapshot.interfaces {
             Self.feed(&interfaces[i.name, default: Series(capacity: Self.capacity)], rate: total(i.txRate, i.rxRate), rtt: nil, generation)
         }
+        var before = CookieLookup(cookies: subflows.order, unique: subflows.orderUnique)
         var order: [UInt64] = [], orderPlaces: [Int] = []
         order.reserveCapacity(subflows.order.count)
         orderPlaces.reserveCapacity(subflows.order.count)
-        var cursor = 0
         for ci in snapshot.connections.indices {
             for si in snapshot.connections[ci].subflows.indices {
                 // Read in place: a copy of a subflow retains its strings.
@@ -109,9 +112,8 @@ public struct History: Sendable {
                 let rate = total(snapshot.connections[ci].subflows[si].txRate, snapshot.connections[ci].subflows[si].rxRate)
                 let rtt = snapshot.connections[ci].subflows[si].tcp?.rtt
                 let place: Int
-                if cursor < subflows.order.count, subflows.order[cursor] == cookie {
-                    place = subflows.orderPlaces[cursor]
-                    cursor += 1
+                if let p = before.position(of: cookie) {
+                    place = subflows.orderPlaces[p]
                 } else if let known = subflows.places[cookie] {
                     place = known
                 } else {
@@ -126,6 +128,7 @@ public struct History: Sendable {
                 orderPlaces.append(place)
             }
         }
+        subflows.orderUnique = before.allHit(order.count)
         subflows.order = order
         subflows.orderPlaces = orderPlaces
         let oldest = generation - keepMissing

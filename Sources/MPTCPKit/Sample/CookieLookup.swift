@@ -12,8 +12,8 @@
 /// while the previous cookies are known to be distinct (`unique`), which a sample passes on to
 /// the next when every one of its cookies was a hit (the hits are then a one-to-one match with
 /// distinct cookies); otherwise the index is built, which finds out.
-struct CookieLookup {
-    let cookies: [UInt64]
+public struct CookieLookup {
+    public let cookies: [UInt64]
     /// Whether `cookies` are known to hold each cookie once.
     private(set) var unique: Bool
     private var index: OpenIndex<UInt64>?
@@ -23,13 +23,13 @@ struct CookieLookup {
     /// Lookups answered at the cursor.
     private(set) var hits = 0
 
-    init(cookies: [UInt64], unique: Bool) {
+    public init(cookies: [UInt64], unique: Bool) {
         self.cookies = cookies
         self.unique = unique
     }
 
     /// The last position of `cookie` among `cookies`, nil when it is not there.
-    mutating func position(of cookie: UInt64) -> Int? {
+    public mutating func position(of cookie: UInt64) -> Int? {
         if !unique && index == nil { buildIndex() }
         if unique, cursor < cookies.count, cookies[cursor] == cookie {
             cursor += 1
@@ -44,7 +44,7 @@ struct CookieLookup {
 
     /// Whether `count` lookups, one per cookie of the next sample, leave that sample's cookies
     /// known to be distinct: every one was a hit.
-    func allHit(_ count: Int) -> Bool { unique && hits == count }
+    public func allHit(_ count: Int) -> Bool { unique && hits == count }
 
     private mutating func buildIndex() {
         var built = OpenIndex<UInt64>(capacity: cookies.count)
