@@ -241,19 +241,20 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     var rawTimes: [Double] = [], sampleTimes: [Double] = [], warm: [Double] = []
     var rawCPU: [Double] = [], sampleCPU: [Double] = [], sequentialTimes: [Double] = [], sequentialCPU: [Double] = []
     var madeTimes: [Double] = [], madeCPU: [Double] = []
-    let made = sampler.tcpDumpFamilies
     for _ in 0..<rounds {
         let r = try wallAndCPU { payload = try rawDump(raw) }
         rawTimes.append(r.wall)
         rawCPU.append(r.cpu)
-        if made.count < 2 {
-            let m = try wallAndCPU { _ = try rawDump(raw, tcpFamilies: made) }
-            madeTimes.append(m.wall)
-            madeCPU.append(m.cpu)
-        }
         let c = try wallAndCPU { _ = try sampler.sampleWithoutRates() }
         sampleTimes.append(c.wall)
         sampleCPU.append(c.cpu)
+        // The dumps that sample made (a sample while connections still come up makes all four).
+        let families = sampler.tcpDumpFamilies
+        if families.count < 2 {
+            let m = try wallAndCPU { _ = try rawDump(raw, tcpFamilies: families) }
+            madeTimes.append(m.wall)
+            madeCPU.append(m.cpu)
+        }
         let q = try wallAndCPU { _ = try sequential.sampleWithoutRates() }
         sequentialTimes.append(q.wall)
         sequentialCPU.append(q.cpu)
@@ -268,6 +269,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     let once = runMeasured(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace])
 
     let r = median(rawTimes), s = median(sampleTimes), x = median(ssTimes)
+    let made = sampler.tcpDumpFamilies
     // The dumps mptop made, when fewer than the four (no IPv6 TCP dump): a second yardstick.
     let madeLine = madeTimes.isEmpty ? "" : "  the \(2 + made.count) dumps mptop makes here    \(ms(median(madeTimes))), CPU \(ms(median(madeCPU)))"
         + " (no IPv6 connection: no IPv6 TCP dump); sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x,"
