@@ -16,6 +16,23 @@ final class RecordCommandTests: XCTestCase {
         return dir
     }
 
+    /// Waits until the recording at `path` holds `count` whole samples (read as replay reads
+    /// it), so a signal is sent after what the test counts on, however slow the machine.
+    func waitForSamples(_ path: String, _ count: Int, timeout: TimeInterval = 20,
+                        file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        var seen = 0
+        repeat {
+            seen = 0
+            if let reader = try? RecordingReader(path: path) {
+                while seen < count, (try? reader.next()) != nil { seen += 1 }
+            }
+            if seen >= count { return }
+            usleep(100_000)
+        } while Date() < deadline
+        XCTFail("\(path) held \(seen) of \(count) samples after \(Int(timeout)) s", file: file, line: line)
+    }
+
     func replayedLines(_ path: String) throws -> (lines: [String], stderr: String) {
         let out = try runMptop(["replay", path, "--json"])
         XCTAssertEqual(out.status, 0, out.stderr)
@@ -30,7 +47,7 @@ final class RecordCommandTests: XCTestCase {
         let mptop = try mptopPath()
 
         let interrupted = try lab.spawn(in: lab.clientNamespace, executable: mptop, arguments: ["record", dir + "/int.mptrec", "--interval", "0.25"])
-        usleep(2_000_000)
+        waitForSamples(dir + "/int.mptrec", 5)
         interrupted.send(signal: SIGINT)
         XCTAssertEqual(interrupted.waitForExit(timeout: 5), 0, interrupted.diagnosis)
         XCTAssertTrue(interrupted.errorOutput.contains("mptop: recorded "), interrupted.errorOutput)
@@ -40,7 +57,7 @@ final class RecordCommandTests: XCTestCase {
         XCTAssertTrue(clean.allSatisfy { $0.contains(#""subflows_total":2"#) }, clean.last ?? "")
 
         let killed = try lab.spawn(in: lab.clientNamespace, executable: mptop, arguments: ["record", dir + "/kill.mptrec", "--interval", "0.25"])
-        usleep(2_000_000)
+        waitForSamples(dir + "/kill.mptrec", 5)
         killed.send(signal: SIGKILL)
         _ = killed.waitForExit(timeout: 5)
         let (lines, _) = try replayedLines(dir + "/kill.mptrec")
@@ -62,7 +79,7 @@ final class RecordCommandTests: XCTestCase {
         _ = try session.waitForSubflows(2)
         let path = try temporaryDirectory() + "/events.mptrec"
         let recording = try lab.spawn(in: lab.clientNamespace, executable: try mptopPath(), arguments: ["record", path, "--interval", "60"])
-        usleep(1_500_000)  // the first sample is written; the next is a minute away
+        waitForSamples(path, 1)  // the first sample is written; the next is a minute away
         // A third path: the running connection opens a subflow on it (SUB_ESTABLISHED).
         try lab.addPath(.wired, bitsPerSecond: nil)
         _ = try session.waitForSubflows(3)

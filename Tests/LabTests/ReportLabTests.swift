@@ -54,20 +54,17 @@ final class ReportLabTests: XCTestCase {
         let ns = lab.clientNamespace
         let output = dir + "/bundle.tar.gz"
         let leftoversBefore = temporaryDirectories()
-        let report = Process()
-        report.executableURL = URL(fileURLWithPath: try mptopPath())
-        report.arguments = ["report", "--netns", ns, "--seconds", "3", "--output", output]
-        let stderr = Pipe()
-        report.standardError = stderr
-        report.standardOutput = FileHandle.nullDevice
-        try report.run()
+        // At a terminal, so the progress line says when the window has begun: it comes after the
+        // first sample (counters read, events subscribed). A fixed wait lost the race on a slow
+        // machine (the connection was already in the counters before the window).
+        let screen = try makeScreen([try mptopPath(), "report", "--netns", ns, "--seconds", "3", "--output", output],
+                                    width: 240, height: 20)
+        screen.waitFor(timeout: 30, "the window's first progress line") { $0.contains("collecting… 0/3 s") }
         // The connection starts inside the window, so its events are in the bundle too.
-        usleep(800_000)
         let session = try TrafficSession(lab: lab, sendArguments: ["--rate", "2M"])
-        report.waitUntilExit()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(report.terminationStatus, 0, errors)
-        XCTAssertTrue(errors.hasSuffix("mode 0600)\n") && errors.contains("wrote \(output)"), errors)
+        let errors = screen.waitFor(timeout: 30, "mptop report's exit") { $0.contains("[mptop exited ") }
+        XCTAssertTrue(errors.contains("[mptop exited 0]"), errors)
+        XCTAssertTrue(errors.contains("wrote \(output) (") && errors.contains("mode 0600)\n[mptop exited 0]"), errors)
         XCTAssertEqual(temporaryDirectories(), leftoversBefore, "the temporary directory is removed")
 
         let (unpacked, files) = try unpack(output)
