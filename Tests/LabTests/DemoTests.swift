@@ -80,7 +80,7 @@ final class DemoTests: XCTestCase {
         try skipUnlessLabAvailable()
         let screen = try makeScreen([try mptopPath(), "demo"], width: 120, height: 30)
         var pid: Int32?
-        XCTAssertTrue(try waitUntil(timeout: 10) {
+        XCTAssertTrue(waitUntil(timeout: 10) {
             pid = (try? ShellCommand.check("pgrep", ["-P", try screen.panePID()])).flatMap { Int32($0.split(separator: "\n").first ?? "") }
             return pid != nil
         }, "mptop demo did not start")

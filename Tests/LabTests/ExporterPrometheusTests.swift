@@ -22,7 +22,7 @@ final class ExporterPrometheusTests: XCTestCase {
         // Started with `ip netns exec` and no --netns: it labels its own namespace by its name.
         let exporter = try lab.spawn(in: ns, executable: try exporterPath(),
                                      arguments: ["--listen", Self.exporterAddress, "--per-connection", "3"])
-        XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil },
+        XCTAssertTrue(waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil },
                       "the exporter did not answer: \(exporter.diagnosis)")
         try lab.run(in: ns, "bash", ["-c", "set -o pipefail; curl -sf http://\(Self.exporterAddress)/metrics | promtool check metrics"])
 
@@ -41,7 +41,7 @@ final class ExporterPrometheusTests: XCTestCase {
             "--web.listen-address=\(Self.prometheusAddress)", "--log.level=warn",
         ])
         addTeardownBlock { _ = server.stop(timeout: 10) }
-        XCTAssertTrue(try waitUntil(timeout: 30) { (try? query(lab, #"up{job="mptop"}"#).first?.value) == 1 },
+        XCTAssertTrue(waitUntil(timeout: 30) { (try? query(lab, #"up{job="mptop"}"#).first?.value) == 1 },
                       "Prometheus never scraped the exporter: \(server.diagnosis)")
         sleep(3)
 
@@ -114,7 +114,7 @@ final class ExporterPrometheusTests: XCTestCase {
         let lab = try makeLab()
         let ns = lab.clientNamespace
         let exporter = try lab.spawn(in: ns, executable: try exporterPath(), arguments: ["--listen", Self.exporterAddress])
-        XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
+        XCTAssertTrue(waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
         let port = Self.exporterAddress.split(separator: ":").last.map(String.init) ?? ""
         let halfRequest = try lab.spawn(in: ns, executable: "/bin/bash", arguments: ["-c",
             "exec 3<>/dev/tcp/127.0.0.1/\(port); printf 'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n' >&3; sleep 60"])
@@ -150,7 +150,7 @@ final class ExporterPrometheusTests: XCTestCase {
         let exporter = try lab.spawn(in: lab.clientNamespace, executable: try exporterPath(),
                                      arguments: ["--listen", Self.exporterAddress, "--all-netns"])
         func up() throws -> String { try curl(lab, "http://\(Self.exporterAddress)/metrics") }
-        XCTAssertTrue(try waitUntil(timeout: 10) { (try? up()) != nil }, exporter.diagnosis)
+        XCTAssertTrue(waitUntil(timeout: 10) { (try? up()) != nil }, exporter.diagnosis)
         var text = try up()
         XCTAssertTrue(text.contains(#"mptop_up{netns="\#(lab.clientNamespace)"} 1"#), text)
         XCTAssertTrue(text.contains(#"mptop_up{netns="\#(lab.serverNamespace)"} 1"#), text)
@@ -177,7 +177,7 @@ final class ExporterPrometheusTests: XCTestCase {
             "--reuid=65534", "--regid=65534", "--clear-groups", try exporterPath(), "--listen", Self.exporterAddress,
         ])
         var text = ""
-        XCTAssertTrue(try waitUntil(timeout: 10) {
+        XCTAssertTrue(waitUntil(timeout: 10) {
             text = (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) ?? ""
             return !text.isEmpty
         }, exporter.diagnosis)
@@ -223,7 +223,7 @@ final class ExporterPrometheusTests: XCTestCase {
         let lab = try makeLab()
         let exporter = try lab.spawn(in: lab.clientNamespace, executable: nice,
                                      arguments: ["-n", "7", try exporterPath(), "--listen", Self.exporterAddress])
-        XCTAssertTrue(try waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
+        XCTAssertTrue(waitUntil(timeout: 10) { (try? curl(lab, "http://\(Self.exporterAddress)/metrics")) != nil }, exporter.diagnosis)
         // `nice` and `ip netns exec` exec in place: the exporter has the pid the lab started.
         let threads = try threadsAndNiceValues(of: exporter.pid)
         XCTAssertEqual(threads.first { $0.name == "mptop-exporter" }?.nice, 7, "\(threads)")

@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MPTCPKit
 import XCTest
 
 /// Shared steps of the lab tests: skip when the machine cannot run a lab, build one that is torn
@@ -52,6 +53,15 @@ extension XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir
+    }
+
+    /// Runs `body` with the calling thread inside the network namespace `name`, and brings the
+    /// thread back whatever `body` does (what it opens stays in `name`).
+    func inNamespace<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        let home = try NetworkNamespace.Saved()
+        try NetworkNamespace.enter(name)
+        defer { try? home.restore() }
+        return try body()
     }
 
     /// Polls `condition` every 100 ms until it holds or `timeout` seconds pass.

@@ -24,14 +24,6 @@ final class NetlinkSpoofLabTests: XCTestCase {
         }
     }
 
-    /// Runs `body` with the calling thread inside `namespace`, as the forger there.
-    private func inNamespace<T>(_ namespace: String, _ body: () throws -> T) throws -> T {
-        let saved = try NetworkNamespace.Saved()
-        try NetworkNamespace.enter(namespace)
-        defer { try? saved.restore() }
-        return try body()
-    }
-
     /// An `mptcp_pm` CREATED event for `token`, as the kernel would multicast it.
     private func forgedEvent(family: UInt16, token: UInt32) -> [UInt8] {
         var b = GenericNetlink.request(family: family, command: 1, flags: 0)

@@ -162,14 +162,14 @@ final class ReportLabTests: XCTestCase {
     func testRefusesAnExistingFileAndASymlink() throws {
         try skipUnlessLabAvailable()
         let existing = dir + "/existing.tar.gz"
-        FileManager.default.createFile(atPath: existing, contents: Data("mine".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: existing, contents: Data("mine".utf8)))
         let refused = try runMptop(["report", "--seconds", "0", "--output", existing])
         XCTAssertEqual(refused.status, 1)
         XCTAssertEqual(refused.stderr, "mptop: will not write \(existing): it exists (--force replaces it)\n")
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "mine")
 
         let target = dir + "/target"
-        FileManager.default.createFile(atPath: target, contents: Data("keep".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: target, contents: Data("keep".utf8)))
         let link = dir + "/link.tar.gz"
         XCTAssertEqual(symlink(target, link), 0)
         let viaLink = try runMptop(["report", "--seconds", "0", "--force", "--output", link])

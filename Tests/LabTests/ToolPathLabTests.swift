@@ -11,8 +11,8 @@ final class ToolPathLabTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
         let mark = dir + "/ran"
-        FileManager.default.createFile(atPath: dir + "/nft", contents: Data("#!/bin/sh\ntouch \(mark)\nexit 0\n".utf8),
-                                       attributes: [.posixPermissions: 0o755])
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/nft", contents: Data("#!/bin/sh\ntouch \(mark)\nexit 0\n".utf8),
+                                       attributes: [.posixPermissions: 0o755]))
         return (dir, mark)
     }
 

@@ -14,13 +14,7 @@ final class TrafficChurnTests: XCTestCase {
         let options = TrafficChurnOptions(target: try TrafficEndpoint(parsing: "\(LabAddress.serviceIPv4):5201"),
                                           rate: 100, seconds: 2, lifetime: 0.05...0.2, payloadBytes: 4096)
         var ticks = 0
-        let home = try NetworkNamespace.Saved()
-        try NetworkNamespace.enter(lab.clientNamespace)
-        let report: TrafficChurnReport
-        do {
-            defer { try? home.restore() }
-            report = try TrafficChurn(options: options).run(tickEvery: 0.5) { ticks += 1 }
-        }
+        let report = try inNamespace(lab.clientNamespace) { try TrafficChurn(options: options).run(tickEvery: 0.5) { ticks += 1 } }
         XCTAssertTrue((198...200).contains(report.opened), "\(report)")
         XCTAssertEqual(report.closed, report.opened)
         XCTAssertEqual(report.failed, 0, report.firstError ?? "")

@@ -18,13 +18,7 @@ final class TrafficServerProblemTests: XCTestCase {
         stream.withUnsafeMutableBytes { TrafficPattern.fill($0, streamOffset: 0, seed: 77) }
         let expected = stream[1016]
         stream[1016] ^= 0xFF
-        let home = try NetworkNamespace.Saved()
-        try NetworkNamespace.enter(lab.clientNamespace)
-        let fd: Int32
-        do {
-            defer { try? home.restore() }
-            fd = try Self.connectAndSend(stream, to: LabAddress.serviceIPv4, port: 5201)
-        }
+        let fd = try inNamespace(lab.clientNamespace) { try Self.connectAndSend(stream, to: LabAddress.serviceIPv4, port: 5201) }
         let detail = "wrong byte at stream offset 1016: expected 0x\(Self.hex(expected)), got 0x\(Self.hex(expected ^ 0xFF))"
 
         // While the connection is still open: the live report has the reason and the offset.
