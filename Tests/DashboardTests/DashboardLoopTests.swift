@@ -101,9 +101,9 @@ final class ReportSaveTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "mptop-save-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let home = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
         defer {
-            FileManager.default.changeCurrentDirectoryPath(home)
+            _ = FileManager.default.changeCurrentDirectoryPath(home)
             try? FileManager.default.removeItem(atPath: dir)
         }
         let name = "mptop-failover-\(Int(clock.now * 1000)).json"

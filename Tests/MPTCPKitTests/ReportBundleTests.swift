@@ -104,7 +104,7 @@ final class ReportBundleTests: XCTestCase {
         // A symlink put inside is removed, not followed.
         let outside = dir + "/outside"
         XCTAssertEqual(mkdir(outside, 0o700), 0)
-        FileManager.default.createFile(atPath: outside + "/keep", contents: Data("k".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: outside + "/keep", contents: Data("k".utf8)))
         XCTAssertEqual(symlink(outside, inner.path + "/link"), 0)
         temporary.removeAll()
         XCTAssertFalse(FileManager.default.fileExists(atPath: temporary.path))
@@ -127,7 +127,7 @@ final class ReportBundleTests: XCTestCase {
 
         // A symlink at the output: refused up front, and the placing itself never writes through it.
         let target = dir + "/target"
-        FileManager.default.createFile(atPath: target, contents: Data("t".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: target, contents: Data("t".utf8)))
         let link = dir + "/link.tar.gz"
         XCTAssertEqual(symlink(target, link), 0)
         XCTAssertThrowsError(try ReportBundle.check(output: link, force: true)) { XCTAssertTrue("\($0)".contains("symlink"), "\($0)") }

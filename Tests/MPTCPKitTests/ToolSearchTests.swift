@@ -10,15 +10,15 @@ final class ToolSearchTests: XCTestCase {
     private func poisonedPath() throws -> String {
         let dir = NSTemporaryDirectory() + "mptop-path-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/nft", contents: Data("#!/bin/sh\nexit 0\n".utf8),
-                                       attributes: [.posixPermissions: 0o755])
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/nft", contents: Data("#!/bin/sh\nexit 0\n".utf8),
+                                       attributes: [.posixPermissions: 0o755]))
         let oldPath = getenv("PATH").map { String(cString: $0) }
         let oldDirectory = FileManager.default.currentDirectoryPath
         setenv("PATH", ".:\(dir):/usr/bin", 1)
-        FileManager.default.changeCurrentDirectoryPath(dir)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
         addTeardownBlock {
             if let oldPath { setenv("PATH", oldPath, 1) } else { unsetenv("PATH") }
-            FileManager.default.changeCurrentDirectoryPath(oldDirectory)
+            _ = FileManager.default.changeCurrentDirectoryPath(oldDirectory)
             try? FileManager.default.removeItem(atPath: dir)
         }
         return dir
