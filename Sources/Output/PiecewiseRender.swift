@@ -29,18 +29,26 @@ enum PiecewiseRender {
                       to write: ([UInt8]) throws -> Void) rethrows {
         let pieces = stride(from: 0, to: count, by: rowsPerPiece).map { $0..<min($0 + rowsPerPiece, count) }
         var mine: [UInt8] = []
-        guard pieces.count > 1 else {
-            for piece in pieces { render(piece, &mine); try write(mine) }
-            return
+        func oneThread() throws {
+            for piece in pieces {
+                mine.removeAll(keepingCapacity: true)
+                render(piece, &mine)
+                try write(mine)
+            }
         }
+        guard pieces.count > 1 else { return try oneThread() }
         let handoff = PieceHandoff(buffers: ahead)
-        let helper = BackgroundThread {
+        guard let helper = BackgroundThread.started({
             for piece in stride(from: 1, to: pieces.count, by: 2) {
                 guard var bytes = handoff.takeEmpty() else { return }
                 bytes.removeAll(keepingCapacity: true)
                 render(pieces[piece], &bytes)
-                handoff.put(rendered: bytes)
+                handoff.put(rendered: consume bytes)
             }
+        }) else {
+            // No thread to be had: the helper's loop would wait here for buffers this thread
+            // has not written yet. Every piece on this thread, then.
+            return try oneThread()
         }
         // The helper is stopped and awaited on every way out, a throwing write included.
         defer {
@@ -89,6 +97,7 @@ private final class PieceHandoff: @unchecked Sendable {
         }
     }
 
+    // `put` and `giveBack` lock by hand: a closure given to `locked` cannot consume the buffer.
     func put(rendered bytes: consuming [UInt8]) {
         pthread_mutex_lock(lock)
         rendered.append(bytes)

@@ -22,6 +22,19 @@ public final class BackgroundThread<Result>: ThreadWork, @unchecked Sendable {
         if thread == nil { run() }
     }
 
+    /// Starts `work` on a new thread; nil, and `work` not run, when the system gives no thread
+    /// (for work that must not run in the caller's place, as it waits for the caller).
+    public static func started(_ work: @escaping () -> Result) -> BackgroundThread? {
+        let b = BackgroundThread(deferred: work)
+        b.thread = startThread(b)
+        return b.thread == nil ? nil : b
+    }
+
+    private init(deferred work: @escaping () -> Result) {
+        self.work = work
+        super.init()
+    }
+
     override func run() {
         result = work?()
         work = nil
