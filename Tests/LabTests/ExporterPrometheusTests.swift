@@ -64,7 +64,12 @@ final class ExporterPrometheusTests: XCTestCase {
         let before = try query(lab, #"mptop_interface_bytes_total{interface="cell0",direction="tx"}"#).first?.value ?? 0
         XCTAssertGreaterThan(before, 0, "cell0 carried nothing before the close")
         try lab.run(in: ns, "ss", ["-K", "-tn", "src", LabPath.cell.clientIPv4, "dst", LabAddress.serviceIPv4])
-        sleep(3)
+        // Until a scrape after the close has both the gauge and the event's count (a second
+        // apart here; longer on a slow machine).
+        _ = waitUntil(timeout: 20) {
+            (try? query(lab, #"mptop_subflows{interface="cell0"}"#).first?.value) == 0
+                && (try? query(lab, #"mptop_subflows_closed_total{interface="cell0",reason="ECONNABORTED"}"#).first?.value) == 1
+        }
         XCTAssertEqual(try query(lab, #"mptop_subflows{interface="cell0"}"#).first?.value, 0, "the cell0 subflow is gone")
         XCTAssertEqual(try query(lab, #"max_over_time(mptop_subflows{interface="cell0"}[5m])"#).first?.value, 1)
         XCTAssertGreaterThanOrEqual(try query(lab, #"mptop_interface_bytes_total{interface="cell0",direction="tx"}"#).first?.value ?? 0, before)
@@ -73,7 +78,8 @@ final class ExporterPrometheusTests: XCTestCase {
 
         // The whole connection ends too; then no byte counter may ever have gone backwards.
         _ = try session.finish()
-        sleep(3)
+        _ = waitUntil(timeout: 20) { (try? query(lab, #"mptop_connections{netns="\#(ns)"}"#).first?.value) == 0 }
+        sleep(3)  // a few scrapes more with nothing moving, for the counters below
         let samples = try query(lab, #"count_over_time(mptop_interface_bytes_total[5m])"#)
         XCTAssertEqual(samples.count, 4, "wifi0 and cell0, tx and rx: \(samples)")
         XCTAssertTrue(samples.allSatisfy { $0.value >= 8 }, "too few scrapes to tell: \(samples)")
