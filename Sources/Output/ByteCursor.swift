@@ -45,6 +45,12 @@ struct ByteCursor: ~Copyable {
         used += written
     }
 
+    /// Writes one byte (a bracket, a comma, a quote).
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        write(atMost: 1) { out in out[0] = byte; return 1 }
+    }
+
     /// Copies `b` to the end: through the block if it fits in one, else (a long string)
     /// straight after what was committed.
     mutating func copy(_ b: UnsafeRawBufferPointer) {

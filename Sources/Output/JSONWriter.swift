@@ -133,7 +133,7 @@ public struct JSONWriter: ~Copyable {
 
     private mutating func close(_ bracket: UInt8) {
         needsComma = enclosing.removeLast()
-        out.write(atMost: 1) { out in out[0] = bracket; return 1 }
+        out.append(bracket)
     }
 
     private mutating func separator(_ key: JSONKey?) {
@@ -149,10 +149,10 @@ public struct JSONWriter: ~Copyable {
         let comma = needsComma
         needsComma = true
         guard let key, key.name == nil else {
-            if comma { out.write(atMost: 1) { out in out[0] = 0x2c; return 1 } }
+            if comma { out.append(0x2c) }
             if let name = key?.name {
                 quote(name)
-                out.write(atMost: 1) { out in out[0] = 0x3a; return 1 }
+                out.append(0x3a)
             }
             out.write(atMost: valueBytes) { out in value(out, 0) }
             return
@@ -188,7 +188,7 @@ public struct JSONWriter: ~Copyable {
                 quoteUnescaped(UnsafeRawBufferPointer(b))
                 return
             }
-            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            out.append(0x22)
             var start = 0  // the first byte not yet copied
             var i = 0
             while i < b.count {
@@ -221,7 +221,7 @@ public struct JSONWriter: ~Copyable {
                 start = i
             }
             out.copy(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[start..<b.count])))
-            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            out.append(0x22)
         }
     }
 
@@ -237,9 +237,9 @@ public struct JSONWriter: ~Copyable {
     /// `b` between quotes: in one piece when it is short (a name), else the quotes apart.
     private mutating func quoteUnescaped(_ b: UnsafeRawBufferPointer) {
         guard b.count <= ByteCursor.blockSize - 2 else {
-            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            out.append(0x22)
             out.copy(b)
-            out.write(atMost: 1) { out in out[0] = 0x22; return 1 }
+            out.append(0x22)
             return
         }
         out.write(atMost: b.count + 2) { out in
