@@ -1,7 +1,4 @@
 import MPTCPKit
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Renders a long report's rows on two threads and writes them in order: `mptop --once` at
 /// 10,000 connections spent 25–40 ms rendering on one core while the other had nothing left
@@ -68,47 +65,37 @@ enum PiecewiseRender {
 }
 
 /// The buffers between `PiecewiseRender`'s two threads: rendered pieces in order one way, empty
-/// buffers (their memory kept) the other. A lock and a condition, as the two wait for each other.
+/// buffers (their memory kept) the other, under a `ConditionLock` as the two wait for each other.
 private final class PieceHandoff: @unchecked Sendable {
     private var rendered: [[UInt8]] = []
     private var empty: [[UInt8]]
     private var cancelled = false
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let lock = ConditionLock()
 
     init(buffers: Int) {
         empty = Array(repeating: [], count: buffers)
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(changed, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(lock)
-        changed.deallocate()
-        lock.deallocate()
     }
 
     /// The helper's next buffer, once one is free; nil when the writing ended.
     func takeEmpty() -> [UInt8]? {
-        locked {
-            while empty.isEmpty && !cancelled { pthread_cond_wait(changed, lock) }
+        lock.locked {
+            while empty.isEmpty && !cancelled { lock.wait() }
             return cancelled ? nil : empty.removeLast()
         }
     }
 
     // `put` and `giveBack` lock by hand: a closure given to `locked` cannot consume the buffer.
     func put(rendered bytes: consuming [UInt8]) {
-        pthread_mutex_lock(lock)
+        lock.lock()
         rendered.append(bytes)
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        lock.broadcast()
+        lock.unlock()
     }
 
     /// The next rendered piece, waiting for the helper if need be.
     func takeRendered() -> [UInt8] {
-        locked {
-            while rendered.isEmpty { pthread_cond_wait(changed, lock) }
+        lock.locked {
+            while rendered.isEmpty { lock.wait() }
             return rendered.removeFirst()
         }
     }
@@ -116,23 +103,16 @@ private final class PieceHandoff: @unchecked Sendable {
     /// A written piece's buffer, for the helper to render into again (consumed: no other
     /// reference is left to make the helper's next append copy it).
     func giveBack(_ bytes: consuming [UInt8]) {
-        pthread_mutex_lock(lock)
+        lock.lock()
         empty.append(bytes)
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        lock.broadcast()
+        lock.unlock()
     }
 
     func cancel() {
-        locked { cancelled = true }
-    }
-
-    /// `body` under the lock, waking the other thread after it.
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(lock)
-        defer {
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(lock)
+        lock.locked {
+            cancelled = true
+            lock.broadcast()
         }
-        return body()
     }
 }

@@ -32,11 +32,10 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<(length: Int, dump: Int, sequence: UInt32)>
 
     // Shared between the two threads, under `lock`.
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
-    private let changed: UnsafeMutablePointer<pthread_cond_t>
+    private let lock = ConditionLock()
     private var received = 0, decoded = 0
     private var finished = false, cancelled = false
-    /// Which side sleeps on `changed`: the other wakes it only when there is reason to, the
+    /// Which side waits on `lock`: the other wakes it only when there is reason to, the
     /// decoder once `wakeBatch` datagrams wait (with a wake-up per datagram a sample cost 5–9%
     /// more CPU than on one thread).
     private var decoderWaits = false, receiverWaits = false
@@ -56,18 +55,10 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
         storage = .allocate(byteCount: self.slotCount * Self.slotSize, alignment: 8)
         slots = .allocate(capacity: self.slotCount)
         slots.initialize(repeating: (0, 0, 0), count: self.slotCount)
-        lock = .allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-        changed = .allocate(capacity: 1)
-        pthread_cond_init(changed, nil)
     }
 
     deinit {
         stop()
-        pthread_cond_destroy(changed)
-        changed.deallocate()
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
         storage.deallocate()
         slots.deallocate()
     }
@@ -115,10 +106,10 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
                 } catch {
                     throw Failure(dump: dump, error: error)
                 }
-                pthread_mutex_lock(lock)
+                lock.lock()
                 decoded += 1
-                if receiverWaits { pthread_cond_broadcast(changed) }
-                pthread_mutex_unlock(lock)
+                if receiverWaits { lock.broadcast() }
+                lock.unlock()
             }
         } catch {
             stop()
@@ -143,11 +134,11 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
     /// The slot of the next datagram to decode and what it holds, waiting for it; nil once the
     /// receiver finished.
     private func nextReceived() -> (Int, (length: Int, dump: Int, sequence: UInt32))? {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
+        lock.lock()
+        defer { lock.unlock() }
         while decoded == received && !finished {
             decoderWaits = true
-            pthread_cond_wait(changed, lock)
+            lock.wait()
             decoderWaits = false
         }
         guard decoded < received else { return nil }
@@ -156,10 +147,10 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
     }
 
     private func update(_ change: () -> Void) {
-        pthread_mutex_lock(lock)
+        lock.lock()
         change()
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        lock.broadcast()
+        lock.unlock()
     }
 
     /// The receiving thread: each request sent once the last dump ended, its datagrams put in
@@ -173,14 +164,14 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
                 try socket.send(request.finish(sequence: sequence))
                 var done = false
                 while !done {
-                    pthread_mutex_lock(lock)
+                    lock.lock()
                     while received - decoded == slotCount && !cancelled {
                         receiverWaits = true
-                        pthread_cond_wait(changed, lock)
+                        lock.wait()
                         receiverWaits = false
                     }
                     let (stop, slot) = (cancelled, received % slotCount)
-                    pthread_mutex_unlock(lock)
+                    lock.unlock()
                     var ignored = false
                     if stop {
                         // Nobody decodes any more: read the dump to its end and go.
@@ -199,11 +190,11 @@ final class NetlinkDumpPipeline: @unchecked Sendable {
                         failed = true
                     }
                     slots[slot] = (length, dump, sequence)
-                    pthread_mutex_lock(lock)
+                    lock.lock()
                     received += 1
                     // The decoder is woken with a batch, or by `finished` after the last datagram.
-                    if decoderWaits && received - decoded >= wakeBatch { pthread_cond_broadcast(changed) }
-                    pthread_mutex_unlock(lock)
+                    if decoderWaits && received - decoded >= wakeBatch { lock.broadcast() }
+                    lock.unlock()
                     if failed { return }
                 }
             } catch {
