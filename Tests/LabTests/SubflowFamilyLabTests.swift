@@ -3,8 +3,9 @@ import LabKit
 import XCTest
 
 /// The IPv6 TCP dump is made only when there can be IPv6 subflows (an IPv4 MPTCP socket has
-/// IPv4 subflows only), and the sample finds every subflow either way, with the dumps received
-/// on threads of their own and on one thread.
+/// IPv4 subflows only), the IPv6 MPTCP dump only when the kernel counts IPv6 MPTCP sockets, and
+/// the sample finds every connection and subflow either way, with the dumps received on threads
+/// of their own, on one thread, and with the subflows fetched one by one.
 final class SubflowFamilyLabTests: XCTestCase {
     func testIPv4ConnectionsNeedNoIPv6Dump() throws {
         try check(ipv6: false, expected: [.ipv4])
@@ -21,12 +22,16 @@ final class SubflowFamilyLabTests: XCTestCase {
         let home = try NetworkNamespace.Saved()
         try NetworkNamespace.enter(lab.clientNamespace)
         defer { try? home.restore() }
-        for concurrent in [true, false] {
+        for (concurrent, fetch) in [(true, Sampler.SubflowFetch.dump), (false, .dump), (true, .oneByOne)] {
             var options = Sampler.Options(processes: false)
             options.concurrent = concurrent
+            options.subflowFetch = fetch
             let sampler = try Sampler(options: options)
             let s = try sampler.sampleWithoutRates()
-            XCTAssertEqual(sampler.tcpDumpFamilies, expected, "concurrent: \(concurrent)", file: file, line: line)
+            XCTAssertEqual(sampler.mptcpDumpFamilies, expected, "concurrent: \(concurrent), \(fetch)", file: file, line: line)
+            if fetch == .dump {
+                XCTAssertEqual(sampler.tcpDumpFamilies, expected, "concurrent: \(concurrent)", file: file, line: line)
+            }
             XCTAssertEqual(s.connections.count, 2, file: file, line: line)
             XCTAssertEqual(s.subflowCount, 4, "every subflow found (concurrent: \(concurrent))", file: file, line: line)
             XCTAssertEqual(s.unmatchedSubflows, 0, file: file, line: line)

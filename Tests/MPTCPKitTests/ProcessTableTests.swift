@@ -81,3 +81,75 @@ final class ProcessTableTests: XCTestCase {
         XCTAssertNil(parse("socket:12345]"))
     }
 }
+
+/// A process with many descriptors has them read by number, without listing its fd directory,
+/// unless the numbers have many holes; either way every socket it holds is found.
+final class ProcessTableDescriptorTests: XCTestCase {
+    private func sockets(_ n: Int) -> [Int32] {
+        (0..<n).map { _ in socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0) }
+    }
+
+    private func inode(of fd: Int32) -> UInt32 {
+        var info = stat()
+        XCTAssertEqual(fstat(fd, &info), 0)
+        return UInt32(truncatingIfNeeded: info.st_ino)
+    }
+
+    /// Scans this process alone; whether its fd directory was listed, and the owners found.
+    private func scanOurselves(for fds: [Int32]) throws -> (listed: Bool, owners: [UInt32: ProcessRef]) {
+        let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(proc, 0)
+        defer { close(proc) }
+        let table = ProcessTable()
+        let wanted = Set(fds.map(inode(of:)))
+        var remaining = wanted.count
+        let listed = table.scanDescriptors(of: getpid(), in: proc, for: wanted, remaining: &remaining)
+        XCTAssertEqual(remaining, 0, "every socket found")
+        // What the scan recorded, read back the public way (no second scan: all are known).
+        return (listed, table.owners(of: Array(wanted), now: 0))
+    }
+
+    private func requireOpenCount() throws {
+        var info = stat()
+        guard stat("/proc/self/fd", &info) == 0, info.st_size > 0 else {
+            throw XCTSkip("this kernel does not give /proc/PID/fd's size as its open descriptors (Linux 6.2+)")
+        }
+    }
+
+    func testManyDescriptorsAreReadByNumber() throws {
+        try requireOpenCount()
+        let fds = sockets(300)
+        defer { fds.forEach { _ = close($0) } }
+        XCTAssertFalse(fds.contains(-1))
+        let (listed, owners) = try scanOurselves(for: fds)
+        XCTAssertFalse(listed, "300 descriptors in a row: read by number")
+        for fd in fds { XCTAssertEqual(owners[inode(of: fd)]?.pid, getpid()) }
+    }
+
+    /// Three of every four closed: too many numbers miss, so the directory is listed for the
+    /// rest, and the sockets past the numbers read are found too.
+    func testDescriptorsWithManyHolesAreListed() throws {
+        try requireOpenCount()
+        let all = sockets(800)
+        XCTAssertFalse(all.contains(-1))
+        var kept: [Int32] = []
+        for (k, fd) in all.enumerated() {
+            if k % 4 == 3 { kept.append(fd) } else { close(fd) }
+        }
+        defer { kept.forEach { _ = close($0) } }
+        let (listed, owners) = try scanOurselves(for: kept)
+        XCTAssertTrue(listed, "holes: listed")
+        for fd in kept { XCTAssertEqual(owners[inode(of: fd)]?.pid, getpid(), "descriptor \(fd)") }
+    }
+
+    func testDescriptorNamesCountUpInDecimal() {
+        var name = DescriptorName()
+        var seen: [String] = []
+        for _ in 0...1001 {
+            seen.append(name.withName { String(cString: $0) })
+            name.next()
+        }
+        XCTAssertEqual(seen, (0...1001).map(String.init))
+        XCTAssertEqual(name.value, 1002)
+    }
+}

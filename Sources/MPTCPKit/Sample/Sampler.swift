@@ -4,8 +4,9 @@ import Glibc
 
 /// Takes samples of every MPTCP connection in one network namespace.
 ///
-/// One sample = MPTCP dump + TCP dump (IPv4 and IPv6 each; on a host busy with plain TCP, the
-/// subflows one by one instead), decode, join, interface and process lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
+/// One sample = MPTCP dump + TCP dump (IPv4, and IPv6 when there can be IPv6 sockets; on a host
+/// busy with plain TCP, the subflows one by one instead), decode, join, interface and process
+/// lookup, shares and rates. The sockets are opened once, in the namespace the calling thread is
 /// in (enter the namespace first, see `NetworkNamespace.enter`).
 public final class Sampler {
     public struct Options: Sendable {
@@ -36,13 +37,20 @@ public final class Sampler {
     private let diag: NetlinkSocket
     /// TCP sockets and subflows the last sample saw: which way the next one fetches subflows.
     private var lastTCPSockets = 0, lastSubflows = 0
-    /// MPTCP sockets the last sample saw: room reserved for the next one's.
-    private var lastConnections = 0
+    /// MPTCP sockets the last sample saw: room reserved for the next one's (for the first, the
+    /// kernel's count: growing the array by doubling touched twice its memory, 740 more page
+    /// faults at 10,000 connections, `perf record -e page-faults`).
+    private var lastConnections: Int
+    /// The kernel's MPTCP socket counts: an MPTCP dump for a family with none is left out.
+    private let socketCounts = ProtocolSocketCounts()
+    /// The families whose MPTCP dump the last sample made.
+    public private(set) var mptcpDumpFamilies: [IPAddress.Family] = []
     /// Receive the usual sample's MPTCP dump (on `diag`) and its TCP dump (on a socket of its
     /// own), each on a thread of its own. The TCP dump starts with the MPTCP dump and is
-    /// received a ring (16 datagrams) ahead while the connections are decoded; 64 or 400 slots
-    /// measured no faster, and 64 raised the peak RSS of `mptop --once --json` at 10,000
-    /// connections from 46–50 to 52 MiB.
+    /// received up to a ring of 128 datagrams ahead while the connections are decoded: with 16,
+    /// the ring was full long before the MPTCP dump was decoded, and the TCP dump's thread
+    /// waited while a core was free (`mptop --once --json` at 10,000 connections 8% faster with
+    /// 128; its peak RSS 33 → 37 MiB, as a slot holds a datagram of at most 32 KiB).
     private let connectionPipeline: NetlinkDumpPipeline
     private let subflowPipeline: NetlinkDumpPipeline
     /// After a one-by-one fetch that found every connection's `mptcpi_subflows_total`: the
@@ -73,8 +81,9 @@ public final class Sampler {
         _ = try MPTCPSysctl.mptcpEnabled()
         diag = try NetlinkSocket(.sockDiag)
         connectionPipeline = NetlinkDumpPipeline(socket: diag)
-        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag))
+        subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag), slots: 128)
         interfaces = try InterfaceTable()
+        lastConnections = socketCounts.read()?.total ?? 0
         self.clock = clock
         self.options = options
     }
@@ -141,10 +150,18 @@ public final class Sampler {
         return snapshot
     }
 
+    /// The families to make an MPTCP dump for: IPv4 always (a kernel without mptcp_diag is told
+    /// by its failure), IPv6 unless the kernel counts no IPv6 MPTCP socket
+    /// (`ProtocolSocketCounts`; without a count, both).
+    private func mptcpFamilies() -> [IPAddress.Family] {
+        mptcpDumpFamilies = socketCounts.read()?.ipv6 == 0 ? [.ipv4] : [.ipv4, .ipv6]
+        return mptcpDumpFamilies
+    }
+
     /// The MPTCP dumps alone (connections and listeners, no subflows yet).
     private func dumpConnections(interrupted: inout Bool) throws -> [Connection] {
         var sockets: [Connection] = []
-        for family in [IPAddress.Family.ipv4, .ipv6] {
+        for family in mptcpFamilies() {
             do {
                 interrupted = try diag.dump(SockDiagRequest.mptcp(family: family)) { m in
                     if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
@@ -185,8 +202,9 @@ public final class Sampler {
         var decoded = DumpDecoding(joiner: SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows))
         let mptcpFlags: [Bool]
         do {
-            mptcpFlags = try connectionPipeline.run([SockDiagRequest.mptcp(family: .ipv4), SockDiagRequest.mptcp(family: .ipv6)],
-                                                    concurrently: concurrently) { dump, m in decoded.connection(m, ipv6: dump == 1) }
+            let families = mptcpFamilies()
+            mptcpFlags = try connectionPipeline.run(families.map { SockDiagRequest.mptcp(family: $0) },
+                                                    concurrently: concurrently) { dump, m in decoded.connection(m, ipv6: families[dump] == .ipv6) }
         } catch let failure as NetlinkDumpPipeline.Failure {
             if case MPTopError.netlink(_, let e) = failure.error, Self.meansNoMPTCPDiag(e) { throw MPTopError.mptcpDiagMissing }
             throw failure.error

@@ -92,29 +92,61 @@ public final class ProcessTable {
         }
     }
 
+    /// From this many open descriptors a process's are read by number before its fd directory
+    /// is listed (`scanDescriptors`).
+    static let probeFrom = 64
+
     /// Reads /proc/PID/fd (relative to `proc`) and records `pid` as the owner of the wanted
-    /// sockets it holds that have none yet.
-    private func scanDescriptors(of pid: Int32, in proc: Int32, for wanted: Set<UInt32>, remaining: inout Int) {
+    /// sockets it holds that have none yet; stops once no wanted socket lacks an owner.
+    ///
+    /// A process with many descriptors has them read by number, 0 upwards, until as many were
+    /// found as the directory's size says are open (Linux 6.2+), without listing it: the
+    /// listing cost 0.85 µs a descriptor beside the 2.6 µs of its `readlinkat` (C, 10,000
+    /// sockets of one process, this machine). A number that is not open costs a `readlinkat` as
+    /// well, so the numbers are read only while few of them miss; past that (a table full of
+    /// holes), and on older kernels (size 0), the directory is listed for the rest. Returns
+    /// whether it was listed (for the tests).
+    @discardableResult
+    func scanDescriptors(of pid: Int32, in proc: Int32, for wanted: Set<UInt32>, remaining: inout Int) -> Bool {
         let fdDirFD = openat(proc, "\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fdDirFD >= 0 else { return } // gone, or not ours to read
-        guard let dir = fdopendir(fdDirFD) else { close(fdDirFD); return }
-        defer { closedir(dir) }
-        var link = (0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64)
+        guard fdDirFD >= 0 else { return false } // gone, or not ours to read
         var name: String?
-        while let fdEntry = readdir(dir) {
-            let fdName = Self.name(of: fdEntry)
-            guard fdName[0] >= 0x30 && fdName[0] <= 0x39 else { continue }
-            let inode: UInt32? = withUnsafeMutableBytes(of: &link) { buffer in
+        var link = (0 as UInt64, 0 as UInt64, 0 as UInt64, 0 as UInt64)
+        /// Reads descriptor `fdName`'s link; false when it is not open (or not ours to read).
+        func readLink(_ fdName: UnsafePointer<CChar>) -> Bool {
+            let (isOpen, inode): (Bool, UInt32?) = withUnsafeMutableBytes(of: &link) { buffer in
                 let n = readlinkat(fdDirFD, fdName, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), buffer.count)
-                return n > 0 ? Self.socketInode(UnsafeRawBufferPointer(rebasing: buffer[..<n])) : nil
+                return (n >= 0, n > 0 ? Self.socketInode(UnsafeRawBufferPointer(rebasing: buffer[..<n])) : nil)
             }
-            guard let inode, wanted.contains(inode) else { continue }
-            if name == nil { name = Self.comm(pid) }
-            if owners[inode] == nil {
+            if let inode, wanted.contains(inode), owners[inode] == nil {
+                if name == nil { name = Self.comm(pid) }
                 owners[inode] = ProcessRef(pid: pid, name: name ?? "?")
                 remaining -= 1
             }
+            return isOpen
         }
+        var info = stat()
+        let openCount = fstat(fdDirFD, &info) == 0 ? Int(info.st_size) : 0
+        var listedFrom: Int32 = 0
+        if openCount >= Self.probeFrom {
+            var found = 0, misses = 0
+            var number = DescriptorName()
+            while found < openCount && misses <= openCount / 8 + 16 && remaining > 0 {
+                if number.withName(readLink) { found += 1 } else { misses += 1 }
+                number.next()
+            }
+            guard found < openCount && remaining > 0 else { close(fdDirFD); return false }
+            listedFrom = number.value
+        }
+        guard let dir = fdopendir(fdDirFD) else { close(fdDirFD); return false }
+        defer { closedir(dir) }
+        while remaining > 0, let fdEntry = readdir(dir) {
+            let fdName = Self.name(of: fdEntry)
+            guard fdName[0] >= 0x30 && fdName[0] <= 0x39 else { continue }  // not "." or ".."
+            if listedFrom > 0, let fd = Self.decimal(fdName), fd < listedFrom { continue }  // read by number
+            _ = readLink(fdName)
+        }
+        return true
     }
 
     /// A directory entry's name, in place.
@@ -155,5 +187,35 @@ public final class ProcessTable {
     static func comm(_ pid: Int32) -> String? {
         guard let text = (try? TextFile.read("/proc/\(pid)/comm", limit: 64)) ?? nil else { return nil }
         return text.hasSuffix("\n") ? String(text.dropLast()) : text
+    }
+}
+
+/// A descriptor number as the NUL-terminated decimal name of its /proc/PID/fd entry, counted
+/// up in place: no String a descriptor.
+struct DescriptorName {
+    private(set) var value: Int32 = 0
+    /// "0", NUL-terminated: room for 15 digits, and an Int32 has at most 10.
+    private var digits: (UInt64, UInt64) = (0x30, 0)
+    private var count = 1
+
+    mutating func next() {
+        value += 1
+        withUnsafeMutableBytes(of: &digits) { d in
+            var i = count - 1
+            while i >= 0 {
+                if d[i] < 0x39 { d[i] += 1; return }
+                d[i] = 0x30
+                i -= 1
+            }
+            // All nines: one more digit, a 1 in front.
+            for k in stride(from: count, to: 0, by: -1) { d[k] = d[k - 1] }
+            d[0] = 0x31
+            count += 1
+            d[count] = 0
+        }
+    }
+
+    func withName<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
+        withUnsafeBytes(of: digits) { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
     }
 }
