@@ -74,4 +74,20 @@ final class TrafficGeneratorTests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("mptop traffic serve --listen"))
     }
+
+    /// `mptop traffic --help` lists the usage of serve and send as their own help gives it
+    /// (the parent's is written out, so it must follow when an option changes).
+    func testTrafficUsageIsServesAndSendsOwn() throws {
+        func usage(_ arguments: [String]) throws -> [String] {
+            let help = try runMptop(arguments + ["--help"])
+            XCTAssertEqual(help.status, 0, "\(arguments): \(help.stderr)")
+            let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let first = lines.firstIndex(where: { $0.hasPrefix("USAGE: ") }) else { return [] }
+            let rest = lines[(first + 1)...].prefix { $0.hasPrefix("       ") }
+            return ([lines[first].dropFirst(7)] + rest.map { $0.dropFirst(7) }).map(String.init)
+        }
+        let parent = try usage(["traffic"])
+        XCTAssertEqual(parent, try usage(["traffic", "serve"]) + usage(["traffic", "send"]))
+        XCTAssertEqual(parent.count, 2)
+    }
 }
