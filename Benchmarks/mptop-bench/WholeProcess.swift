@@ -31,15 +31,15 @@ let processScenarios = [
 /// (every thread's, from wait4: what the 2 shared cores of the build machine blur least) and
 /// peak RSS. With `MPTOP_BASELINE=/path/to/an/older/mptop`, that binary runs each scenario too,
 /// right after this one, so a change is compared in the same minutes.
-/// `made`: the families whose TCP dump mptop makes here; with fewer than both, those dumps are
-/// timed too, as a second yardstick.
+/// `made`: the dumps mptop makes here; with fewer than the four, those dumps are timed too, as a
+/// second yardstick.
 func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: NetlinkSocket, rounds: Int,
-                       made: [IPAddress.Family] = [.ipv4, .ipv6]) throws {
+                       made: DumpsMade = DumpsMade()) throws {
     let baseline = ProcessInfo.processInfo.environment["MPTOP_BASELINE"].flatMap { $0.isEmpty ? nil : $0 }
     let binaries = [mptop] + (baseline.map { [$0] } ?? [])
     var bare: [Double] = [], bareTen: [Double] = [], ssTimes: [Double] = [], ssCPU: [Double] = []
     var madeBare: [Double] = [], madeTen: [Double] = []
-    let fewer = made.count < 2
+    let fewer = made.fewer
     let empty = [[Double]](repeating: [], count: processScenarios.count)
     var times = [[[Double]]](repeating: empty, count: binaries.count)
     var cpu = times
@@ -49,8 +49,8 @@ func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: Netlin
         bare.append(try milliseconds { _ = try rawDump(raw) })
         bareTen.append(try milliseconds { for _ in 0..<10 { _ = try rawDump(raw) } })
         if fewer {
-            madeBare.append(try milliseconds { _ = try rawDump(raw, tcpFamilies: made) })
-            madeTen.append(try milliseconds { for _ in 0..<10 { _ = try rawDump(raw, tcpFamilies: made) } })
+            madeBare.append(try milliseconds { _ = try rawDump(raw, made: made) })
+            madeTen.append(try milliseconds { for _ in 0..<10 { _ = try rawDump(raw, made: made) } })
         }
         var pairCPU = 0.0
         ssTimes.append(milliseconds {
@@ -77,7 +77,7 @@ func benchWholeProcess(namespace: String, mptop: String, ss: String, raw: Netlin
     print("  whole process, stdout to /dev/null (median of \(rounds), interleaved):")
     print("    bare dump \(ms(b)), ten bare dumps \(ms(b10)), ss -Mi + ss -tni \(ms(x)) (CPU \(ms(median(ssCPU))))")
     if fewer {
-        print("    the \(2 + made.count) dumps mptop makes here (no IPv6 TCP dump): \(ms(median(madeBare))), ten \(ms(median(madeTen)))")
+        print("    \(made.described): \(ms(median(madeBare))), ten \(ms(median(madeTen)))")
     }
     for (i, scenario) in processScenarios.enumerated() {
         for k in binaries.indices {

@@ -68,17 +68,38 @@ func ms(_ v: Double) -> String { Units.fixed(v, decimals: 1) + " ms" }
 
 func mib(_ kib: Int) -> String { Units.fixed(Double(kib) / 1024, decimals: 1) + " MiB" }
 
-/// Bare cost of the kernel side: the four dumps, bytes received and counted, nothing decoded.
+/// The dumps a sample made: the MPTCP and TCP families (`Sampler.mptcpDumpFamilies`,
+/// `Sampler.tcpDumpFamilies`); fewer than the four `ss` makes when there can be no IPv6 socket.
+struct DumpsMade {
+    var mptcp: [IPAddress.Family] = [.ipv4, .ipv6]
+    var tcp: [IPAddress.Family] = [.ipv4, .ipv6]
+
+    init() {}
+    init(_ sampler: Sampler) {
+        mptcp = sampler.mptcpDumpFamilies
+        tcp = sampler.tcpDumpFamilies
+    }
+
+    var count: Int { mptcp.count + tcp.count }
+    var fewer: Bool { count < 4 }
+    /// "the 2 dumps mptop makes here (no IPv6 MPTCP dump, no IPv6 TCP dump)".
+    var described: String {
+        let missing = (mptcp.contains(.ipv6) ? [] : ["no IPv6 MPTCP dump"]) + (tcp.contains(.ipv6) ? [] : ["no IPv6 TCP dump"])
+        return "the \(count) dumps mptop makes here" + (missing.isEmpty ? "" : " (\(missing.joined(separator: ", ")))")
+    }
+}
+
+/// Bare cost of the kernel side: the dumps, bytes received and counted, nothing decoded.
 /// `tcp` is the TCP dump a sample makes (the busy host's first pass asks for no attributes).
-/// The four dumps `ss -Mi` and `ss -tni` make (MPTCP and TCP, IPv4 and IPv6), received and not
-/// decoded: the yardstick. `tcpFamilies` leaves TCP dumps out, as a sample does when there can
-/// be no IPv6 subflows (`Sampler.tcpDumpFamilies`): the floor of the dumps mptop really makes.
+/// By default the four dumps `ss -Mi` and `ss -tni` make (MPTCP and TCP, IPv4 and IPv6): the
+/// yardstick. `made` leaves dumps out as a sample does when there can be no IPv6 socket of a
+/// kind (`DumpsMade`): the floor of the dumps mptop really makes.
 func rawDump(_ socket: NetlinkSocket, tcp: (IPAddress.Family) -> NetlinkRequestBuilder = SockDiagRequest.tcp,
-             tcpFamilies: [IPAddress.Family] = [.ipv4, .ipv6]) throws -> Int {
+             made: DumpsMade = DumpsMade()) throws -> Int {
     var bytes = 0
     for family in [IPAddress.Family.ipv4, .ipv6] {
-        try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count }
-        if tcpFamilies.contains(family) { try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count } }
+        if made.mptcp.contains(family) { try socket.dump(SockDiagRequest.mptcp(family: family)) { bytes += 16 + $0.payload.count } }
+        if made.tcp.contains(family) { try socket.dump(tcp(family)) { bytes += 16 + $0.payload.count } }
     }
     return bytes
 }
@@ -249,9 +270,9 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
         sampleTimes.append(c.wall)
         sampleCPU.append(c.cpu)
         // The dumps that sample made (a sample while connections still come up makes all four).
-        let families = sampler.tcpDumpFamilies
-        if families.count < 2 {
-            let m = try wallAndCPU { _ = try rawDump(raw, tcpFamilies: families) }
+        let dumps = DumpsMade(sampler)
+        if dumps.fewer {
+            let m = try wallAndCPU { _ = try rawDump(raw, made: dumps) }
             madeTimes.append(m.wall)
             madeCPU.append(m.cpu)
         }
@@ -269,10 +290,10 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     let once = runMeasured(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace])
 
     let r = median(rawTimes), s = median(sampleTimes), x = median(ssTimes)
-    let made = sampler.tcpDumpFamilies
-    // The dumps mptop made, when fewer than the four (no IPv6 TCP dump): a second yardstick.
-    let madeLine = madeTimes.isEmpty ? "" : "  the \(2 + made.count) dumps mptop makes here    \(ms(median(madeTimes))), CPU \(ms(median(madeCPU)))"
-        + " (no IPv6 connection: no IPv6 TCP dump); sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x,"
+    let made = DumpsMade(sampler)
+    // The dumps mptop made, when fewer than the four (no IPv6 socket): a second yardstick.
+    let madeLine = madeTimes.isEmpty ? "" : "  \(made.described)    \(ms(median(madeTimes))), CPU \(ms(median(madeCPU)))"
+        + "; sample \(Units.fixed(s / max(median(madeTimes), 0.001), decimals: 2))x,"
         + " CPU \(Units.fixed(median(sampleCPU) / max(median(madeCPU), 0.001), decimals: 2))x\n"
     print("""
     \(n) connections, \(seen) subflows (median of \(rounds)):
@@ -294,12 +315,12 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
         // A minute to warm up at 10,000 connections: the first frames find every owner (cold /proc scan).
         let use = try dashboardUse(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds, warmUp: n >= 5000 ? 30 : 5)
         let bare = median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw) } })
-        let madeBare = made.count < 2 ? median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw, tcpFamilies: made) } }) : nil
+        let madeBare = made.fewer ? median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw, made: made) } }) : nil
         let m = use.memory
         print("""
           dashboard frame (view model + render, 200x50)  \(ms(frame))
           dashboard at 1 s refresh, 200x50, \(seconds) s        \(Units.fixed(use.cpuPercent, decimals: 2))% of one core (sampling included)
-            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)\(madeBare.map { ", \(Units.fixed(use.millisecondsPerRefresh / max($0, 0.001), decimals: 2))x the \(2 + made.count) dumps it makes (\(ms($0)))" } ?? "")
+            = \(ms(use.millisecondsPerRefresh)) CPU per refresh, \(Units.fixed(use.millisecondsPerRefresh / max(bare, 0.001), decimals: 2))x one bare dump (\(ms(bare)) now)\(madeBare.map { ", \(Units.fixed(use.millisecondsPerRefresh / max($0, 0.001), decimals: 2))x the \(made.count) dumps it makes (\(ms($0)))" } ?? "")
             VmRSS after warm-up \(mib(m.start)), peak \(mib(m.peak)), end \(mib(m.end)), growth \(mib(m.end - m.start))\(m.exited ? ", EXITED" : "")
             VmRSS every 10 s: \(m.trace)
         """)
