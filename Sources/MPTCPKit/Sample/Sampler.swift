@@ -61,7 +61,8 @@ public final class Sampler {
     private var withoutFirstPass = 0
     static let firstPassEvery = 30
     /// The families whose TCP dump the last sample made (the IPv6 one only when there can be
-    /// IPv6 subflows, see `dumpConnectionsAndSubflows`).
+    /// IPv6 subflows, see `dumpConnectionsAndSubflows`); on a busy host those of the first
+    /// pass, none when the known subflows were asked for directly.
     public private(set) var tcpDumpFamilies: [IPAddress.Family] = []
     /// Whether the last sample's subflows added up to every connection's `mptcpi_subflows_total`.
     /// When not (connections joining or closing, or a kernel without the count), the next sample
@@ -308,12 +309,15 @@ public final class Sampler {
     /// attributes (72 bytes a socket) keeps the sockets whose inode is an MPTCP connection's
     /// (every subflow shares it; inode 0 too, a passive subflow not yet accepted), then those
     /// alone are asked for by identity, a batch of requests per datagram. A socket that closed
-    /// in between is simply missing, as it would be from a later dump.
-    private func fetchSubflowsOneByOne(into joiner: inout SubflowJoiner) throws -> (interrupted: Bool, found: [NetlinkRequestBuilder]) {
+    /// in between is simply missing, as it would be from a later dump. The IPv6 pass is made
+    /// only when there can be IPv6 subflows (`families`, as for the usual sample's TCP dumps):
+    /// each family's pass walks the kernel's whole established hash, 100,000 sockets for nothing.
+    private func fetchSubflowsOneByOne(into joiner: inout SubflowJoiner, families: [IPAddress.Family]) throws -> (interrupted: Bool, found: [NetlinkRequestBuilder]) {
         var interrupted = false
         var tcpSockets = 0
         var requests: [NetlinkRequestBuilder] = []
-        for family in [IPAddress.Family.ipv4, .ipv6] {
+        tcpDumpFamilies = families
+        for family in families {
             interrupted = try diag.dump(SockDiagRequest.tcpIdentities(family: family)) { m in
                 guard m.type == SockDiagRequest.messageType, let inode = m.payload.u32(68) else { return }
                 tcpSockets += 1
@@ -359,16 +363,21 @@ public final class Sampler {
                 self.known = (found, known.totals)
                 lastSubflows = found.count
                 withoutFirstPass += 1
+                tcpDumpFamilies = []
                 return joined
             }
         }
         var joiner = SubflowJoiner(sockets: sockets)
-        let fetched = try fetchSubflowsOneByOne(into: &joiner)
+        // An IPv4 MPTCP socket has only IPv4 subflows; when the last sample did not find them
+        // all (or the kernel gives no count), the IPv6 pass is made anyway, as for the TCP dumps.
+        let ipv6 = !lastComplete || sockets.contains { $0.state != .listen && $0.local.address.family == .ipv6 }
+        let fetched = try fetchSubflowsOneByOne(into: &joiner, families: ipv6 ? [.ipv4, .ipv6] : [.ipv4])
         interrupted = fetched.interrupted || interrupted
         let joined = joiner.finish()
+        lastComplete = Self.complete(joined)
         withoutFirstPass = 0
         known = nil
-        if let totals, !fetched.found.isEmpty, !fetched.interrupted, Self.complete(joined) { known = (fetched.found, totals) }
+        if let totals, !fetched.found.isEmpty, !fetched.interrupted, lastComplete { known = (fetched.found, totals) }
         return joined
     }
 
