@@ -37,10 +37,10 @@ public final class Sampler {
     private let diag: NetlinkSocket
     /// TCP sockets and subflows the last sample saw: which way the next one fetches subflows.
     private var lastTCPSockets = 0, lastSubflows = 0
-    /// MPTCP sockets the last sample saw: room reserved for the next one's (for the first, the
+    /// MPTCP sockets the last sample saw: room reserved for the next one's (without one, the
     /// kernel's count: growing the array by doubling touched twice its memory, 740 more page
     /// faults at 10,000 connections, `perf record -e page-faults`).
-    private var lastConnections: Int
+    private var lastConnections = 0
     /// The kernel's MPTCP socket counts: an MPTCP dump for a family with none is left out.
     private let socketCounts = ProtocolSocketCounts()
     /// The families whose MPTCP dump the last sample made.
@@ -84,7 +84,6 @@ public final class Sampler {
         connectionPipeline = NetlinkDumpPipeline(socket: diag)
         subflowPipeline = NetlinkDumpPipeline(socket: try NetlinkSocket(.sockDiag), slots: 128)
         interfaces = try InterfaceTable()
-        lastConnections = socketCounts.read()?.total ?? 0
         self.clock = clock
         self.options = options
     }
@@ -154,15 +153,15 @@ public final class Sampler {
     /// The families to make an MPTCP dump for: IPv4 always (a kernel without mptcp_diag is told
     /// by its failure), IPv6 unless the kernel counts no IPv6 MPTCP socket
     /// (`ProtocolSocketCounts`; without a count, both).
-    private func mptcpFamilies() -> [IPAddress.Family] {
-        mptcpDumpFamilies = socketCounts.read()?.ipv6 == 0 ? [.ipv4] : [.ipv4, .ipv6]
+    private func mptcpFamilies(_ counts: ProtocolSocketCounts.Counts?) -> [IPAddress.Family] {
+        mptcpDumpFamilies = counts?.ipv6 == 0 ? [.ipv4] : [.ipv4, .ipv6]
         return mptcpDumpFamilies
     }
 
     /// The MPTCP dumps alone (connections and listeners, no subflows yet).
     private func dumpConnections(interrupted: inout Bool) throws -> [Connection] {
         var sockets: [Connection] = []
-        for family in mptcpFamilies() {
+        for family in mptcpFamilies(socketCounts.read()) {
             do {
                 interrupted = try diag.dump(SockDiagRequest.mptcp(family: family)) { m in
                     if m.type == SockDiagRequest.messageType, let c = SockDiagDecoder.mptcpSocket(m.payload) { sockets.append(c) }
@@ -200,10 +199,12 @@ public final class Sampler {
         // One value that the closures below change, each closure written out where it is passed
         // (not kept in a `let`): what a kept closure captures lives in a box, and every access to
         // it was an exclusivity check at run time (`swift_beginAccess`, twice a TCP socket).
-        var decoded = DumpDecoding(joiner: SubflowJoiner(expectedSockets: lastConnections, expectedSubflows: lastSubflows))
+        let counts = socketCounts.read()
+        var decoded = DumpDecoding(joiner: SubflowJoiner(expectedSockets: lastConnections > 0 ? lastConnections : counts?.total ?? 0,
+                                                         expectedSubflows: lastSubflows))
         let mptcpFlags: [Bool]
         do {
-            let families = mptcpFamilies()
+            let families = mptcpFamilies(counts)
             mptcpFlags = try connectionPipeline.run(families.map { SockDiagRequest.mptcp(family: $0) },
                                                     concurrently: concurrently) { dump, m in decoded.connection(m, ipv6: families[dump] == .ipv6) }
         } catch let failure as NetlinkDumpPipeline.Failure {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SystemPackage
 
 /// The kernel's count of MPTCP sockets in use in one network namespace, IPv4 and IPv6
 /// (`/proc/net/protocols`, its "sockets" column for the MPTCP and MPTCPv6 protocols).
@@ -25,32 +23,21 @@ final class ProtocolSocketCounts {
 
     /// Beyond this a count is not believed: room for more is made as the sockets come.
     static let most = 1 << 18
-    private let fd: Int32
-    private var buffer = [UInt8](repeating: 0, count: 8192)
+    private static let path = "/proc/thread-self/net/protocols"
+    private let file: FileDescriptor?
 
-    init(path: String = "/proc/thread-self/net/protocols") {
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    init() {
+        file = try? FileDescriptor.open(FilePath(Self.path), .readOnly, options: [.closeOnExec, .nonBlocking])
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit { try? file?.close() }
 
     /// The counts now; nil when the file cannot be read or names no MPTCP protocol.
     func read() -> Counts? {
-        guard fd >= 0 else { return nil }
-        var length = 0
-        while true {
-            if length == buffer.count {
-                // Some 30 lines of about 120 bytes; more than 64 KiB is no protocols file.
-                guard buffer.count < 64 << 10 else { return nil }
-                buffer += [UInt8](repeating: 0, count: buffer.count)
-            }
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + length, $0.count - length, off_t(length)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            length += n
-        }
-        return buffer.withUnsafeBytes { Self.counts(in: UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+        // Some 30 lines of about 120 bytes; more than 64 KiB is no protocols file.
+        guard let file, (try? file.seek(offset: 0, from: .start)) != nil,
+              let bytes = try? TextFile.bytes(descriptor: file, path: Self.path, limit: 64 << 10) else { return nil }
+        return bytes.withUnsafeBytes { Self.counts(in: $0) }
     }
 
     /// The counts in the file's text: the column headed "sockets" of the lines MPTCP and
