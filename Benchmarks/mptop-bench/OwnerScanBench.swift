@@ -1,8 +1,9 @@
-// mptop-bench --owners: the cold /proc/*/fd scan for owning processes alone (no lab, no root
-// needed to hold the sockets): this process opens N TCP sockets and times a fresh ProcessTable
-// finding their owner, twice: when every socket has an owner (the scan may stop once all are
-// found) and when one never does (the scan walks every process on the host, as it must when a
-// socket is orphaned or owned by a process it cannot read).
+// mptop-bench --owners: the cold scan for owning processes alone (no lab, no root needed to
+// hold the sockets): this process opens N TCP sockets and times a fresh ProcessTable finding
+// their owner, each way (the BPF iterator, where it can be made, and /proc/*/fd), twice: when
+// every socket has an owner (the scan may stop once all are found) and when one never does
+// (the scan walks every process on the host, as it must when a socket is orphaned or owned by
+// a process it cannot read).
 import LabKit
 import MPTCPKit
 #if canImport(Glibc)
@@ -32,12 +33,24 @@ func benchOwnerScan(sockets n: Int, rounds: Int) {
     }()
     let descriptors = (DirectoryEntries.names("/proc") ?? []).filter(\.isDecimalNumber)
         .reduce(0) { $0 + (DirectoryEntries.names("/proc/\($1)/fd")?.count ?? 0) }
-    var found = 0
-    let all = median((0..<rounds).map { _ in milliseconds { found = ProcessTable().owners(of: inodes, now: 0).count } })
-    let full = median((0..<rounds).map { _ in milliseconds { _ = ProcessTable().owners(of: inodes + [orphan], now: 0) } })
+    func time(_ way: ProcessTable.Way) -> (all: Double, full: Double, found: Int, note: String) {
+        var found = 0, note = ""
+        let all = median((0..<rounds).map { _ in
+            milliseconds {
+                let table = ProcessTable(namespace: nil, way: way)
+                found = table.owners(of: inodes, now: 0).count
+                if way == .iteratorWherePossible && !table.lastScanUsedIterator { note = table.iteratorUnavailableReason ?? "not used" }
+            }
+        })
+        let full = median((0..<rounds).map { _ in milliseconds { _ = ProcessTable(namespace: nil, way: way).owners(of: inodes + [orphan], now: 0) } })
+        return (all, full, found, note)
+    }
+    let iterator = time(.iteratorWherePossible), proc = time(.procOnly)
+    let iteratorColumn = iterator.note.isEmpty ? "BPF iterator" : "iterator unavailable (\(iterator.note)): /proc"
     print("""
     owner scan, \(n) sockets held by this process, \(descriptors) descriptors open on the host (median of \(rounds)):
-      every socket owned (stops when all are found)   \(ms(all))   \(found) owners found
-      one orphaned socket (walks every process)       \(ms(full))
+                                                      \(iteratorColumn)   /proc/*/fd
+      every socket owned (stops when all are found)   \(ms(iterator.all))   \(ms(proc.all))   \(iterator.found) / \(proc.found) owners found
+      one orphaned socket (walks every process)       \(ms(iterator.full))   \(ms(proc.full))
     """)
 }

@@ -105,3 +105,11 @@ int mptop_pidfd_open(pid_t pid) {
 int mptop_pidfd_send_signal(int pidfd, int sig) {
     return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
 }
+
+int mptop_bpf(int cmd, void *attr, unsigned int size) {
+    long r;
+    do {
+        r = syscall(SYS_bpf, cmd, attr, size);
+    } while (r < 0 && errno == EINTR);
+    return r < 0 ? -errno : (int)r;
+}

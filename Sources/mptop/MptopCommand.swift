@@ -111,7 +111,7 @@ struct ReportOptions: ParsableArguments {
 
     @OptionGroup var namespace: NamespaceOption
 
-    @Flag(name: .customLong("no-processes"), help: "Do not look up owning processes (skips the /proc scan).")
+    @Flag(name: .customLong("no-processes"), help: "Do not look up owning processes (skips the scan of open descriptors).")
     var noProcesses = false
 }
 

@@ -4,8 +4,21 @@ import XCTest
 import Glibc
 #endif
 
-/// Owning processes found by the /proc/*/fd scan, as `ss -p` finds them.
+/// Owning processes found by the /proc/*/fd scan, as `ss -p` finds them, and by the BPF
+/// iterator: each test runs both ways, to the same owners.
 final class ProcessTableTests: XCTestCase {
+    /// Whether this machine can run the iterator: root on a kernel with BTF (then it must).
+    private var iteratorExpected: Bool { geteuid() == 0 && access(KernelBTF.vmlinuxPath, R_OK) == 0 }
+
+    private func eachWay(namespace: NamespaceIdentity? = nil, _ body: (ProcessTable, String) throws -> Void) rethrows {
+        for way in [ProcessTable.Way.iteratorWherePossible, .procOnly] {
+            let table = ProcessTable(namespace: namespace, way: way)
+            try body(table, "\(way)")
+            XCTAssertEqual(table.lastScanUsedIterator, way == .iteratorWherePossible && iteratorExpected,
+                           "\(way): \(table.iteratorUnavailable.map { "\($0)" } ?? "-")")
+        }
+    }
+
     private func inode(of fd: Int32) -> UInt32 {
         var info = stat()
         XCTAssertEqual(fstat(fd, &info), 0)
@@ -20,18 +33,19 @@ final class ProcessTableTests: XCTestCase {
         let ours = try XCTUnwrap(ProcessTable.comm(getpid()))
         XCTAssertFalse(ours.isEmpty)
         XCTAssertFalse(ours.contains("\n"))
-        let table = ProcessTable()
-        let owners = table.owners(of: [inode(of: a), inode(of: b), 0], now: 0)
-        XCTAssertEqual(owners[inode(of: a)], ProcessRef(pid: getpid(), name: ours))
-        XCTAssertEqual(owners[inode(of: b)], ProcessRef(pid: getpid(), name: ours))
-        XCTAssertNil(owners[0])
+        eachWay { table, way in
+            let owners = table.owners(of: [inode(of: a), inode(of: b), 0], now: 0)
+            XCTAssertEqual(owners[inode(of: a)], ProcessRef(pid: getpid(), name: ours), way)
+            XCTAssertEqual(owners[inode(of: b)], ProcessRef(pid: getpid(), name: ours), way)
+            XCTAssertNil(owners[0], way)
+        }
     }
 
     func testASocketNobodyHoldsHasNoOwner() {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let gone = inode(of: fd)
         close(fd)
-        XCTAssertNil(ProcessTable().owners(of: [gone], now: 0)[gone])
+        eachWay { table, way in XCTAssertNil(table.owners(of: [gone], now: 0)[gone], way) }
     }
 
     /// A socket held by this process and by a child in a network namespace of its own: the
@@ -62,9 +76,15 @@ final class ProcessTableTests: XCTestCase {
         let socketInode = inode(of: fd)
         // One of the two namespaces' holders has the higher pid (the child's, unless pids
         // wrapped around since this test process started): that one is chosen against pid order.
-        XCTAssertEqual(ProcessTable(namespace: childNamespace).owners(of: [socketInode], now: 0)[socketInode]?.pid, child.pid)
-        XCTAssertEqual(ProcessTable(namespace: ours).owners(of: [socketInode], now: 0)[socketInode]?.pid, getpid())
-        XCTAssertEqual(ProcessTable().owners(of: [socketInode], now: 0)[socketInode]?.pid, min(child.pid, getpid()))
+        eachWay(namespace: childNamespace) { table, way in
+            XCTAssertEqual(table.owners(of: [socketInode], now: 0)[socketInode]?.pid, child.pid, way)
+        }
+        eachWay(namespace: ours) { table, way in
+            XCTAssertEqual(table.owners(of: [socketInode], now: 0)[socketInode]?.pid, getpid(), way)
+        }
+        eachWay { table, way in
+            XCTAssertEqual(table.owners(of: [socketInode], now: 0)[socketInode]?.pid, min(child.pid, getpid()), way)
+        }
     }
 
     func testParsesOnlySocketLinks() {

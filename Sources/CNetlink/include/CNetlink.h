@@ -1,6 +1,6 @@
 // The only C in mptop: the bits of the socket API Swift cannot import from Glibc
-// (struct sockaddr_nl lives in <linux/netlink.h>, setns needs _GNU_SOURCE, pidfd calls
-// are raw syscalls).
+// (struct sockaddr_nl lives in <linux/netlink.h>, setns needs _GNU_SOURCE, pidfd and bpf
+// calls are raw syscalls, and Swift cannot call the variadic syscall(2) itself).
 // Kernel constants and struct layouts are NOT taken from the installed 6.1 uapi headers:
 // they are older than the running kernel, so Swift decodes everything by offset and length.
 #ifndef MPTOP_CNETLINK_H
@@ -40,6 +40,10 @@ int mptop_pidfd_open(pid_t pid);
 
 /// Sends `sig` through a pidfd. Returns 0 or -errno (ESRCH once the process has exited).
 int mptop_pidfd_send_signal(int pidfd, int sig);
+
+/// The bpf(2) system call with `size` bytes of `union bpf_attr` at `attr` (laid out by the
+/// caller). Returns its result (a descriptor for the commands that make one), or -errno.
+int mptop_bpf(int cmd, void *attr, unsigned int size);
 
 /// Creates a stream socket of `family` with protocol IPPROTO_MPTCP (262). Returns fd or -errno.
 int mptop_mptcp_socket(int family);

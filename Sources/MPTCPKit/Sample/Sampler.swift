@@ -10,12 +10,13 @@ import Glibc
 /// in (enter the namespace first, see `NetworkNamespace.enter`).
 public final class Sampler {
     public struct Options: Sendable {
-        /// Look up owning processes (/proc scan). Costs a readlink per descriptor on first sight.
+        /// Look up owning processes (`ProcessTable`: a BPF iterator pass, or a /proc scan). Costs
+        /// a pass over the host's descriptors when sockets appear that it has not seen.
         public var processes = true
         public var namespace: String?
         /// How subflows are fetched (see `fetchSubflowsOneByOne`); the benchmark compares the two ways.
         public var subflowFetch = SubflowFetch.automatic
-        /// Receive the dumps and scan /proc for owners on threads of their own while the sample
+        /// Receive the dumps and look up owners on threads of their own while the sample
         /// is decoded (see `sampleWithoutRates`); false takes turns on the calling thread, what
         /// the benchmark compares with.
         public var concurrent = true
@@ -102,7 +103,7 @@ public final class Sampler {
     ///
     /// Three things overlap while the sample is decoded (README, "Performance"): the kernel
     /// writes the MPTCP dump and the TCP dump at once, each for a receiving thread
-    /// (`NetlinkDumpPipeline`), and the /proc scan for owning processes runs on a thread of its
+    /// (`NetlinkDumpPipeline`), and the lookup of owning processes runs on a thread of its
     /// own from the moment the MPTCP dump has named the sockets.
     public func sampleWithoutRates() throws -> Snapshot {
         var snapshot = Snapshot(time: clock.wallSeconds(), monotonic: clock.monotonicNanos(), namespace: options.namespace)

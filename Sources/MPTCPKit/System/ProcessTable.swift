@@ -2,7 +2,9 @@
 import Glibc
 #endif
 
-/// Finds the process that owns a socket inode by scanning /proc/PID/fd, as `ss -p` does.
+/// Finds the process that owns a socket inode: as root on a kernel with BPF and BTF, from one
+/// pass of a BPF iterator over every task's open files (`SocketOwnerIterator`); elsewhere by
+/// scanning /proc/PID/fd, as `ss -p` does. Both find the same owners.
 ///
 /// A full scan costs one readlink per open descriptor on the host, so results are cached:
 /// an inode seen in a dump is the same live socket as before, and the scan only runs again
@@ -20,9 +22,28 @@ public final class ProcessTable {
     /// The network namespace sampled, whose processes are scanned first.
     private let namespace: NamespaceIdentity?
 
+    /// How owners are looked for: the BPF iterator where it can be made (the default), or /proc only.
+    public enum Way: Equatable, Sendable {
+        case iteratorWherePossible, procOnly
+    }
+    private let way: Way
+    /// The iterator, made at the first scan; nil until then, or for good when it cannot be.
+    private var iterator: SocketOwnerIterator?
+    /// Why the iterator is not used, once that is known (nil: used, or not tried yet).
+    private(set) var iteratorUnavailable: SocketOwnerIterator.Unavailable?
+    /// Whether the last scan found its owners with the iterator (for the tests and the benchmark).
+    public private(set) var lastScanUsedIterator = false
+    /// Why the iterator is not used, said for the benchmark ("load refused: Operation not permitted").
+    public var iteratorUnavailableReason: String? { iteratorUnavailable.map { "\($0)" } }
+
     /// `namespace`: that of the sockets looked up (nil: every process in pid order).
-    public init(namespace: NamespaceIdentity? = nil) {
+    public convenience init(namespace: NamespaceIdentity? = nil) {
+        self.init(namespace: namespace, way: .iteratorWherePossible)
+    }
+
+    public init(namespace: NamespaceIdentity?, way: Way) {
         self.namespace = namespace
+        self.way = way
     }
 
     /// Owners of `inodes` (those found; it may also hold sockets that went lately). `now` is
@@ -59,6 +80,24 @@ public final class ProcessTable {
         return owners
     }
 
+    /// The iterator, made at the first use; nil (for good) where it cannot be.
+    private func madeIterator() -> SocketOwnerIterator? {
+        guard iteratorUnavailable == nil else { return nil }
+        if iterator == nil {
+            switch SocketOwnerIterator.make() {
+            case .success(let made): iterator = made
+            case .failure(let why): iteratorUnavailable = why
+            }
+        }
+        return iterator
+    }
+
+    /// A pass that could not start or read: /proc from now on.
+    private func giveUpIterator(_ why: SocketOwnerIterator.Unavailable) {
+        iteratorUnavailable = why
+        iterator = nil
+    }
+
     /// One pass over /proc/*/fd: first the processes in the sampled namespace, then the
     /// others. A socket's namespace is not always its process's (a process may open one after
     /// setns and switch back, or be handed one), so the others are scanned too, but only while
@@ -75,6 +114,17 @@ public final class ProcessTable {
     private func scan(for wanted: Set<UInt32>) {
         let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard proc >= 0 else { return }
+        lastScanUsedIterator = false
+        if way == .iteratorWherePossible, let iterator = madeIterator() {
+            switch scan(with: iterator, for: wanted, in: proc) {
+            case .success:
+                close(proc)
+                lastScanUsedIterator = true
+                return
+            case .failure(let why):
+                giveUpIterator(why)
+            }
+        }
         guard let procDir = fdopendir(proc) else { close(proc); return }
         defer { closedir(procDir) }
         var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
@@ -90,6 +140,49 @@ public final class ProcessTable {
         for pid in later where remaining > 0 {
             scanDescriptors(of: pid, in: proc, for: wanted, remaining: &remaining)
         }
+    }
+
+    /// The iterator's pass, to the same owners as the /proc scan: records come in pid order, so
+    /// the first holder of a socket has the lowest pid; a later holder in the sampled namespace
+    /// takes over from one outside it. It stops once every wanted socket has an owner in the
+    /// namespace (the /proc scan's order, namespace first, stops at the same point).
+    private func scan(with iterator: SocketOwnerIterator, for wanted: Set<UInt32>, in proc: Int32) -> Result<Void, SocketOwnerIterator.Unavailable> {
+        var found: [UInt32: (pid: Int32, inNamespace: Bool)] = [:]
+        var inNamespace: [Int32: Bool] = [:]
+        func isInNamespace(_ pid: Int32) -> Bool {
+            guard let namespace else { return true }
+            if let known = inNamespace[pid] { return known }
+            let answer = NamespaceIdentity.of(directory: proc, path: "\(pid)/ns/net") == namespace
+            inNamespace[pid] = answer
+            return answer
+        }
+        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
+        /// Takes a batch of records; false once every wanted socket has an owner in the namespace.
+        func take(_ records: UnsafeBufferPointer<SocketOwnerIterator.Record>) -> Bool {
+            for r in records where wanted.contains(r.inode) && owners[r.inode] == nil {
+                if let earlier = found[r.inode] {
+                    guard !earlier.inNamespace, r.pid != earlier.pid, isInNamespace(r.pid) else { continue }
+                    found[r.inode] = (r.pid, true)
+                    remaining -= 1
+                } else {
+                    let here = isInNamespace(r.pid)
+                    found[r.inode] = (r.pid, here)
+                    if here { remaining -= 1 }
+                }
+            }
+            return remaining > 0
+        }
+        if remaining > 0 {
+            let pass = iterator.forEachBatch(take)
+            guard case .success = pass else { return pass }
+        }
+        var names: [Int32: String] = [:]
+        for (inode, holder) in found {
+            let name = names[holder.pid] ?? Self.comm(holder.pid) ?? "?"
+            names[holder.pid] = name
+            owners[inode] = ProcessRef(pid: holder.pid, name: name)
+        }
+        return .success(())
     }
 
     /// From this many open descriptors a process's are read by number before its fd directory
