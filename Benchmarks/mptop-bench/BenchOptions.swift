@@ -15,7 +15,7 @@ struct BenchOptions: ParsableCommand {
           --dashboard SECS    also the real dashboard in tmux for SECS seconds
           --scaling           cost per connection [1000,5000,10000,20000]
           --writers           the output writers alone, no lab, no root [10000]
-          --owners            the cold /proc owner scan, no lab [10000]
+          --owners            the cold owner scan, both ways, no lab [10000]
           --busy-host N       1,000 MPTCP connections among N plain TCP sockets [1000]
           --churn SECS        connections opened and closed under both front ends
           --record SECS       what a recording costs on disk and in CPU [1000]
@@ -55,7 +55,7 @@ struct BenchOptions: ParsableCommand {
     @Option(name: .customLong("record-rate"), help: "Traffic rate under --record, as mptop traffic send takes it.")
     var recordRate = "50k"
 
-    @Flag(help: "Time the cold /proc owner scan (no lab).")
+    @Flag(help: "Time the cold owner scan, BPF iterator and /proc (no lab).")
     var owners = false
 
     @Option(name: .customLong("busy-host"), help: ArgumentHelp("Plain TCP sockets beside the MPTCP ones.", valueName: "n"))

@@ -138,7 +138,7 @@ func churn(seconds: Int, rate: Double, mptop: String, ss: String) throws -> Bool
     var memory = [MemoryTrace(name: "dashboard", pid: panes[0]), MemoryTrace(name: "mptop --json", pid: panes[1])]
     func sampleMemory() { for i in memory.indices { memory[i].sample() } }
 
-    sleep(5) // start-up (first samples, the cold /proc scan) is not what is measured
+    sleep(5) // start-up (first samples, the cold owner scan) is not what is measured
     sampleMemory()
     let home = try NetworkNamespace.Saved()
     try NetworkNamespace.enter(lab.clientNamespace)

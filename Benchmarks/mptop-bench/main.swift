@@ -167,7 +167,7 @@ func dashboardUse(namespace: String, mptop: String, seconds: Int, warmUp: Int) t
     defer { _ = try? ToolRunner.run(tmux, ["kill-session", "-t", session]) }
     let pane = try ToolRunner.run(tmux, ["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdout
     guard let pid = Int32(pane.trimmingCharacters(in: .whitespacesAndNewlines)) else { fail("no pane pid: \(pane)") }
-    sleep(UInt32(warmUp))  // the first samples and the cold /proc scan are start-up, not steady drawing
+    sleep(UInt32(warmUp))  // the first samples and the cold owner scan are start-up, not steady drawing
     guard let before = cpuSeconds(of: pid) else { fail("the dashboard exited early") }
     var memory = MemoryTrace(name: "dashboard", pid: pid)
     let t0 = now()
@@ -240,7 +240,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     // Alternate the bare dump and the samples round by round, so drift hits them alike.
     let withProcesses = try Sampler(options: .init(processes: true))
     let cold = try milliseconds { _ = try withProcesses.sampleWithoutRates() }
-    // The first sample with owners (a cold /proc scan, each with a fresh process table), as mptop
+    // The first sample with owners (a cold owner scan, each with a fresh process table), as mptop
     // takes it (the scan beside the TCP dump) and on one thread, three of each, alternated.
     var coldOneThreadOptions = Sampler.Options(processes: true)
     coldOneThreadOptions.concurrent = false
@@ -301,7 +301,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     \(madeLine)  mptop full sample (dump, decode, join)     \(ms(s))   \(Units.fixed(s / max(r, 0.001), decimals: 2))x the bare dump
         CPU time: bare dump \(ms(median(rawCPU))), sample \(ms(median(sampleCPU))) (\(Units.fixed(median(sampleCPU) / max(median(rawCPU), 0.001), decimals: 2))x)
       same sample on one thread                  \(ms(median(sequentialTimes)))   \(Units.fixed(median(sequentialTimes) / max(r, 0.001), decimals: 2))x the bare dump, CPU \(ms(median(sequentialCPU)))
-      mptop sample with process lookup           \(ms(median(warm))) (first, cold /proc scan: \(ms(cold)))
+      mptop sample with process lookup           \(ms(median(warm))) (first, cold owner scan: \(ms(cold)))
         first sample with owners, median of 3      \(ms(median(colds))), on one thread \(ms(median(coldsOneThread)))
       ss -Mi + ss -tni                           \(ms(x))   mptop is \(Units.fixed(x / max(s, 0.001), decimals: 1))x faster
       peak RSS of 'mptop --once --json'          \((peakRSSKiB(mptop, ["--once", "--json", "--interval", "0", "--netns", lab.clientNamespace]) ?? once.maxRSSKiB) / 1024) MiB (exit \(once.status))
@@ -312,7 +312,7 @@ func bench(connections n: Int, rounds: Int, processRounds: Int, mptop: String, s
     }
     if let seconds = dashboardSeconds {
         let frame = try frameMilliseconds(sampler, rounds: rounds)
-        // A minute to warm up at 10,000 connections: the first frames find every owner (cold /proc scan).
+        // A minute to warm up at 10,000 connections: the first frames find every owner (cold owner scan).
         let use = try dashboardUse(namespace: lab.clientNamespace, mptop: mptop, seconds: seconds, warmUp: n >= 5000 ? 30 : 5)
         let bare = median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw) } })
         let madeBare = made.fewer ? median(try (0..<rounds).map { _ in try milliseconds { _ = try rawDump(raw, made: made) } }) : nil

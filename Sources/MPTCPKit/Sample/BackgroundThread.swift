@@ -4,7 +4,7 @@ import Glibc
 
 /// Work run on a thread of its own while the caller does something else; `wait()` joins it
 /// and returns the result. What a sample overlaps this way (the kernel's dump with the decoding
-/// of it, the /proc scan for owners with the TCP dump) would otherwise take turns on one core.
+/// of it, the owner scan with the TCP dump) would otherwise take turns on one core.
 ///
 /// Unchecked: the work may use objects that are not Sendable (a netlink socket, the process
 /// table). The caller hands them over: it does not touch them until `wait()` returned.

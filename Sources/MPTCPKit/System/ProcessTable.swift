@@ -6,7 +6,8 @@ import Glibc
 /// pass of a BPF iterator over every task's open files (`SocketOwnerIterator`); elsewhere by
 /// scanning /proc/PID/fd, as `ss -p` does. Both find the same owners.
 ///
-/// A full scan costs one readlink per open descriptor on the host, so results are cached:
+/// A full scan visits every open descriptor on the host (a readlink each through /proc, about
+/// a sixth of that through the iterator), so results are cached:
 /// an inode seen in a dump is the same live socket as before, and the scan only runs again
 /// when inodes appear that the cache does not know (at most once per `rescanInterval`).
 ///
@@ -33,7 +34,7 @@ public final class ProcessTable {
     private(set) var iteratorUnavailable: SocketOwnerIterator.Unavailable?
     /// Whether the last scan found its owners with the iterator (for the tests and the benchmark).
     public private(set) var lastScanUsedIterator = false
-    /// Why the iterator is not used, said for the benchmark ("load refused: Operation not permitted").
+    /// Why the iterator is not used, said for the benchmark ("bpf(2) refused to load it: Operation not permitted").
     public var iteratorUnavailableReason: String? { iteratorUnavailable.map { "\($0)" } }
 
     /// `namespace`: that of the sockets looked up (nil: every process in pid order).

@@ -29,15 +29,25 @@ final class SocketOwnerIterator {
     }
 
     /// Why the iterator could not be made.
-    enum Unavailable: Error, Equatable {
+    enum Unavailable: Error, Equatable, CustomStringConvertible {
         case bigEndian
         case notInitialPidNamespace
         /// No /sys/kernel/btf/vmlinux, or not BTF this reader understands.
         case noKernelTypes
         /// The kernel's types lack the iterator or a field the program reads.
         case missing(String)
-        /// bpf(2) refused (`operation`: load, link, iterate).
+        /// bpf(2) refused (`operation`: load, attach, run: start or read a pass).
         case refused(operation: String, Errno)
+
+        var description: String {
+            switch self {
+            case .bigEndian: return "a big-endian machine"
+            case .notInitialPidNamespace: return "not in the first pid namespace"
+            case .noKernelTypes: return "no kernel BTF (\(KernelBTF.vmlinuxPath))"
+            case .missing(let what): return "the kernel's types have no \(what) of the expected size"
+            case .refused(let operation, let e): return "bpf(2) refused to \(operation) it: \(e.text)"
+            }
+        }
     }
 
     private let program: Int32
@@ -53,8 +63,8 @@ final class SocketOwnerIterator {
         close(program)
     }
 
-    /// Loads the program and attaches it as an iterator (about 1 ms: the BTF walk and the
-    /// verifier); each `read` after that starts a fresh pass.
+    /// Loads the program and attaches it as an iterator (1–2 ms here: the BTF walk and the
+    /// verifier); each `forEachBatch` after that is a fresh pass.
     static func make() -> Result<SocketOwnerIterator, Unavailable> {
         #if _endian(big)
         return .failure(.bigEndian)
@@ -89,7 +99,10 @@ final class SocketOwnerIterator {
         init(_ btf: KernelBTF) throws(Unavailable) {
             guard let id = btf.functionID(SocketOwnerIterator.iteratorFunction) else { throw .missing(SocketOwnerIterator.iteratorFunction) }
             func member(_ name: String, of structure: String, size: Int) throws(Unavailable) -> Int {
-                guard let m = btf.member(name, of: structure), m.size == size else { throw .missing("\(structure).\(name)") }
+                // An instruction's offset is 16 bits: a field beyond is none the program can load.
+                guard let m = btf.member(name, of: structure), m.size == size, m.offset + size <= Int(Int16.max) else {
+                    throw .missing("\(structure).\(name)")
+                }
                 return m.offset
             }
             self.init(function: id,
@@ -161,7 +174,7 @@ final class SocketOwnerIterator {
         let link = bpf(28, &linkAttr)                                 // BPF_LINK_CREATE
         guard link >= 0 else {
             close(program)
-            return .failure(.refused(operation: "link", Errno(rawValue: -link)))
+            return .failure(.refused(operation: "attach", Errno(rawValue: -link)))
         }
         return .success(SocketOwnerIterator(program: program, link: link))
     }
@@ -180,7 +193,7 @@ final class SocketOwnerIterator {
         var attr = [UInt8](repeating: 0, count: 16)
         Self.put(UInt32(link), at: 0, in: &attr)                      // iter_create.link_fd
         let iterator = Self.bpf(33, &attr)                            // BPF_ITER_CREATE
-        guard iterator >= 0 else { return .failure(.refused(operation: "iterate", Errno(rawValue: -iterator))) }
+        guard iterator >= 0 else { return .failure(.refused(operation: "run", Errno(rawValue: -iterator))) }
         defer { close(iterator) }
         // The kernel fills up to 8 pages a read, whole records as each is written at once; a
         // piece of one left over would be kept for the next read all the same.
@@ -191,7 +204,7 @@ final class SocketOwnerIterator {
         while true {
             let n = raw.withUnsafeMutableBytes { read(iterator, $0.baseAddress! + kept, $0.count - kept) }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return .failure(.refused(operation: "iterate", Errno(rawValue: errno))) }
+            guard n >= 0 else { return .failure(.refused(operation: "run", Errno(rawValue: errno))) }
             guard n > 0 else { return .success(()) }
             let whole = (kept + n) / 16 * 16
             records.removeAll(keepingCapacity: true)
