@@ -7,8 +7,8 @@ import Glibc
 /// id of one kernel function, and where a few struct members lie and how big they are.
 ///
 /// Written here, not taken from libbpf: `btf__load_vmlinux_btf` checks and indexes every one of
-/// the kernel's ~150,000 types, 13–36 ms on the build machine (a third of `mptop --once` at
-/// 10,000 connections), where one walk over the mapped file that looks at the names asked for
+/// the kernel's ~150,000 types, 13–36 ms on the build machine (as much as the /proc scan the
+/// iterator replaces), where one walk over the mapped file that looks at the names asked for
 /// takes about a millisecond. The file is the kernel's, but it is parsed as if it were not:
 /// every offset is checked against the bytes, and anything unexpected makes the lookup fail
 /// (the caller then scans /proc instead).
@@ -26,7 +26,6 @@ struct KernelBTF {
         case badTypes
     }
 
-    private let bytes: UnsafeRawBufferPointer
     private let types: UnsafeRawBufferPointer
     private let strings: UnsafeRawBufferPointer
     /// Where each type's record starts in `types`; type id n is `starts[n - 1]` (id 0 is void).
@@ -35,17 +34,27 @@ struct KernelBTF {
     private var functionIDs: [String: UInt32] = [:]
     private var structIDs: [String: UInt32] = [:]
 
-    // BTF kinds (include/uapi/linux/btf.h).
-    private static let int: UInt8 = 1, pointer: UInt8 = 2, array: UInt8 = 3, structure: UInt8 = 4,
-                        union: UInt8 = 5, enumeration: UInt8 = 6, forward: UInt8 = 7, typedef: UInt8 = 8,
-                        volatile: UInt8 = 9, constant: UInt8 = 10, restrict: UInt8 = 11, function: UInt8 = 12,
-                        functionPrototype: UInt8 = 13, variable: UInt8 = 14, dataSection: UInt8 = 15,
-                        float: UInt8 = 16, declarationTag: UInt8 = 17, typeTag: UInt8 = 18, enumeration64: UInt8 = 19
+    /// BTF kinds (include/uapi/linux/btf.h).
+    private enum Kind: UInt8 {
+        case int = 1, pointer, array, structure, union, enumeration, forward, typedef, volatile,
+             constant, restrict, function, functionPrototype, variable, dataSection, float,
+             declarationTag, typeTag, enumeration64
+
+        /// Bytes of data after a record of this kind with `count` members.
+        func extra(_ count: Int) -> Int {
+            switch self {
+            case .int, .variable, .declarationTag: return 4
+            case .pointer, .forward, .typedef, .volatile, .constant, .restrict, .function, .float, .typeTag: return 0
+            case .array: return 12
+            case .structure, .union, .dataSection, .enumeration64: return 12 * count
+            case .enumeration, .functionPrototype: return 8 * count
+            }
+        }
+    }
 
     /// Reads the BTF in `bytes` (which must outlive the value), noting the ids of the functions
     /// and structs named: the names are compared during the one walk over the types.
     init(_ bytes: UnsafeRawBufferPointer, functions: [String], structs: [String]) throws(Failure) {
-        self.bytes = bytes
         func u32(_ at: Int) -> UInt32 { bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self) }
         // struct btf_header: magic (u16), version, flags, hdr_len, type_off, type_len, str_off, str_len.
         guard bytes.count >= 24, bytes.loadUnaligned(as: UInt16.self) == 0xEB9F, bytes[2] == 1 else { throw .badHeader }
@@ -66,23 +75,14 @@ struct KernelBTF {
         while at < types.count {
             guard at + 12 <= types.count else { throw .badTypes }
             let info = types.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)
-            let kind = UInt8((info >> 24) & 0x1F), count = Int(info & 0xFFFF)
-            let extra: Int
-            switch kind {
-            case Self.int, Self.variable, Self.declarationTag: extra = 4
-            case Self.pointer, Self.forward, Self.typedef, Self.volatile, Self.constant, Self.restrict,
-                 Self.function, Self.float, Self.typeTag: extra = 0
-            case Self.array: extra = 12
-            case Self.structure, Self.union, Self.dataSection, Self.enumeration64: extra = 12 * count
-            case Self.enumeration, Self.functionPrototype: extra = 8 * count
-            default: throw .badTypes
-            }
+            guard let kind = Kind(rawValue: UInt8((info >> 24) & 0x1F)) else { throw .badTypes }
+            let count = Int(info & 0xFFFF), extra = kind.extra(count)
             guard at + 12 + extra <= types.count else { throw .badTypes }
             starts.append(UInt32(at))
-            if kind == Self.function || (kind == Self.structure && count > 0) {
+            if kind == .function || (kind == .structure && count > 0) {
                 let nameOffset = types.loadUnaligned(fromByteOffset: at, as: UInt32.self)
                 // The first of a name is taken: vmlinux BTF is deduplicated, one struct a name.
-                if kind == Self.function {
+                if kind == .function {
                     for (bytes, name) in wantedFunctions where functionIDs[name] == nil && Self.string(at: nameOffset, in: strings, is: bytes) {
                         functionIDs[name] = UInt32(starts.count)
                     }
@@ -98,7 +98,7 @@ struct KernelBTF {
     }
 
     /// Whether the string at `offset` of the string section is `name` (bytes without the NUL).
-    /// Most names differ in their first byte, which is all it reads of them.
+    /// Most names end elsewhere or differ in their first byte: one or two bytes read of them.
     private static func string(at offset: UInt32, in strings: UnsafeRawBufferPointer, is name: [UInt8]) -> Bool {
         let start = Int(offset), end = start + name.count
         guard end < strings.count, strings[end] == 0 else { return false }
@@ -116,16 +116,16 @@ struct KernelBTF {
         return find(Array(member.utf8), in: id, at: 0, depth: 0)
     }
 
-    private func record(_ id: UInt32) -> (kind: UInt8, count: Int, kindFlag: Bool, sizeOrType: UInt32, at: Int)? {
+    private func record(_ id: UInt32) -> (kind: Kind?, count: Int, kindFlag: Bool, sizeOrType: UInt32, at: Int)? {
         guard id > 0, Int(id) <= starts.count else { return nil }
         let at = Int(starts[Int(id) - 1])
         let info = types.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)
-        return (UInt8((info >> 24) & 0x1F), Int(info & 0xFFFF), info >> 31 == 1,
+        return (Kind(rawValue: UInt8((info >> 24) & 0x1F)), Int(info & 0xFFFF), info >> 31 == 1,
                 types.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self), at)
     }
 
     private func find(_ name: [UInt8], in id: UInt32, at base: Int, depth: Int) -> Member? {
-        guard depth < 8, let r = record(id), r.kind == Self.structure || r.kind == Self.union else { return nil }
+        guard depth < 8, let r = record(id), r.kind == .structure || r.kind == .union else { return nil }
         for i in 0..<r.count {
             let m = r.at + 12 + 12 * i
             let nameOffset = types.loadUnaligned(fromByteOffset: m, as: UInt32.self)
@@ -154,7 +154,7 @@ struct KernelBTF {
         for _ in 0..<16 {
             guard let r = record(id) else { return id }
             switch r.kind {
-            case Self.typedef, Self.volatile, Self.constant, Self.restrict, Self.typeTag: id = r.sizeOrType
+            case .typedef, .volatile, .constant, .restrict, .typeTag: id = r.sizeOrType
             default: return id
             }
         }
@@ -164,8 +164,8 @@ struct KernelBTF {
     private func size(of id: UInt32) -> Int? {
         guard let r = record(resolved(id)) else { return nil }
         switch r.kind {
-        case Self.pointer: return MemoryLayout<UInt>.size
-        case Self.int, Self.enumeration, Self.enumeration64, Self.structure, Self.union, Self.float: return Int(r.sizeOrType)
+        case .pointer: return MemoryLayout<UInt>.size
+        case .int, .enumeration, .enumeration64, .structure, .union, .float: return Int(r.sizeOrType)
         default: return nil
         }
     }

@@ -179,8 +179,9 @@ final class SocketOwnerIterator {
         return .success(SocketOwnerIterator(program: program, link: link))
     }
 
+    /// A field of `union bpf_attr`, in the machine's byte order as the kernel reads it.
     private static func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + $0.count), with: $0) }
+        withUnsafeBytes(of: value) { bytes.replaceSubrange(offset..<(offset + $0.count), with: $0) }
     }
 
     private static func bpf(_ command: Int32, _ attr: inout [UInt8]) -> Int32 {
