@@ -42,7 +42,7 @@ final class OwnerLabTests: XCTestCase {
             XCTAssertEqual(byIterator[inode], procOnly[inode], "\(key): the iterator and the /proc scan")
         }
         if geteuid() == 0 && access(KernelBTF.vmlinuxPath, R_OK) == 0 {
-            XCTAssertTrue(iteratorTable.lastScanUsedIterator, "root on a kernel with BTF: \(iteratorTable.iteratorUnavailable.map { "\($0)" } ?? "-")")
+            XCTAssertTrue(iteratorTable.lastScanUsedIterator, "root on a kernel with BTF: \(iteratorTable.iteratorUnavailableReason ?? "-")")
         }
     }
 }

@@ -110,11 +110,17 @@ final class KernelBTFTests: XCTestCase {
         guard access(KernelBTF.vmlinuxPath, R_OK) == 0 else {
             throw XCTSkip("no readable \(KernelBTF.vmlinuxPath): a kernel without CONFIG_DEBUG_INFO_BTF, or not root")
         }
-        let layout = KernelBTF.withVmlinux(functions: ["bpf_iter_task_file"], structs: ["file", "inode", "task_struct"]) { btf in
-            Result { () throws(SocketOwnerIterator.Unavailable) in try SocketOwnerIterator.Layout(btf) }
+        // Mapped (Linux 6.16+) and read (before): the same layout either way.
+        var layouts: [SocketOwnerIterator.Layout] = []
+        for mapped in [true, false] {
+            let layout = KernelBTF.withVmlinux(functions: ["bpf_iter_task_file"], structs: ["file", "inode", "task_struct"], mapped: mapped) { btf in
+                Result { () throws(SocketOwnerIterator.Unavailable) in try SocketOwnerIterator.Layout(btf) }
+            }
+            let found = try XCTUnwrap(layout, "the kernel's BTF did not parse (mapped: \(mapped))")
+            XCTAssertNoThrow(try found.get(), "mapped: \(mapped)")
+            XCTAssertGreaterThan(try found.get().function, 0)
+            layouts.append(try found.get())
         }
-        let found = try XCTUnwrap(layout, "the kernel's BTF did not parse")
-        XCTAssertNoThrow(try found.get())
-        XCTAssertGreaterThan(try found.get().function, 0)
+        XCTAssertEqual(layouts[0], layouts[1])
     }
 }

@@ -15,7 +15,7 @@ final class ProcessTableTests: XCTestCase {
             let table = ProcessTable(namespace: namespace, way: way)
             try body(table, "\(way)")
             XCTAssertEqual(table.lastScanUsedIterator, way == .iteratorWherePossible && iteratorExpected,
-                           "\(way): \(table.iteratorUnavailable.map { "\($0)" } ?? "-")")
+                           "\(way): \(table.iteratorUnavailableReason ?? "-")")
         }
     }
 

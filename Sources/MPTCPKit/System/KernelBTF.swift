@@ -1,3 +1,4 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -175,8 +176,9 @@ extension KernelBTF {
     static let vmlinuxPath = "/sys/kernel/btf/vmlinux"
 
     /// Calls `body` with the running kernel's BTF, mapped (Linux 6.16+ lets /sys/kernel/btf/vmlinux
-    /// be mapped: no copy of its 5 MB) or else read; nil when it cannot be had.
-    static func withVmlinux<R>(functions: [String], structs: [String], _ body: (KernelBTF) -> R?) -> R? {
+    /// be mapped: no copy of its 5 MB) or else read (`mapped` false: read, for the tests); nil
+    /// when it cannot be had.
+    static func withVmlinux<R>(functions: [String], structs: [String], mapped: Bool = true, _ body: (KernelBTF) -> R?) -> R? {
         let fd = open(vmlinuxPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -184,20 +186,13 @@ extension KernelBTF {
         // Its size is the BTF's; a limit keeps a strange file from eating memory.
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0, info.st_size < 256 << 20 else { return nil }
         let size = Int(info.st_size)
-        if let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED {
-            defer { munmap(mapped, size) }
-            guard let btf = try? KernelBTF(UnsafeRawBufferPointer(start: mapped, count: size), functions: functions, structs: structs) else { return nil }
+        if mapped, let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED {
+            defer { munmap(map, size) }
+            guard let btf = try? KernelBTF(UnsafeRawBufferPointer(start: map, count: size), functions: functions, structs: structs) else { return nil }
             return body(btf)
         }
-        // Before 6.16: read in the 4 KiB pieces sysfs hands out.
-        var copy = [UInt8](repeating: 0, count: size)
-        var got = 0
-        while got < size {
-            let n = copy.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, size - got, off_t(got)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            got += n
-        }
+        // Before 6.16: read, in the 4 KiB pieces sysfs hands out.
+        guard let copy = try? TextFile.bytes(descriptor: FileDescriptor(rawValue: fd), path: vmlinuxPath, limit: size) else { return nil }
         return copy.withUnsafeBytes { bytes in
             guard let btf = try? KernelBTF(bytes, functions: functions, structs: structs) else { return nil }
             return body(btf)

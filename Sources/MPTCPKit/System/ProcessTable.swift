@@ -113,11 +113,13 @@ public final class ProcessTable {
     /// measured only 5–10% cheaper in C (most of a scan is the kernel's lookup of the
     /// descriptor and the fd directory's listing either way).
     private func scan(for wanted: Set<UInt32>) {
+        lastScanUsedIterator = false
+        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
+        guard remaining > 0 else { return }
         let proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard proc >= 0 else { return }
-        lastScanUsedIterator = false
         if way == .iteratorWherePossible, let iterator = madeIterator() {
-            switch scan(with: iterator, for: wanted, in: proc) {
+            switch scan(with: iterator, for: wanted, remaining: remaining, in: proc) {
             case .success:
                 close(proc)
                 lastScanUsedIterator = true
@@ -128,11 +130,10 @@ public final class ProcessTable {
         }
         guard let procDir = fdopendir(proc) else { close(proc); return }
         defer { closedir(procDir) }
-        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
         var later: [Int32] = []
         while remaining > 0, let entry = readdir(procDir) {
             guard let pid = Self.decimal(Self.name(of: entry)) else { continue }
-            if let namespace, NamespaceIdentity.of(directory: proc, path: "\(pid)/ns/net") != namespace {
+            if !isInNamespace(pid, in: proc) {
                 later.append(pid)
                 continue
             }
@@ -147,17 +148,17 @@ public final class ProcessTable {
     /// the first holder of a socket has the lowest pid; a later holder in the sampled namespace
     /// takes over from one outside it. It stops once every wanted socket has an owner in the
     /// namespace (the /proc scan's order, namespace first, stops at the same point).
-    private func scan(with iterator: SocketOwnerIterator, for wanted: Set<UInt32>, in proc: Int32) -> Result<Void, SocketOwnerIterator.Unavailable> {
+    private func scan(with iterator: SocketOwnerIterator, for wanted: Set<UInt32>, remaining: Int, in proc: Int32) -> Result<Void, SocketOwnerIterator.Unavailable> {
         var found: [UInt32: (pid: Int32, inNamespace: Bool)] = [:]
         var inNamespace: [Int32: Bool] = [:]
+        /// Asked once a process: a process holds many sockets.
         func isInNamespace(_ pid: Int32) -> Bool {
-            guard let namespace else { return true }
             if let known = inNamespace[pid] { return known }
-            let answer = NamespaceIdentity.of(directory: proc, path: "\(pid)/ns/net") == namespace
+            let answer = self.isInNamespace(pid, in: proc)
             inNamespace[pid] = answer
             return answer
         }
-        var remaining = wanted.reduce(0) { $0 + (owners[$1] == nil ? 1 : 0) }
+        var remaining = remaining
         /// Takes a batch of records; false once every wanted socket has an owner in the namespace.
         func take(_ records: UnsafeBufferPointer<SocketOwnerIterator.Record>) -> Bool {
             for r in records where wanted.contains(r.inode) && owners[r.inode] == nil {
@@ -173,10 +174,8 @@ public final class ProcessTable {
             }
             return remaining > 0
         }
-        if remaining > 0 {
-            let pass = iterator.forEachBatch(take)
-            guard case .success = pass else { return pass }
-        }
+        let pass = iterator.forEachBatch(take)
+        guard case .success = pass else { return pass }
         var names: [Int32: String] = [:]
         for (inode, holder) in found {
             let name = names[holder.pid] ?? Self.comm(holder.pid) ?? "?"
@@ -184,6 +183,13 @@ public final class ProcessTable {
             owners[inode] = ProcessRef(pid: holder.pid, name: name)
         }
         return .success(())
+    }
+
+    /// Whether process `pid` (under `proc`, /proc open) is in the sampled namespace; every
+    /// process is when no namespace was given.
+    private func isInNamespace(_ pid: Int32, in proc: Int32) -> Bool {
+        guard let namespace else { return true }
+        return NamespaceIdentity.of(directory: proc, path: "\(pid)/ns/net") == namespace
     }
 
     /// From this many open descriptors a process's are read by number before its fd directory

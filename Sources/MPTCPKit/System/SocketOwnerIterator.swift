@@ -79,38 +79,12 @@ final class SocketOwnerIterator {
         #endif
     }
 
-    private static let iteratorFunction = "bpf_iter_task_file"
+    fileprivate static let iteratorFunction = "bpf_iter_task_file"
 
     /// Where the program's fields are, from the kernel's BTF.
-    struct Layout {
+    struct Layout: Equatable {
         let function: UInt32
         let fileInode: Int, inodeMode: Int, inodeNumber: Int, taskGroup: Int
-
-        init(function: UInt32, fileInode: Int, inodeMode: Int, inodeNumber: Int, taskGroup: Int) {
-            self.function = function
-            self.fileInode = fileInode
-            self.inodeMode = inodeMode
-            self.inodeNumber = inodeNumber
-            self.taskGroup = taskGroup
-        }
-
-        /// Each field with the size the program loads: a kernel where one changed type is not
-        /// one the program was written for.
-        init(_ btf: KernelBTF) throws(Unavailable) {
-            guard let id = btf.functionID(SocketOwnerIterator.iteratorFunction) else { throw .missing(SocketOwnerIterator.iteratorFunction) }
-            func member(_ name: String, of structure: String, size: Int) throws(Unavailable) -> Int {
-                // An instruction's offset is 16 bits: a field beyond is none the program can load.
-                guard let m = btf.member(name, of: structure), m.size == size, m.offset + size <= Int(Int16.max) else {
-                    throw .missing("\(structure).\(name)")
-                }
-                return m.offset
-            }
-            self.init(function: id,
-                      fileInode: try member("f_inode", of: "file", size: 8),
-                      inodeMode: try member("i_mode", of: "inode", size: 2),
-                      inodeNumber: try member("i_ino", of: "inode", size: 8),
-                      taskGroup: try member("tgid", of: "task_struct", size: 4))
-        }
     }
 
     /// The program. Its context (struct bpf_iter__task_file) holds, at 0, 8, 16 and 24: the
@@ -220,5 +194,26 @@ final class SocketOwnerIterator {
             if kept > 0 { raw.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[whole..<(whole + kept)])) } }
             guard records.withUnsafeBufferPointer(body) else { return .success(()) }
         }
+    }
+}
+
+// In an extension, so that the memberwise initializer (the tests') stays.
+extension SocketOwnerIterator.Layout {
+    /// Each field with the size the program loads: a kernel where one changed type is not
+    /// one the program was written for.
+    init(_ btf: KernelBTF) throws(SocketOwnerIterator.Unavailable) {
+        guard let id = btf.functionID(SocketOwnerIterator.iteratorFunction) else { throw .missing(SocketOwnerIterator.iteratorFunction) }
+        func member(_ name: String, of structure: String, size: Int) throws(SocketOwnerIterator.Unavailable) -> Int {
+            // An instruction's offset is 16 bits: a field beyond is none the program can load.
+            guard let m = btf.member(name, of: structure), m.size == size, m.offset + size <= Int(Int16.max) else {
+                throw .missing("\(structure).\(name)")
+            }
+            return m.offset
+        }
+        self.init(function: id,
+                  fileInode: try member("f_inode", of: "file", size: 8),
+                  inodeMode: try member("i_mode", of: "inode", size: 2),
+                  inodeNumber: try member("i_ino", of: "inode", size: 8),
+                  taskGroup: try member("tgid", of: "task_struct", size: 4))
     }
 }
