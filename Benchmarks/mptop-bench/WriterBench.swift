@@ -70,7 +70,9 @@ func threadCPUMilliseconds() -> Double {
 /// does, and prints the medians as MB/s: of wall time, and of the thread's CPU time.
 func benchWriters(connections n: Int, rounds: Int) {
     let snapshot = syntheticSnapshot(connections: n)
-    func measure(_ name: String, _ render: () -> Int) {
+    /// `throughput`: whether MB/s mean anything; a recording's deltas are a few kB each, and
+    /// its line says what a sample cost instead (the bytes per connection-sample follow).
+    func measure(_ name: String, throughput: Bool = true, _ render: () -> Int) {
         var bytes = render()
         var cpu: [Double] = []
         let t = median((0..<rounds).map { _ in
@@ -80,6 +82,10 @@ func benchWriters(connections n: Int, rounds: Int) {
         })
         let c = median(cpu)
         func rate(_ ms: Double) -> String { Units.fixed(Double(bytes) / 1e6 / (ms / 1000), decimals: 0) + " MB/s" }
+        guard throughput else {
+            print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10)) a sample   (CPU \(ms(c)))")
+            return
+        }
         print("  \(name.padded(to: 12)) \(ms(t).leftPadded(to: 10))   \(Units.fixed(Double(bytes) / 1e6, decimals: 2)) MB   \(rate(t))"
               + "   (CPU \(ms(c)), \(rate(c)))")
     }
@@ -104,7 +110,7 @@ func benchWriters(connections n: Int, rounds: Int) {
                                                                                  interval: 1, started: 0, pathManager: nil, scheduler: nil)) else { return }
     var next = snapshot
     var round = 0
-    measure("recording") {
+    measure("recording", throughput: false) {
         round += 1
         next.time += 1
         next.monotonic += 1_000_000_000
