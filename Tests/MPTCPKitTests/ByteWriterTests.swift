@@ -136,4 +136,49 @@ final class ByteWriterTests: XCTestCase {
         t.add(["plain", "333"])
         XCTAssertEqual(t.render(), ["NAME      N", "wlän0     1", "a\\x1bb   22", "plain   333"])
     }
+
+    /// Tables of every shape against lines built as Strings the plain way, so that a faster
+    /// `render` (its lines laid down as spaces, then the cells copied over them) is checked on
+    /// more than the shapes mptop prints today: rows shorter than the headers, longer (extra
+    /// cells left out), empty; empty cells and cells of 0 to 20 bytes; names that are not ASCII
+    /// (more bytes than characters) or hold controls (escaped); an indent; and one table
+    /// reused after `removeAllRows`. Each failure prints its cells.
+    func testTablesOfEveryShapeAgainstLinesBuiltAsStrings() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "wlän0", "x\u{1b}y", "日本", "cell0", "1234567", "12345678", "123456789", "-", "198.18.1.2:40000"]
+        for round in 0..<300 {
+            let columns = Int.random(in: 1...6, using: &random)
+            let spec: [(String, TextTable.Alignment)] = (0..<columns).map { k in
+                ("H\(k)" + String(repeating: "x", count: Int.random(in: 0...9, using: &random)), Bool.random(using: &random) ? .left : .right)
+            }
+            var t = TextTable(spec)
+            t.indent = round % 3 == 0 ? 4 : 0
+            for _ in 0..<(round % 5 == 0 ? 2 : 1) {
+                t.removeAllRows()
+                var rows: [[String]] = []
+                for _ in 0..<Int.random(in: 0...5, using: &random) {
+                    let count = Int.random(in: 0...(columns + 2), using: &random)
+                    let row = (0..<count).map { _ -> String in
+                        Bool.random(using: &random) ? pieces.randomElement(using: &random)!
+                            : String(repeating: "z", count: Int.random(in: 0...20, using: &random))
+                    }
+                    rows.append(row)
+                    t.add(row)
+                }
+                let cells = [spec.map(\.0)] + rows.map { $0.map(\.escapedForTerminal) }
+                var widths = Array(repeating: 0, count: columns)
+                for row in cells { for (i, c) in row.prefix(columns).enumerated() { widths[i] = max(widths[i], c.count) } }
+                let expected = cells.map { row -> String in
+                    var line = String(repeating: " ", count: t.indent)
+                    for (i, c) in row.prefix(columns).enumerated() {
+                        let last = i == row.count - 1, fill = String(repeating: " ", count: widths[i] - c.count)
+                        line += spec[i].1 == .left ? c + (last ? "" : fill) : fill + c
+                        if !last { line += "  " }
+                    }
+                    return line
+                }
+                XCTAssertEqual(t.render(), expected, "round \(round): \(cells)")
+            }
+        }
+    }
 }
