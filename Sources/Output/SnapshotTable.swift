@@ -89,7 +89,7 @@ public enum SnapshotTable {
             out.append("")
             var it = TextTable([("INTERFACE", .left), ("SUBFLOWS", .right), ("SHARE", .right), ("BYTES", .right), ("TX", .right), ("RX", .right)])
             for i in s.interfaces {
-                it.cell { $0.append(utf8: i.name) }
+                it.cell(utf8: i.name)
                 it.plainCell { $0.append(decimal: i.subflows) }
                 it.plainCell { $0.append(percent: i.share) }
                 it.plainCell { $0.append(byteCount: i.bytes) }
@@ -135,7 +135,7 @@ public enum SnapshotTable {
     /// IFACE LOCAL REMOTE STATE STATUS CWND RTT RTTVAR ACKED RECEIVED RETRANS TX RX FLAGS.
     static func subflowRow(_ sf: Subflow, _ t: inout TextTable) {
         let tcp = sf.tcp
-        t.cell { $0.append(utf8: sf.interfaceName ?? "?") }
+        t.cell(utf8: sf.interfaceName ?? "?")
         t.plainCell { $0.append(address: sf.local) }
         t.plainCell { $0.append(address: sf.remote) }
         t.plainCell { $0.append(utf8: SocketState.name(sf.state)) }
@@ -161,7 +161,7 @@ public enum SnapshotTable {
         out.append(0x5d)
     }
 
-    static func decimalOrDash<I: BinaryInteger>(_ v: I?, _ out: inout [UInt8]) {
+    static func decimalOrDash<I: BinaryInteger>(_ v: I?, _ out: inout TextRoom) {
         if let v { out.append(decimal: v) } else { out.append(0x2d) }
     }
 
@@ -176,9 +176,9 @@ public enum SnapshotTable {
     }
 
     /// "initial" or "join", "id N" (not 0), "backup", comma-separated.
-    static func flags(_ sf: Subflow, _ out: inout [UInt8]) {
+    static func flags(_ sf: Subflow, _ out: inout TextRoom) {
         var first = true
-        func word(_ w: String, _ out: inout [UInt8]) {
+        func word(_ w: String, _ out: inout TextRoom) {
             if !first { out.append(0x2c) }
             first = false
             out.append(utf8: w)
@@ -194,11 +194,11 @@ public enum SnapshotTable {
     /// "active", "stalled 4.2s" (since the last ACK).
     static func statusText(_ status: SubflowStatus) -> String {
         var bytes: [UInt8] = []
-        self.status(status, &bytes)
+        bytes.appendText { self.status(status, &$0) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func status(_ status: SubflowStatus, _ out: inout [UInt8]) {
+    static func status(_ status: SubflowStatus, _ out: inout TextRoom) {
         out.append(utf8: status.word)
         if case .stalled(let ms?) = status {
             out.append(0x20)

@@ -7,7 +7,7 @@ import MPTCPKit
 /// copies the bytes out between the padding, so a table of any size is built without a String
 /// per cell. `mptop --once` writes one table per connection and its subflows, and clears it
 /// for the next (`removeAllRows`) instead of making another.
-public struct TextTable {
+public struct TextTable: ~Copyable {
     public enum Alignment { case left, right }
 
     public let headers: [String]
@@ -15,27 +15,44 @@ public struct TextTable {
     /// Spaces before every line (nested tables).
     public var indent = 0
     /// The headers' bytes, then every cell's (escaped for the terminal), back to back.
-    private var text: [UInt8] = []
+    private var text = GrowingBuffer<UInt8>(capacity: 1024)
     /// Each cell (the headers first): where its bytes are in `text`, and its width in
     /// characters, measured once when it ends.
-    private var cells: [Cell] = []
+    private var cells = GrowingBuffer<Cell>(capacity: 64)
     /// Where each row (the headers first) ends in `cells`.
     private var rowEnds: [Int] = []
+    /// Bit i set: column i is aligned right.
+    private let rightAligned: UInt64
+    /// What the cells' bytes exceed their widths by, in all (names that are not ASCII): with the
+    /// widths, it bounds the rendered size.
+    private var extraBytes = 0
+    /// The rendered lines, before they are appended to the caller's buffer in one copy.
+    private var lines = GrowingBuffer<UInt8>(capacity: 1024)
+    /// A cell that `cell` writes as an array (names: unbounded, escaped after).
+    private var scratch: [UInt8] = []
 
-    private struct Cell {
+    /// Internal, not private: with a private one, Swift 6.3 fails to compile (a broken module)
+    /// the files that use the table.
+    struct Cell {
         var start: Int
-        var end: Int
+        var count: Int
         var width: Int
     }
 
     public init(_ columns: [(String, Alignment)]) {
+        precondition(columns.count <= 64, "a text table has at most 64 columns")
         headers = columns.map(\.0)
         alignments = columns.map(\.1)
+        var right: UInt64 = 0
+        for (i, c) in columns.enumerated() where c.1 == .right { right |= 1 << UInt64(i) }
+        rightAligned = right
         // The headers are mptop's own words: measured, not escaped.
         for h in headers {
             let start = text.count
-            text.append(utf8: h)
-            cells.append(Cell(start: start, end: text.count, width: Self.plainASCIIWidth(h) ?? h.count))
+            copy(h)
+            let width = Self.plainASCIIWidth(h) ?? h.count
+            extraBytes += text.count - start - width
+            cells.append(Cell(start: start, count: text.count - start, width: width))
         }
         rowEnds.append(cells.count)
     }
@@ -44,28 +61,43 @@ public struct TextTable {
     /// they hold names from users and the kernel (process, interface), and a control character
     /// in one would move the cursor or forge a line.
     public mutating func add(_ row: [String]) {
-        for cell in row { self.cell { $0.append(utf8: cell) } }
+        for cell in row { self.cell(utf8: cell) }
         endRow()
     }
 
-    /// Adds a cell to the current row: `write` appends its text as UTF-8. Escaped for the
-    /// terminal and measured as `add` does.
-    @inline(__always)
+    /// Adds a cell to the current row: `write` appends its text as UTF-8 (of any length). Escaped
+    /// for the terminal and measured as `add` does.
     public mutating func cell(_ write: (inout [UInt8]) -> Void) {
+        scratch.removeAll(keepingCapacity: true)
+        write(&scratch)
         let start = text.count
-        write(&text)
+        scratch.withUnsafeBufferPointer { s in
+            guard let from = s.baseAddress else { return }
+            text.reserve(s.count).update(from: from, count: s.count)
+            text.advance(s.count)
+        }
+        endCell(from: start)
+    }
+
+    /// Adds a cell holding `s` (a name), escaped and measured as `add` does.
+    public mutating func cell(utf8 s: String) {
+        let start = text.count
+        copy(s)
         endCell(from: start)
     }
 
     /// Adds a cell of mptop's own making to the current row (digits, units, addresses, hex,
-    /// fixed words): printable ASCII by construction, so it is measured without a look at
-    /// its bytes. Anything that may hold a name goes through `cell`.
+    /// fixed words), written into `TextRoom.cellSize` bytes of the table's storage: printable
+    /// ASCII by construction, so it is measured without a look at its bytes. Anything that may
+    /// hold a name goes through `cell`.
     @inline(__always)
-    public mutating func plainCell(_ write: (inout [UInt8]) -> Void) {
+    public mutating func plainCell(_ write: (inout TextRoom) -> Void) {
         let start = text.count
-        write(&text)
-        assert(text[start...].allSatisfy { $0 &- 0x20 < 0x5f }, "a plain cell holds only printable ASCII")
-        cells.append(Cell(start: start, end: text.count, width: text.count - start))
+        var room = TextRoom(UnsafeMutableBufferPointer(start: text.reserve(TextRoom.cellSize), count: TextRoom.cellSize))
+        write(&room)
+        text.advance(room.count)
+        assert(text.elements[start...].allSatisfy { $0 &- 0x20 < 0x5f }, "a plain cell holds only printable ASCII")
+        cells.append(Cell(start: start, count: room.count, width: room.count))
     }
 
     /// Ends the current row (after its cells).
@@ -74,27 +106,39 @@ public struct TextTable {
     /// Forgets every row but the headers, keeping the storage for the next rows.
     public mutating func removeAllRows() {
         let headerCells = rowEnds[0]
-        text.removeSubrange((headerCells == 0 ? 0 : cells[headerCells - 1].end)...)
-        cells.removeSubrange(headerCells...)
+        let headerEnd = headerCells == 0 ? 0 : cells.elements[headerCells - 1].start + cells.elements[headerCells - 1].count
+        extraBytes = 0
+        for c in cells.elements[..<headerCells] { extraBytes += c.count - c.width }
+        text.removeSuffix(from: headerEnd)
+        cells.removeSuffix(from: headerCells)
         rowEnds.removeSubrange(1...)
     }
 
-    @inline(__always)
+    /// Appends the bytes of `s` to `text`.
+    private mutating func copy(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            guard let from = u.baseAddress else { return }
+            text.reserve(u.count).update(from: from, count: u.count)
+            text.advance(u.count)
+        }
+    }
+
     private mutating func endCell(from start: Int) {
         let end = text.count
         var plain = true
-        text.withUnsafeBufferPointer { t in
-            // Printable ASCII is 0x20...0x7e: nothing to escape, one character a byte.
-            for k in start..<end where t[k] &- 0x20 >= 0x5f { plain = false; break }
-        }
+        // Printable ASCII is 0x20...0x7e: nothing to escape, one character a byte.
+        for b in text.elements[start..<end] where b &- 0x20 >= 0x5f { plain = false; break }
         if plain {
-            cells.append(Cell(start: start, end: end, width: end - start))
+            cells.append(Cell(start: start, count: end - start, width: end - start))
         } else {
             // Rare (a name that is not plain ASCII): escaped, and measured in characters.
-            let escaped = String(decoding: text[start...], as: UTF8.self).escapedForTerminal
-            text.removeSubrange(start...)
-            text.append(utf8: escaped)
-            cells.append(Cell(start: start, end: text.count, width: escaped.count))
+            let escaped = String(decoding: text.elements[start..<end], as: UTF8.self).escapedForTerminal
+            text.removeSuffix(from: start)
+            copy(escaped)
+            let width = escaped.count
+            extraBytes += text.count - start - width
+            cells.append(Cell(start: start, count: text.count - start, width: width))
         }
     }
 
@@ -105,7 +149,7 @@ public struct TextTable {
         return s.utf8.count
     }
 
-    public func render() -> [String] {
+    public mutating func render() -> [String] {
         var bytes: [UInt8] = []
         render(into: &bytes)
         // Every line ends in a newline and none holds one (cells are escaped).
@@ -113,78 +157,66 @@ public struct TextTable {
     }
 
     /// Appends the table to `buffer` as UTF-8, each line (the headers first) ending in a newline.
-    public func render(into buffer: inout [UInt8]) {
+    ///
+    /// One walk writes the lines into the table's own storage, then they are appended in one
+    /// copy. Runs of spaces are stored 8 bytes at a time, past their end into what the next
+    /// piece overwrites (the storage keeps 8 bytes to spare), and short cells in a few
+    /// overlapping loads and stores (`ByteCursor.copyShort`): a table of short cells costs a
+    /// few instructions a byte.
+    public mutating func render(into buffer: inout [UInt8]) {
         let columns = headers.count
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: columns) { widths in
-            cells.withUnsafeBufferPointer { cells in
-                // Each column as wide as its widest cell (a row longer than the headers has
-                // its extra cells left out).
-                widths.initialize(repeating: 0)
-                var rowStart = 0
-                for rowEnd in rowEnds {
-                    for i in 0..<min(rowEnd - rowStart, columns) { widths[i] = max(widths[i], cells[rowStart + i].width) }
-                    rowStart = rowEnd
-                }
-                // The lines go into the buffer as spaces first, the table's exact size, then
-                // each cell's bytes are copied over them where they belong: padding, indent and
-                // separators are already there, and the buffer grows once per table instead of
-                // once per piece.
-                let total = layout(cells, UnsafeBufferPointer(widths)) { _, _ in }
-                let start = buffer.count
-                buffer.append(spaces: total)
-                text.withUnsafeBufferPointer { text in
-                    buffer.withUnsafeMutableBufferPointer { out in
-                        let base = out.baseAddress! + start
-                        _ = layout(cells, UnsafeBufferPointer(widths)) { offset, cell in
-                            guard offset >= 0 else { base[-offset - 1] = 0x0a; return }
-                            let count = cell.end - cell.start
-                            guard count > 0 else { return }
-                            let to = base + offset, source = text.baseAddress! + cell.start
-                            // Most cells are a few bytes: a loop beats a call to memmove for them.
-                            if count <= 16 {
-                                for k in 0..<count { to[k] = source[k] }
-                            } else {
-                                to.update(from: source, count: count)
-                            }
-                        }
+        let rows = rowEnds.count
+        let indent = Swift.max(0, self.indent)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(columns, 1)) { widths in
+            let cells = self.cells.elements
+            // Each column as wide as its widest cell (a row longer than the headers has
+            // its extra cells left out).
+            widths.initialize(repeating: 0)
+            var rowStart = 0
+            for rowEnd in rowEnds {
+                for i in 0..<Swift.min(rowEnd - rowStart, columns) { widths[i] = Swift.max(widths[i], cells[rowStart + i].width) }
+                rowStart = rowEnd
+            }
+            // At most every column at its width and its separator on every line, plus the bytes
+            // that non-ASCII cells hold beyond their widths.
+            var lineBound = indent + 1
+            for w in widths { lineBound += w + 2 }
+            let bound = rows * lineBound + extraBytes + 8
+            lines.removeSuffix(from: 0)
+            let base = lines.reserve(bound)
+            let text = UnsafeRawPointer(self.text.base)
+            let right = rightAligned
+            var p = UnsafeMutableRawPointer(base)
+            @inline(__always) func spaces(_ n: Int) {
+                var k = 0
+                while k < n { p.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: k, as: UInt64.self); k += 8 }
+                p += n
+            }
+            rowStart = 0
+            for rowEnd in rowEnds {
+                spaces(indent)
+                let count = rowEnd - rowStart
+                for i in 0..<Swift.min(count, columns) {
+                    let cell = cells[rowStart + i]
+                    let fill = widths[i] - cell.width
+                    let last = i == count - 1
+                    if right >> UInt64(i) & 1 != 0 { spaces(fill) }
+                    ByteCursor.copyShort(UnsafeRawBufferPointer(start: text + cell.start, count: cell.count),
+                                         to: UnsafeMutableRawBufferPointer(start: p, count: cell.count))
+                    p += cell.count
+                    if !last {
+                        if right >> UInt64(i) & 1 == 0 { spaces(fill) }
+                        spaces(2)
                     }
                 }
+                p.storeBytes(of: 0x0a, as: UInt8.self)
+                p += 1
+                rowStart = rowEnd
             }
+            let written = p - UnsafeMutableRawPointer(base)
+            precondition(written + 8 <= bound, "a table's lines outgrew their bound")
+            lines.advance(written)
         }
-    }
-
-    /// Walks the lines as `render` writes them: hands `place` each cell's offset from the
-    /// table's start (and the cell), and each newline as the negative offset -(offset + 1)
-    /// (with the first cell, unused); returns the table's size in bytes. Everything between is
-    /// spaces.
-    @inline(__always)
-    private func layout(_ cells: UnsafeBufferPointer<Cell>, _ widths: UnsafeBufferPointer<Int>,
-                        _ place: (_ offset: Int, _ cell: Cell) -> Void) -> Int {
-        let columns = headers.count
-        var offset = 0
-        var rowStart = 0
-        for rowEnd in rowEnds {
-            offset += indent
-            let count = rowEnd - rowStart
-            for i in 0..<min(count, columns) {
-                let cell = cells[rowStart + i]
-                let fill = widths[i] - cell.width
-                let last = i == count - 1
-                if alignments[i] == .left {
-                    place(offset, cell)
-                    offset += cell.end - cell.start
-                    if !last { offset += fill }
-                } else {
-                    offset += fill
-                    place(offset, cell)
-                    offset += cell.end - cell.start
-                }
-                if !last { offset += 2 }
-            }
-            place(-(offset + 1), Cell(start: 0, end: 0, width: 0))
-            offset += 1
-            rowStart = rowEnd
-        }
-        return offset
+        buffer.append(contentsOf: lines.elements)
     }
 }

@@ -138,7 +138,7 @@ final class ByteWriterTests: XCTestCase {
     }
 
     /// Tables of every shape against lines built as Strings the plain way, so that a faster
-    /// `render` (its lines laid down as spaces, then the cells copied over them) is checked on
+    /// `render` (one walk, spaces stored 8 bytes at a time past their end) is checked on
     /// more than the shapes mptop prints today: rows shorter than the headers, longer (extra
     /// cells left out), empty; empty cells and cells of 0 to 20 bytes; names that are not ASCII
     /// (more bytes than characters) or hold controls (escaped); an indent; and one table

@@ -75,49 +75,13 @@ extension Array where Element == UInt8 {
     /// Appends `v` in decimal with a leading '-' when negative, as `String(v)` writes it.
     /// Inlinable, as the writers' other hot helpers: the writers are another module, and a
     /// generic called across modules would not be specialized for each integer type.
-    @inlinable public mutating func append<I: BinaryInteger>(decimal v: I) {
-        if v < 0 {
-            append(0x2d)
-            append(decimal: UInt64(v.magnitude))
-        } else {
-            append(decimal: UInt64(v))
-        }
-    }
-
-    /// Appends `n` spaces: a column's short fill byte by byte, a long run (a whole table's
-    /// lines, laid down before its cells are copied in) in blocks of 64.
-    @inlinable public mutating func append(spaces n: Int) {
-        guard n > 8 else {
-            for _ in 0..<Swift.max(0, n) { append(0x20) }
-            return
-        }
-        let s: UInt64 = 0x2020_2020_2020_2020
-        let block = (s, s, s, s, s, s, s, s)
-        Swift.withUnsafeBytes(of: block) { b in
-            var left = n
-            while left > 0 {
-                let k = Swift.min(left, b.count)
-                append(contentsOf: UnsafeRawBufferPointer(rebasing: b[..<k]))
-                left -= k
-            }
-        }
-    }
+    @inlinable public mutating func append<I: BinaryInteger>(decimal v: I) { appendText { $0.append(decimal: v) } }
 }
 
 extension Array where Element == UInt8 {
     /// The room `writeAddress` needs: "[", inet_ntop's 46 bytes (INET6_ADDRSTRLEN, its NUL
     /// included), "]:" and five digits of port.
     public static let addressCapacity = 54
-
-    /// Appends `v` in lower-case hex with at least `digits` digits, as `hex(v, digits:)` writes it.
-    public mutating func append(hex v: UInt32, digits: Int = 8) {
-        for _ in 0..<Swift.max(0, digits - 8) { append(0x30) }
-        var text: UInt64 = 0  // 8 bytes, the most `writeHex` writes
-        Swift.withUnsafeMutableBytes(of: &text) { t in
-            let end = Self.writeHex(v, digits: Swift.min(digits, 8), into: t, at: 0)
-            append(contentsOf: UnsafeRawBufferPointer(rebasing: t[..<end]))
-        }
-    }
 
     /// Writes `v` in lower-case hex with at least `digits` (at most 8) digits into `out` from
     /// index `i`, returning the index after the last: room for 8 is the caller's to leave.
@@ -131,20 +95,8 @@ extension Array where Element == UInt8 {
         return i + width
     }
 
-    /// Appends a token as `tokenText` writes it: 8 hex digits, "-" for none.
-    public mutating func append(token: UInt32?) {
-        if let token { append(hex: token) } else { append(0x2d) }
-    }
-
-    /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`), without
-    /// a String, in one copy from a buffer on the stack (`writeAddress`).
-    public mutating func append(address a: SocketAddress) {
-        var text: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)  // 64 bytes
-        Swift.withUnsafeMutableBytes(of: &text) { t in
-            let end = Self.writeAddress(a, into: t, at: 0)
-            append(contentsOf: UnsafeRawBufferPointer(rebasing: t[..<end]))
-        }
-    }
+    /// Appends `a` as its `description` writes it (`ADDR:PORT`, IPv6 as `[ADDR]:PORT`).
+    public mutating func append(address a: SocketAddress) { appendText { $0.append(address: a) } }
 
     /// Writes `a` as its `description` writes it into `out` from index `i` (room for
     /// `addressCapacity` bytes is the caller's to leave) and returns the index after it: IPv4 as

@@ -20,28 +20,43 @@ public enum Units {
     /// Fixed-point text without Foundation's String(format:).
     public static func fixed(_ v: Double, decimals: Int) -> String { text { $0.append(fixed: v, decimals: decimals) } }
 
-    private static func text(_ write: (inout [UInt8]) -> Void) -> String {
-        var bytes: [UInt8] = []
-        write(&bytes)
-        return String(decoding: bytes, as: UTF8.self)
+    private static func text(_ write: (inout TextRoom) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextRoom.cellSize) { room in
+            var text = TextRoom(room)
+            write(&text)
+            return String(decoding: UnsafeBufferPointer(rebasing: room[..<text.count]), as: UTF8.self)
+        }
+    }
+
+    /// `v.rounded()` (to nearest, halves away from zero), without the call to libm's `round`
+    /// that Swift makes for it on baseline x86-64 (no SSE4.1 `roundsd`): every number in a table
+    /// is rounded a few times to choose its unit and places, and those calls were a twelfth of
+    /// the table writer's instructions. The same result for every Double: below 2^52 the
+    /// fraction `a - t` is exact, so comparing it with 0.5 decides as `round` does; from 2^52 on
+    /// (and for infinities and NaN) `v` is its own rounding.
+    @inlinable public static func rounded(_ v: Double) -> Double {
+        let a = abs(v)
+        guard a < 4_503_599_627_370_496 else { return v }  // 2^52
+        let t = Double(Int64(a))  // truncated: exact below 2^52
+        return Double(signOf: v, magnitudeOf: a - t >= 0.5 ? t + 1 : t)
     }
 }
 
-extension Array where Element == UInt8 {
+extension TextRoom {
     /// `Units.rate`: "-" for none (or not finite), else bits per second with decimal prefixes.
-    public mutating func append(rate bps: Double?) {
+    @inlinable public mutating func append(rate bps: Double?) {
         guard let bps, bps.isFinite else { append(0x2d); return }
         append(scaled: bps, base: 1000, binary: false)
     }
 
     /// `Units.bytes`: "-" for none, else bytes with binary prefixes.
-    public mutating func append(byteCount n: UInt64?) {
+    @inlinable public mutating func append(byteCount n: UInt64?) {
         guard let n else { append(0x2d); return }
         append(scaled: Double(n), base: 1024, binary: true)
     }
 
     /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
-    public mutating func append(milliseconds micros: UInt32?) {
+    @inlinable public mutating func append(milliseconds micros: UInt32?) {
         guard let m = micros else { append(0x2d); return }
         let ms = Double(m) / 1000
         append(fixed: ms, decimals: Self.shownBelow(100, ms, decimals: 1) ? 1 : 0)
@@ -49,7 +64,7 @@ extension Array where Element == UInt8 {
     }
 
     /// `Units.age(milliseconds:)`: "850ms", "4.2s", "75s", "12m".
-    public mutating func append(age ms: UInt32) {
+    @inlinable public mutating func append(age ms: UInt32) {
         if ms < 1000 {
             append(decimal: UInt64(ms))
             append(0x6d); append(0x73)  // ms
@@ -66,19 +81,19 @@ extension Array where Element == UInt8 {
     }
 
     /// `Units.percent`: a share 0...1 as "42%".
-    public mutating func append(percent share: Double) {
+    @inlinable public mutating func append(percent share: Double) {
         append(fixed: share * 100, decimals: 0)
         append(0x25)
     }
 
     /// `Units.fixed`: `v` rounded to `decimals` places, "-" when not finite.
-    public mutating func append(fixed v: Double, decimals: Int) {
+    @inlinable public mutating func append(fixed v: Double, decimals: Int) {
         guard v.isFinite else { append(0x2d); return }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
-        let r = (abs(v) * scale).rounded()
+        let r = Units.rounded(abs(v) * scale)
         // Int64() traps past 2^63: a value that large (a corrupt counter) is printed as Swift does.
-        guard r < 9e18 else { append(utf8: String(v.rounded())); return }
+        guard r < 9e18 else { append(utf8: String(Units.rounded(v))); return }
         let whole = Int64(r / scale)
         if v < 0 && r != 0 { append(0x2d) }
         append(decimal: whole)
@@ -99,7 +114,7 @@ extension Array where Element == UInt8 {
     ///
     /// The prefix and the places are chosen for the number as it is shown, after rounding: 999.7
     /// is "1.0K", not "1000", and 9.96K is "10K", not "10.0K".
-    private mutating func append(scaled value: Double, base: Double, binary: Bool) {
+    @inlinable mutating func append(scaled value: Double, base: Double, binary: Bool) {
         var v = value, i = 0
         // Near the base the number is shown whole, so rounding it whole tells whether it reaches the base.
         while i < 4 && !Self.shownBelow(base, v, decimals: 0) {
@@ -107,7 +122,7 @@ extension Array where Element == UInt8 {
             i += 1
         }
         if i == 0 {
-            append(decimal: Int(v.rounded()))
+            append(decimal: Int(Units.rounded(v)))
         } else {
             append(fixed: v, decimals: Self.shownBelow(10, v, decimals: 1) ? 1 : 0)
             switch i {
@@ -123,8 +138,19 @@ extension Array where Element == UInt8 {
 
     /// Whether `v` rounded to `decimals` places is still below `limit`: the width and the unit
     /// of a number follow what is printed, not the value before rounding.
-    private static func shownBelow(_ limit: Double, _ v: Double, decimals: Int) -> Bool {
+    @inlinable static func shownBelow(_ limit: Double, _ v: Double, decimals: Int) -> Bool {
         let scale = decimals == 0 ? 1.0 : 10.0
-        return (abs(v) * scale).rounded() < limit * scale
+        return Units.rounded(abs(v) * scale) < limit * scale
     }
+}
+
+extension Array where Element == UInt8 {
+    /// `Units.rate`, appended (`TextRoom.append(rate:)`).
+    public mutating func append(rate bps: Double?) { appendText { $0.append(rate: bps) } }
+
+    /// `Units.bytes`, appended.
+    public mutating func append(byteCount n: UInt64?) { appendText { $0.append(byteCount: n) } }
+
+    /// `Units.percent`, appended.
+    public mutating func append(percent share: Double) { appendText { $0.append(percent: share) } }
 }

@@ -1,0 +1,60 @@
+/// A growing run of plain values (bytes, a table's cells) in memory of its own, written through
+/// pointers: the text table's storage. An `Array` checks its uniqueness and capacity on every
+/// append, and for a table of short cells those checks cost more than the writing (README,
+/// "Performance"); here the writer asks once for the room a whole cell can take (`reserve`),
+/// writes into it, and counts what it wrote.
+///
+/// Not copyable, so two tables never share storage, and its deinit frees it.
+struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+    /// Elements written, from `base` on.
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Where the next element goes, with room for at least `n` from there on: the caller writes
+    /// up to `n` and then counts them with `advance`.
+    @inline(__always)
+    mutating func reserve(_ n: Int) -> UnsafeMutablePointer<Element> {
+        if capacity - count < n { grow(to: count + n) }
+        return base + count
+    }
+
+    /// Counts `n` elements written at `reserve`'s pointer (no more than it made room for).
+    @inline(__always)
+    mutating func advance(_ n: Int) {
+        assert(n >= 0 && count + n <= capacity, "advanced past the room reserved")
+        count += n
+    }
+
+    @inline(__always)
+    mutating func append(_ e: Element) {
+        reserve(1).initialize(to: e)
+        count += 1
+    }
+
+    /// Forgets everything from `index` on, keeping the storage.
+    mutating func removeSuffix(from index: Int) {
+        precondition(index >= 0 && index <= count, "no such index")
+        count = index
+    }
+
+    /// The elements written, for reading.
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let grown = Swift.max(needed, 2 * capacity)
+        let storage = UnsafeMutablePointer<Element>.allocate(capacity: grown)
+        storage.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = storage
+        capacity = grown
+    }
+}
