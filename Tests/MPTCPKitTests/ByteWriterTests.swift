@@ -33,6 +33,28 @@ final class ByteWriterTests: XCTestCase {
         }
     }
 
+    /// `Units.rounded` (no call to libm) against `Double.rounded()`, bit for bit: halves, the
+    /// Doubles either side of them, both zeros, near and past 2^52 and 2^63, infinities, NaN,
+    /// subnormals, and random values of every magnitude.
+    func testRoundingWithoutLibmIsDoubleRounded() {
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.49999999999999994, 0.5000000000000001,
+                                4_503_599_627_370_495.5, 4_503_599_627_370_496, 9_007_199_254_740_993, 9.3e18, 1e300,
+                                .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude]
+        for k in 0..<2000 {
+            let half = Double(k) + 0.5
+            values += [half, half.nextUp, half.nextDown, -half, -half.nextUp, -half.nextDown]
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 {
+            let v = Double.random(in: 1...10, using: &g) * pow(10, Double.random(in: -8...20, using: &g))
+            values += [v, -v]
+        }
+        for v in values {
+            XCTAssertEqual(Units.rounded(v).bitPattern, v.rounded().bitPattern, "\(v)")
+        }
+        XCTAssertTrue(Units.rounded(.nan).isNaN)
+    }
+
     func testIntegersAreWrittenAsStringWroteThem() {
         for v: Int64 in [0, 1, 9, 10, -1, -10, 1234567890, .max, .min] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
         for v: UInt64 in [0, 7, 10, 100, .max] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
