@@ -1,7 +1,6 @@
 /// A growing run of plain values (bytes, a table's cells) in memory of its own, written through
 /// pointers: the text table's storage. An `Array` checks its uniqueness and capacity on every
-/// append, and for a table of short cells those checks cost more than the writing (README,
-/// "Performance"); here the writer asks once for the room a whole cell can take (`reserve`),
+/// append, and a table of short cells makes several appends a cell (README, "Performance"); here the writer asks once for the room a whole cell can take (`reserve`),
 /// writes into it, and counts what it wrote.
 ///
 /// Not copyable, so two tables never share storage, and its deinit frees it.
@@ -37,6 +36,13 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
     mutating func append(_ e: Element) {
         reserve(1).initialize(to: e)
         count += 1
+    }
+
+    /// Appends a copy of `elements`.
+    mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
+        guard let from = elements.baseAddress else { return }
+        reserve(elements.count).update(from: from, count: elements.count)
+        count += elements.count
     }
 
     /// Forgets everything from `index` on, keeping the storage.

