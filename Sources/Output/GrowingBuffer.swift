@@ -1,3 +1,5 @@
+import MPTCPKit
+
 /// A growing run of plain values (bytes, a table's cells) in memory of its own, written through
 /// pointers: the text table's storage. An `Array` checks its uniqueness and capacity on every
 /// append, and a table of short cells makes several appends a cell (README, "Performance"); here the writer asks once for the room a whole cell can take (`reserve`),
@@ -62,5 +64,16 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
         base.deallocate()
         base = storage
         capacity = grown
+    }
+}
+
+extension GrowingBuffer where Element == UInt8 {
+    /// Appends a copy of `bytes` (a name, a word: mostly short), inline rather than by a call
+    /// to memcpy.
+    @inline(__always)
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>) {
+        let to = reserve(bytes.count)
+        ShortCopy.copy(UnsafeRawBufferPointer(bytes), to: UnsafeMutableRawBufferPointer(start: to, count: bytes.count))
+        advance(bytes.count)
     }
 }

@@ -56,7 +56,7 @@ public struct JSONWriter: ~Copyable {
                 guard b.count <= 64, !Self.needsEscape(b) else { return false }
                 put(key, valueBytes: b.count + 2) { out, i in
                     out[i] = 0x22
-                    ByteCursor.copyShort(UnsafeRawBufferPointer(b), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
+                    ShortCopy.copy(UnsafeRawBufferPointer(b), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
                     out[i + 1 + b.count] = 0x22
                     return i + b.count + 2
                 }
@@ -162,7 +162,7 @@ public struct JSONWriter: ~Copyable {
                 var i = 0
                 if comma { out[0] = 0x2c; i = 1 }
                 out[i] = 0x22
-                ByteCursor.copyShort(UnsafeRawBufferPointer(k), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
+                ShortCopy.copy(UnsafeRawBufferPointer(k), to: UnsafeMutableRawBufferPointer(rebasing: out[(i + 1)...]))
                 i += 1 + k.count
                 out[i] = 0x22
                 out[i + 1] = 0x3a
@@ -244,7 +244,7 @@ public struct JSONWriter: ~Copyable {
         }
         out.write(atMost: b.count + 2) { out in
             out[0] = 0x22
-            ByteCursor.copyShort(b, to: UnsafeMutableRawBufferPointer(rebasing: out[1...]))
+            ShortCopy.copy(b, to: UnsafeMutableRawBufferPointer(rebasing: out[1...]))
             out[1 + b.count] = 0x22
             return b.count + 2
         }

@@ -58,15 +58,23 @@ public enum SnapshotTable {
                             ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
                             ("TX", .right), ("RX", .right), ("FLAGS", .left)])
         st.indent = 4
-        for c in s.connections[range] {
-            out.append("")
-            ct.removeAllRows()
-            connectionRow(c, &ct)
-            ct.render(into: &out.buffer)
-            guard !c.subflows.isEmpty else { continue }
-            st.removeAllRows()
-            for sf in c.subflows { subflowRow(sf, &st) }
-            st.render(into: &out.buffer)
+        // Read in place, through pointers into the arrays' storage: a `for c in`, a subscript,
+        // even a `borrowing` parameter, copied each connection and subflow (some 500 bytes, and
+        // a retain of every string and array in it).
+        s.connections.withUnsafeBufferPointer { connections in
+            for k in range {
+                let c = connections.baseAddress! + k
+                out.append("")
+                ct.removeAllRows()
+                connectionRow(c, &ct)
+                ct.render(into: &out.buffer)
+                guard !c.pointee.subflows.isEmpty else { continue }
+                st.removeAllRows()
+                c.pointee.subflows.withUnsafeBufferPointer { subflows in
+                    for j in subflows.indices { subflowRow(subflows.baseAddress! + j, &st) }
+                }
+                st.render(into: &out.buffer)
+            }
         }
     }
 
@@ -80,7 +88,7 @@ public enum SnapshotTable {
             var lt = TextTable([("LISTENING", .left), ("PROCESS", .left)])
             for l in s.listeners {
                 lt.plainCell { $0.append(address: l.local) }
-                lt.cell { process(l.process, &$0) }
+                process(l.process, &lt)
                 lt.endRow()
             }
             lt.render(into: &out.buffer)
@@ -106,59 +114,76 @@ public enum SnapshotTable {
     }
 
     /// TOKEN LOCAL REMOTE STATE SUBFLOWS TX RX SENT RECEIVED SHARE PROCESS.
-    static func connectionRow(_ c: Connection, _ t: inout TextTable) {
-        t.plainCell { $0.append(token: c.info?.token) }
+    static func connectionRow(_ c: UnsafePointer<Connection>, _ t: inout TextTable) {
+        connectionRow(c.pointee, &t)
+    }
+
+    @inline(__always)
+    static func connectionRow(_ c: borrowing Connection, _ t: inout TextTable) {
+        // One copy of the mptcp_info (its counters unknown when there is none): each
+        // `c.info?.x` copied it anew.
+        let info = c.info ?? MPTCPInfo()
+        t.plainCell { $0.append(token: c.token) }
         t.plainCell { $0.append(address: c.local) }
         t.plainCell { $0.append(address: c.remote) }
         t.plainCell {
             $0.append(utf8: SocketState.name(c.state))
-            if c.fallback { $0.append(utf8: " (fallback to TCP)") }
+            if info.fallback { $0.append(ascii: " (fallback to TCP)") }
         }
         t.plainCell { $0.append(decimal: c.subflows.count) }
         t.plainCell { $0.append(rate: c.txRate) }
         t.plainCell { $0.append(rate: c.rxRate) }
-        t.plainCell { $0.append(byteCount: c.info?.bytesSent) }
-        t.plainCell { $0.append(byteCount: c.info?.bytesReceived) }
-        t.cell {
-            // "wifi0 60% cell0 40%"
-            for (k, share) in c.interfaceShares.enumerated() {
-                if k > 0 { $0.append(0x20) }
-                $0.append(utf8: share.name)
+        t.plainCell { $0.append(byteCount: info.bytesSent) }
+        t.plainCell { $0.append(byteCount: info.bytesReceived) }
+        // "wifi0 60% cell0 40%"
+        for (k, share) in c.interfaceShares.enumerated() {
+            if k > 0 { t.write { $0.append(0x20) } }
+            t.write(utf8: share.name)
+            t.write {
                 $0.append(0x20)
                 $0.append(percent: share.share)
             }
         }
-        t.cell { process(c.process, &$0) }
+        t.endCell()
+        process(c.process, &t)
         t.endRow()
     }
 
     /// IFACE LOCAL REMOTE STATE STATUS CWND RTT RTTVAR ACKED RECEIVED RETRANS TX RX FLAGS.
-    static func subflowRow(_ sf: Subflow, _ t: inout TextTable) {
-        let tcp = sf.tcp
-        t.cell(utf8: sf.interfaceName ?? "?")
-        t.plainCell { $0.append(address: sf.local) }
-        t.plainCell { $0.append(address: sf.remote) }
-        t.plainCell { $0.append(utf8: SocketState.name(sf.state)) }
-        t.plainCell { status(sf.status, &$0) }
-        t.plainCell { decimalOrDash(tcp?.sndCwnd, &$0) }
-        t.plainCell { $0.append(milliseconds: tcp?.rtt) }
-        t.plainCell { $0.append(milliseconds: tcp?.rttVar) }
-        t.plainCell { $0.append(byteCount: tcp?.bytesAcked) }
-        t.plainCell { $0.append(byteCount: tcp?.bytesReceived) }
-        t.plainCell { decimalOrDash(tcp?.totalRetrans, &$0) }
-        t.plainCell { $0.append(rate: sf.txRate) }
-        t.plainCell { $0.append(rate: sf.rxRate) }
-        t.plainCell { flags(sf, &$0) }
+    /// Read through the pointer, field by field: a `borrowing` subflow from `pointee` was copied
+    /// whole first (the optimizer cannot tell that the writes into the table leave it alone).
+    static func subflowRow(_ sf: UnsafePointer<Subflow>, _ t: inout TextTable) {
+        // One copy of the tcp_info (no fields known when there is none): each `sf.tcp?.x`
+        // copied it anew.
+        let info = sf.pointee.tcp
+        let tcp = info ?? TCPInfo()
+        if let name = sf.pointee.interfaceName { t.cell(utf8: name) } else { t.plainCell { $0.append(0x3f) } }
+        t.plainCell { $0.append(address: sf.pointee.local) }
+        t.plainCell { $0.append(address: sf.pointee.remote) }
+        t.plainCell { $0.append(utf8: SocketState.name(sf.pointee.state)) }
+        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: info, backup: sf.pointee.backup), &$0) }
+        t.plainCell { decimalOrDash(tcp.sndCwnd, &$0) }
+        t.plainCell { $0.append(milliseconds: tcp.rtt) }
+        t.plainCell { $0.append(milliseconds: tcp.rttVar) }
+        t.plainCell { $0.append(byteCount: tcp.bytesAcked) }
+        t.plainCell { $0.append(byteCount: tcp.bytesReceived) }
+        t.plainCell { decimalOrDash(tcp.totalRetrans, &$0) }
+        t.plainCell { $0.append(rate: sf.pointee.txRate) }
+        t.plainCell { $0.append(rate: sf.pointee.rxRate) }
+        t.plainCell { flags(isJoin: sf.pointee.ulp?.isJoin, localID: sf.pointee.ulp?.localID, backup: sf.pointee.backup, &$0) }
         t.endRow()
     }
 
-    /// "name[pid]", "-" for none.
-    static func process(_ p: ProcessRef?, _ out: inout [UInt8]) {
-        guard let p else { out.append(0x2d); return }
-        out.append(utf8: p.name)
-        out.append(0x5b)
-        out.append(decimal: p.pid)
-        out.append(0x5d)
+    /// A cell "name[pid]", "-" for none.
+    static func process(_ p: ProcessRef?, _ t: inout TextTable) {
+        guard let p else { t.plainCell { $0.append(0x2d) }; return }
+        t.write(utf8: p.name)
+        t.write {
+            $0.append(0x5b)
+            $0.append(decimal: p.pid)
+            $0.append(0x5d)
+        }
+        t.endCell()
     }
 
     static func decimalOrDash<I: BinaryInteger>(_ v: I?, _ out: inout TextRoom) {
@@ -176,19 +201,19 @@ public enum SnapshotTable {
     }
 
     /// "initial" or "join", "id N" (not 0), "backup", comma-separated.
-    static func flags(_ sf: Subflow, _ out: inout TextRoom) {
+    static func flags(isJoin: Bool?, localID: UInt8?, backup: Bool, _ out: inout TextRoom) {
         var first = true
-        func word(_ w: String, _ out: inout TextRoom) {
+        func word(_ w: StaticString, _ out: inout TextRoom) {
             if !first { out.append(0x2c) }
             first = false
-            out.append(utf8: w)
+            out.append(ascii: w)
         }
-        if let join = sf.ulp?.isJoin { word(join ? "join" : "initial", &out) }
-        if let id = sf.ulp?.localID, id != 0 {
+        if let join = isJoin { word(join ? "join" : "initial", &out) }
+        if let id = localID, id != 0 {
             word("id ", &out)
             out.append(decimal: id)
         }
-        if sf.backup { word("backup", &out) }
+        if backup { word("backup", &out) }
     }
 
     /// "active", "stalled 4.2s" (since the last ACK).

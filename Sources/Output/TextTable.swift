@@ -19,14 +19,32 @@ public struct TextTable: ~Copyable {
     /// Each cell (the headers first): where its bytes are in `text`, and its width in
     /// characters, measured once when it ends.
     private var cells = GrowingBuffer<Cell>(capacity: 64)
-    /// Where each row (the headers first) ends in `cells`.
-    private var rowEnds: [Int] = []
+    /// Where each row (the headers first) ends in `cells`, and where the row being written
+    /// starts.
+    private var rowEnds = GrowingBuffer<Int>(capacity: 16)
+    private var rowStart = 0
+    /// `headers.count`, kept where the cell writers read it.
+    private let columns: Int
+    /// Where the cell being written starts in `text` (the end of the last one).
+    private var cellStart = 0
+    /// Each column's width so far (its widest cell, the header's included), kept as cells
+    /// end so that rendering does not walk the cells twice; and the headers' widths, which
+    /// `removeAllRows` goes back to.
+    private var widths: GrowingBuffer<Int>
+    private var headerWidths: [Int] = []
+    /// What the cells shown hold in bytes beyond their widths (names that are not ASCII), and
+    /// what the headers alone do.
+    private var extraBytes = 0
+    private var headerExtraBytes = 0
     /// Bit i set: column i is aligned right.
     private let rightAligned: UInt64
     /// The rendered lines, before they are appended to the caller's buffer in one copy.
     private var lines = GrowingBuffer<UInt8>(capacity: 1024)
-    /// A cell that `cell` writes as an array (names: unbounded, escaped after).
-    private var scratch: [UInt8] = []
+    /// The header line as last laid out, and the widths it was laid out at: every connection's
+    /// table in `mptop --once` has the same headers, and mostly the same widths.
+    private var headerLine = GrowingBuffer<UInt8>(capacity: 256)
+    private var headerLineWidths: [Int] = []
+    private var headerLineIndent = -1
 
     /// Internal, not private: with a private one, Swift 6.3 fails to compile (a broken module)
     /// the files that use the table.
@@ -43,13 +61,22 @@ public struct TextTable: ~Copyable {
         var right: UInt64 = 0
         for (i, c) in columns.enumerated() where c.1 == .right { right |= 1 << UInt64(i) }
         rightAligned = right
+        self.columns = columns.count
+        widths = GrowingBuffer(capacity: columns.count)
         // The headers are mptop's own words: measured, not escaped.
         for h in headers {
             let start = text.count
             copy(h)
-            cells.append(Cell(start: start, count: text.count - start, width: Self.plainASCIIWidth(h) ?? h.count))
+            let width = Self.plainASCIIWidth(h) ?? h.count
+            cells.append(Cell(start: start, count: text.count - start, width: width))
+            headerWidths.append(width)
+            widths.append(width)
+            headerExtraBytes += text.count - start - width
         }
+        extraBytes = headerExtraBytes
+        cellStart = text.count
         rowEnds.append(cells.count)
+        rowStart = cells.count
     }
 
     /// Adds a row. Cells are escaped for the terminal here, before the widths are measured:
@@ -60,69 +87,91 @@ public struct TextTable: ~Copyable {
         endRow()
     }
 
-    /// Adds a cell to the current row: `write` appends its text as UTF-8 (of any length). Escaped
-    /// for the terminal and measured as `add` does.
-    public mutating func cell(_ write: (inout [UInt8]) -> Void) {
-        scratch.removeAll(keepingCapacity: true)
-        write(&scratch)
-        let start = text.count
-        scratch.withUnsafeBufferPointer { text.append(contentsOf: $0) }
-        endCell(from: start)
-    }
-
     /// Adds a cell holding `s` (a name), escaped and measured as `add` does.
     public mutating func cell(utf8 s: String) {
-        let start = text.count
-        copy(s)
-        endCell(from: start)
+        write(utf8: s)
+        endCell()
+    }
+
+    /// Appends `s` (a name, or part of one) to the cell being written, which `endCell` ends:
+    /// escaped and measured then, as `add` does.
+    public mutating func write(utf8 s: String) { copy(s) }
+
+    /// Appends text of mptop's own making (`write` fills a `TextRoom`) to the cell being
+    /// written, which `endCell` ends.
+    @inline(__always)
+    public mutating func write(_ write: (inout TextRoom) -> Void) {
+        var room = TextRoom(UnsafeMutableBufferPointer(start: text.reserve(TextRoom.cellSize), count: TextRoom.cellSize))
+        write(&room)
+        text.advance(room.count)
     }
 
     /// Adds a cell of mptop's own making to the current row (digits, units, addresses, hex,
     /// fixed words), written into `TextRoom.cellSize` bytes of the table's storage: printable
     /// ASCII by construction, so it is measured without a look at its bytes. Anything that may
-    /// hold a name goes through `cell`.
+    /// hold a name goes through `cell` or `write(utf8:)`.
     @inline(__always)
     public mutating func plainCell(_ write: (inout TextRoom) -> Void) {
-        let start = text.count
-        var room = TextRoom(UnsafeMutableBufferPointer(start: text.reserve(TextRoom.cellSize), count: TextRoom.cellSize))
-        write(&room)
-        text.advance(room.count)
-        assert(text.elements[start...].allSatisfy { $0 &- 0x20 < 0x5f }, "a plain cell holds only printable ASCII")
-        cells.append(Cell(start: start, count: room.count, width: room.count))
+        assert(cellStart == text.count, "a plain cell after an unended one")
+        self.write(write)
+        assert(text.elements[cellStart...].allSatisfy { $0 &- 0x20 < 0x5f }, "a plain cell holds only printable ASCII")
+        let count = text.count &- cellStart
+        append(Cell(start: cellStart, count: count, width: count))
     }
 
-    /// Ends the current row (after its cells).
-    public mutating func endRow() { rowEnds.append(cells.count) }
-
-    /// Forgets every row but the headers, keeping the storage for the next rows.
-    public mutating func removeAllRows() {
-        let headerCells = rowEnds[0]
-        let headerEnd = headerCells == 0 ? 0 : cells.elements[headerCells - 1].start + cells.elements[headerCells - 1].count
-        text.removeSuffix(from: headerEnd)
-        cells.removeSuffix(from: headerCells)
-        rowEnds.removeSubrange(1...)
-    }
-
-    /// Appends the bytes of `s` to `text`.
-    private mutating func copy(_ s: String) {
-        var s = s
-        s.withUTF8 { text.append(contentsOf: $0) }
-    }
-
-    private mutating func endCell(from start: Int) {
-        let end = text.count
+    /// Ends the cell that `write` calls wrote, escaping it for the terminal.
+    public mutating func endCell() {
+        let start = cellStart, end = text.count
         var plain = true
         // Printable ASCII is 0x20...0x7e: nothing to escape, one character a byte.
         for b in text.elements[start..<end] where b &- 0x20 >= 0x5f { plain = false; break }
         if plain {
-            cells.append(Cell(start: start, count: end - start, width: end - start))
+            append(Cell(start: start, count: end - start, width: end - start))
         } else {
             // Rare (a name that is not plain ASCII): escaped, and measured in characters.
             let escaped = String(decoding: text.elements[start..<end], as: UTF8.self).escapedForTerminal
             text.removeSuffix(from: start)
             copy(escaped)
-            cells.append(Cell(start: start, count: text.count - start, width: escaped.count))
+            append(Cell(start: start, count: text.count - start, width: escaped.count))
         }
+    }
+
+    /// Ends the current row (after its cells).
+    public mutating func endRow() {
+        rowEnds.append(cells.count)
+        rowStart = cells.count
+    }
+
+    /// Forgets every row but the headers, keeping the storage for the next rows.
+    public mutating func removeAllRows() {
+        let headerCells = rowEnds.elements[0]
+        let headerEnd = headerCells == 0 ? 0 : cells.elements[headerCells - 1].start + cells.elements[headerCells - 1].count
+        text.removeSuffix(from: headerEnd)
+        cells.removeSuffix(from: headerCells)
+        rowEnds.removeSuffix(from: 1)
+        rowStart = headerCells
+        cellStart = headerEnd
+        widths.base.update(from: headerWidths, count: columns)
+        extraBytes = headerExtraBytes
+    }
+
+    /// Adds `cell` to the current row, widening its column (a row longer than the headers
+    /// has its extra cells left out: they widen nothing).
+    @inline(__always)
+    private mutating func append(_ cell: Cell) {
+        let column = cells.count &- rowStart
+        cells.append(cell)
+        cellStart = text.count
+        if column < columns {
+            widths.base[column] = Swift.max(widths.base[column], cell.width)
+            extraBytes &+= cell.count &- cell.width
+        }
+    }
+
+    /// Appends the bytes of `s` to `text`.
+    private mutating func copy(_ s: String) {
+        var s = s
+        s.withUTF8 { text.append(bytes: $0) }
     }
 
     /// The width of a cell that is all printable ASCII (one character a byte, nothing to
@@ -141,70 +190,78 @@ public struct TextTable: ~Copyable {
 
     /// Appends the table to `buffer` as UTF-8, each line (the headers first) ending in a newline.
     ///
-    /// One walk writes the lines into the table's own storage, then they are appended in one
-    /// copy. Runs of spaces are stored 8 bytes at a time, past their end into what the next
-    /// piece overwrites (the storage keeps 8 bytes to spare), and short cells in a few
-    /// overlapping loads and stores (`ByteCursor.copyShort`): about 7 instructions a byte of
-    /// `mptop --once`'s tables.
+    /// The lines are laid out in the table's own storage, then appended in one copy. That
+    /// storage is filled with spaces first (one `memset`), so laying a line out is copying
+    /// each cell to its column's place (`ShortCopy.copy`, a few overlapping loads and
+    /// stores) and a newline after the last: no run of padding is written cell by cell. The
+    /// header line is copied from the last table's when the widths are the same.
     public mutating func render(into buffer: inout [UInt8]) {
-        let columns = headers.count
-        let rows = rowEnds.count
+        let columns = self.columns
         let indent = Swift.max(0, self.indent)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(columns, 1)) { widths in
-            let cells = self.cells.elements
-            // Each column as wide as its widest cell (a row longer than the headers has
-            // its extra cells left out), and what the cells shown hold in bytes beyond their
-            // widths (names that are not ASCII).
-            widths.initialize(repeating: 0)
-            var extraBytes = 0
-            var rowStart = 0
-            for rowEnd in rowEnds {
-                for i in 0..<Swift.min(rowEnd - rowStart, columns) {
-                    let cell = cells[rowStart + i]
-                    widths[i] = Swift.max(widths[i], cell.width)
-                    extraBytes += cell.count - cell.width
-                }
-                rowStart = rowEnd
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * columns + 1) { place in
+            // On a line of plain cells, where each column's cells are placed: a left-aligned
+            // one at the column's start, a right-aligned one its width before the column's end
+            // (`place[columns + i]`, all ones, takes it off); and, last, where a line that shows
+            // every column, with its separator, ends.
+            var at = indent
+            for i in 0..<columns {
+                let right = rightAligned >> UInt64(i) & 1 != 0
+                place[i] = right ? at + widths.base[i] : at
+                place[columns + i] = right ? ~0 : 0
+                at += widths.base[i] + 2
             }
-            // At most every column at its width and its separator on every line, plus those bytes.
-            var lineBound = indent + 1
-            for w in widths { lineBound += w + 2 }
-            let bound = rows * lineBound + extraBytes + 8
+            place[2 * columns] = at
+            // At most every column at its width and its separator on every line, plus a newline
+            // and the bytes beyond the widths.
+            let bound = rowEnds.count * (at + 1) + extraBytes
             lines.removeSuffix(from: 0)
             let base = lines.reserve(bound)
+            base.initialize(repeating: 0x20, count: bound)
+            var p = base
+            var first = 0
+            if headerLineIndent == indent && sameWidths(headerLineWidths) {
+                p.update(from: headerLine.base, count: headerLine.count)
+                p += headerLine.count
+                first = 1
+            }
+            let cells = self.cells.elements
             let text = UnsafeRawPointer(self.text.base)
-            let right = rightAligned
-            var p = UnsafeMutableRawPointer(base)
-            @inline(__always) func spaces(_ n: Int) {
-                var k = 0
-                while k < n { p.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: k, as: UInt64.self); k += 8 }
-                p += n
-            }
-            rowStart = 0
-            for rowEnd in rowEnds {
-                spaces(indent)
-                let count = rowEnd - rowStart
+            let ends = rowEnds.elements
+            for row in first..<ends.count {
+                let rowStart = row == 0 ? 0 : ends[row - 1], count = ends[row] - rowStart
+                // Bytes beyond the widths so far on this line: they move what follows.
+                var shift = 0
+                var end = indent
                 for i in 0..<Swift.min(count, columns) {
-                    let cell = cells[rowStart + i]
-                    let fill = widths[i] - cell.width
-                    let last = i == count - 1
-                    if right >> UInt64(i) & 1 != 0 { spaces(fill) }
-                    ByteCursor.copyShort(UnsafeRawBufferPointer(start: text + cell.start, count: cell.count),
-                                         to: UnsafeMutableRawBufferPointer(start: p, count: cell.count))
-                    p += cell.count
-                    if !last {
-                        if right >> UInt64(i) & 1 == 0 { spaces(fill) }
-                        spaces(2)
-                    }
+                    let cell = cells[rowStart &+ i]
+                    let column = place[i] &+ shift &- (cell.width & place[columns &+ i])
+                    ShortCopy.copy(UnsafeRawBufferPointer(start: text + cell.start, count: cell.count),
+                                   to: UnsafeMutableRawBufferPointer(start: p + column, count: cell.count))
+                    end = column &+ cell.count
+                    shift &+= cell.count &- cell.width
                 }
-                p.storeBytes(of: 0x0a, as: UInt8.self)
-                p += 1
-                rowStart = rowEnd
+                // A row longer than the headers ends after its last column shown, padded, and a separator.
+                if count > columns { end = place[2 * columns] + shift }
+                p[end] = 0x0a
+                p += end + 1
+                if row == 0 {
+                    headerLine.removeSuffix(from: 0)
+                    headerLine.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
+                    headerLineWidths = Array(UnsafeBufferPointer(start: widths.base, count: columns))
+                    headerLineIndent = indent
+                }
             }
-            let written = p - UnsafeMutableRawPointer(base)
-            precondition(written + 8 <= bound, "a table's lines outgrew their bound")
+            let written = p - base
+            precondition(written <= bound, "a table's lines outgrew their bound")
             lines.advance(written)
         }
         buffer.append(contentsOf: lines.elements)
+    }
+
+    /// Whether the columns are as wide as `laidOut` says.
+    private func sameWidths(_ laidOut: [Int]) -> Bool {
+        guard laidOut.count == headers.count else { return false }
+        for (i, w) in laidOut.enumerated() where widths.base[i] != w { return false }
+        return true
     }
 }

@@ -55,6 +55,40 @@ final class ByteWriterTests: XCTestCase {
         XCTAssertTrue(Units.rounded(.nan).isNaN)
     }
 
+    /// `Units.fixed` written in integers (below 2^53) reads as it did in Doubles: the reference
+    /// here is the Double arithmetic, String by String. Halves and their neighbours, every
+    /// number of places up to 6, magnitudes from 1e-8 to 1e20 (past 2^53, the Doubles' way), both signs.
+    func testFixedInIntegersIsFixedInDoubles() {
+        func reference(_ v: Double, _ decimals: Int) -> String {
+            guard v.isFinite else { return "-" }
+            var scale = 1.0
+            for _ in 0..<decimals { scale *= 10 }
+            let r = (abs(v) * scale).rounded()
+            guard r < 9e18 else { return String(v.rounded()) }
+            let whole = Int64(r / scale)
+            var out = (v < 0 && r != 0 ? "-" : "") + String(whole)
+            guard decimals > 0 else { return out }
+            let frac = Int64(r) - whole * Int64(scale)
+            let digits = String(frac)
+            out += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+            return out
+        }
+        var values: [Double] = [0, -0.0, 0.05, 0.95, 9.95, 99.95, 999.5, 0.0005, 123.456, 4_503_599_627_370_495.5,
+                                9_007_199_254_740_991, 9_007_199_254_740_992, 9_007_199_254_740_993, 1e17, 9.3e18, .infinity, .nan]
+        for k in 0..<500 {
+            let half = (Double(k) + 0.5) / 10
+            values += [half, half.nextUp, half.nextDown, -half]
+        }
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let v = Double.random(in: 1...10, using: &g) * pow(10, Double.random(in: -8...20, using: &g))
+            values += [v, -v]
+        }
+        for v in values {
+            for d in 0...6 { XCTAssertEqual(Units.fixed(v, decimals: d), reference(v, d), "\(v) to \(d) places") }
+        }
+    }
+
     func testIntegersAreWrittenAsStringWroteThem() {
         for v: Int64 in [0, 1, 9, 10, -1, -10, 1234567890, .max, .min] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
         for v: UInt64 in [0, 7, 10, 100, .max] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }

@@ -120,7 +120,7 @@ final class JSONNumberTests: XCTestCase {
         for n in 0...40 {
             var target = [UInt8](repeating: 0, count: 48)
             source.withUnsafeBytes { s in
-                target.withUnsafeMutableBytes { ByteCursor.copyShort(UnsafeRawBufferPointer(rebasing: s[..<n]), to: $0) }
+                target.withUnsafeMutableBytes { ShortCopy.copy(UnsafeRawBufferPointer(rebasing: s[..<n]), to: $0) }
             }
             XCTAssertEqual(target, Array(source[..<n]) + [UInt8](repeating: 0, count: 48 - n), "\(n) bytes")
         }

@@ -36,8 +36,8 @@ public struct MPTCPInfo: Equatable, Sendable {
     /// The payload length this was decoded from.
     public var length: Int = 0
 
-    public var fallback: Bool { flags & 0x1 != 0 }
-    public var remoteKeyReceived: Bool { flags & 0x2 != 0 }
+    @inlinable public var fallback: Bool { flags & 0x1 != 0 }
+    @inlinable public var remoteKeyReceived: Bool { flags & 0x2 != 0 }
 
     public init() {}
 

@@ -15,10 +15,10 @@ public struct SubflowULPInfo: Equatable, Sendable {
 
     public var isMPTCP: Bool { name == "mptcp" }
     /// MP_JOIN (additional) subflow rather than the initial MP_CAPABLE one.
-    public var isJoin: Bool? { flags.map { $0 & 0b1100 != 0 } }
+    @inlinable public var isJoin: Bool? { flags.map { $0 & 0b1100 != 0 } }
     /// Backup, as either side set it.
-    public var backupLocal: Bool? { flags.map { $0 & 0b10_0000 != 0 } }
-    public var backupRemote: Bool? { flags.map { $0 & 0b1_0000 != 0 } }
+    @inlinable public var backupLocal: Bool? { flags.map { $0 & 0b10_0000 != 0 } }
+    @inlinable public var backupRemote: Bool? { flags.map { $0 & 0b1_0000 != 0 } }
     public var fullyEstablished: Bool? { flags.map { $0 & 0b100_0000 != 0 } }
 
     /// Decodes the payload of attribute 19 (nested INET_ULP_INFO_*).

@@ -8,36 +8,40 @@
 /// Optional per field cost a tag byte and its padding each (288 bytes against 160; a `Subflow` 496 against 360), and every
 /// sample decodes, moves and copies 20,000 of these at 10,000 connections. An absent field's
 /// value is always 0, so the synthesised `==` is the Optionals' `==`.
+///
+/// The accessors are inlinable (and the storage they read `@usableFromInline`): from another
+/// module a call would take the struct by value, and `sf.tcp?.rtt` copied all 160 bytes out of
+/// the subflow for every field the text table read.
 public struct TCPInfo: Equatable, Sendable {
     /// One bit per field: which ones `present` says are known.
-    private enum Field: Int {
+    @usableFromInline enum Field: Int {
         case state, caState, backoff, rto, sndMss, unacked, lost, retransInFlight, lastDataSent, lastDataReceived
         case lastAckReceived, pmtu, rtt, rttVar, sndSsthresh, sndCwnd, totalRetrans, pacingRate, bytesAcked, bytesReceived
         case segsOut, segsIn, notSentBytes, minRtt, deliveryRate, busyTime, bytesSent, bytesRetrans, sndWnd, rcvWnd
         case totalRTO
 
-        var bit: UInt32 { 1 << UInt32(rawValue) }
+        @inlinable var bit: UInt32 { 1 << UInt32(rawValue) }
     }
 
     public var length: Int = 0
     // Widest first, so the struct packs without padding between them.
-    private var pacingRateValue: UInt64 = 0, bytesAckedValue: UInt64 = 0, bytesReceivedValue: UInt64 = 0
-    private var deliveryRateValue: UInt64 = 0, busyTimeValue: UInt64 = 0, bytesSentValue: UInt64 = 0, bytesRetransValue: UInt64 = 0
-    private var rtoValue: UInt32 = 0, sndMssValue: UInt32 = 0, unackedValue: UInt32 = 0, lostValue: UInt32 = 0
-    private var retransInFlightValue: UInt32 = 0, lastDataSentValue: UInt32 = 0, lastDataReceivedValue: UInt32 = 0
-    private var lastAckReceivedValue: UInt32 = 0, pmtuValue: UInt32 = 0, rttValue: UInt32 = 0, rttVarValue: UInt32 = 0
-    private var sndSsthreshValue: UInt32 = 0, sndCwndValue: UInt32 = 0, totalRetransValue: UInt32 = 0
-    private var segsOutValue: UInt32 = 0, segsInValue: UInt32 = 0, notSentBytesValue: UInt32 = 0, minRttValue: UInt32 = 0
-    private var sndWndValue: UInt32 = 0, rcvWndValue: UInt32 = 0
-    private var present: UInt32 = 0
-    private var totalRTOValue: UInt16 = 0
-    private var stateValue: UInt8 = 0, caStateValue: UInt8 = 0, backoffValue: UInt8 = 0
+    @usableFromInline var pacingRateValue: UInt64 = 0, bytesAckedValue: UInt64 = 0, bytesReceivedValue: UInt64 = 0
+    @usableFromInline var deliveryRateValue: UInt64 = 0, busyTimeValue: UInt64 = 0, bytesSentValue: UInt64 = 0, bytesRetransValue: UInt64 = 0
+    @usableFromInline var rtoValue: UInt32 = 0, sndMssValue: UInt32 = 0, unackedValue: UInt32 = 0, lostValue: UInt32 = 0
+    @usableFromInline var retransInFlightValue: UInt32 = 0, lastDataSentValue: UInt32 = 0, lastDataReceivedValue: UInt32 = 0
+    @usableFromInline var lastAckReceivedValue: UInt32 = 0, pmtuValue: UInt32 = 0, rttValue: UInt32 = 0, rttVarValue: UInt32 = 0
+    @usableFromInline var sndSsthreshValue: UInt32 = 0, sndCwndValue: UInt32 = 0, totalRetransValue: UInt32 = 0
+    @usableFromInline var segsOutValue: UInt32 = 0, segsInValue: UInt32 = 0, notSentBytesValue: UInt32 = 0, minRttValue: UInt32 = 0
+    @usableFromInline var sndWndValue: UInt32 = 0, rcvWndValue: UInt32 = 0
+    @usableFromInline var present: UInt32 = 0
+    @usableFromInline var totalRTOValue: UInt16 = 0
+    @usableFromInline var stateValue: UInt8 = 0, caStateValue: UInt8 = 0, backoffValue: UInt8 = 0
 
-    @inline(__always)
-    private func value<T>(_ v: T, _ field: Field) -> T? { present & field.bit != 0 ? v : nil }
+    @inlinable @inline(__always)
+    func value<T>(_ v: T, _ field: Field) -> T? { present & field.bit != 0 ? v : nil }
 
-    @inline(__always)
-    private static func store<T: FixedWidthInteger>(_ new: T?, in v: inout T, _ present: inout UInt32, _ field: Field) {
+    @inlinable @inline(__always)
+    static func store<T: FixedWidthInteger>(_ new: T?, in v: inout T, _ present: inout UInt32, _ field: Field) {
         if let new {
             v = new
             present |= field.bit
@@ -47,136 +51,136 @@ public struct TCPInfo: Equatable, Sendable {
         }
     }
 
-    public var state: UInt8? {
+    @inlinable public var state: UInt8? {
         get { value(stateValue, .state) }
         set { Self.store(newValue, in: &stateValue, &present, .state) }
     }
-    public var caState: UInt8? {
+    @inlinable public var caState: UInt8? {
         get { value(caStateValue, .caState) }
         set { Self.store(newValue, in: &caStateValue, &present, .caState) }
     }
     /// How often the retransmission (or zero-window probe) timer has backed off without an ACK.
-    public var backoff: UInt8? {
+    @inlinable public var backoff: UInt8? {
         get { value(backoffValue, .backoff) }
         set { Self.store(newValue, in: &backoffValue, &present, .backoff) }
     }
     /// The retransmission timeout, microseconds.
-    public var rto: UInt32? {
+    @inlinable public var rto: UInt32? {
         get { value(rtoValue, .rto) }
         set { Self.store(newValue, in: &rtoValue, &present, .rto) }
     }
-    public var sndMss: UInt32? {
+    @inlinable public var sndMss: UInt32? {
         get { value(sndMssValue, .sndMss) }
         set { Self.store(newValue, in: &sndMssValue, &present, .sndMss) }
     }
-    public var unacked: UInt32? {
+    @inlinable public var unacked: UInt32? {
         get { value(unackedValue, .unacked) }
         set { Self.store(newValue, in: &unackedValue, &present, .unacked) }
     }
-    public var lost: UInt32? {
+    @inlinable public var lost: UInt32? {
         get { value(lostValue, .lost) }
         set { Self.store(newValue, in: &lostValue, &present, .lost) }
     }
     /// Segments retransmitted and still in flight.
-    public var retransInFlight: UInt32? {
+    @inlinable public var retransInFlight: UInt32? {
         get { value(retransInFlightValue, .retransInFlight) }
         set { Self.store(newValue, in: &retransInFlightValue, &present, .retransInFlight) }
     }
-    public var lastDataSent: UInt32? {
+    @inlinable public var lastDataSent: UInt32? {
         get { value(lastDataSentValue, .lastDataSent) }
         set { Self.store(newValue, in: &lastDataSentValue, &present, .lastDataSent) }
     }
-    public var lastDataReceived: UInt32? {
+    @inlinable public var lastDataReceived: UInt32? {
         get { value(lastDataReceivedValue, .lastDataReceived) }
         set { Self.store(newValue, in: &lastDataReceivedValue, &present, .lastDataReceived) }
     }
     /// Milliseconds since the last ACK arrived; every RTT sample comes from one, so this is
     /// also the age of `rtt`.
-    public var lastAckReceived: UInt32? {
+    @inlinable public var lastAckReceived: UInt32? {
         get { value(lastAckReceivedValue, .lastAckReceived) }
         set { Self.store(newValue, in: &lastAckReceivedValue, &present, .lastAckReceived) }
     }
-    public var pmtu: UInt32? {
+    @inlinable public var pmtu: UInt32? {
         get { value(pmtuValue, .pmtu) }
         set { Self.store(newValue, in: &pmtuValue, &present, .pmtu) }
     }
     /// Smoothed RTT in microseconds.
-    public var rtt: UInt32? {
+    @inlinable public var rtt: UInt32? {
         get { value(rttValue, .rtt) }
         set { Self.store(newValue, in: &rttValue, &present, .rtt) }
     }
-    public var rttVar: UInt32? {
+    @inlinable public var rttVar: UInt32? {
         get { value(rttVarValue, .rttVar) }
         set { Self.store(newValue, in: &rttVarValue, &present, .rttVar) }
     }
-    public var sndSsthresh: UInt32? {
+    @inlinable public var sndSsthresh: UInt32? {
         get { value(sndSsthreshValue, .sndSsthresh) }
         set { Self.store(newValue, in: &sndSsthreshValue, &present, .sndSsthresh) }
     }
-    public var sndCwnd: UInt32? {
+    @inlinable public var sndCwnd: UInt32? {
         get { value(sndCwndValue, .sndCwnd) }
         set { Self.store(newValue, in: &sndCwndValue, &present, .sndCwnd) }
     }
-    public var totalRetrans: UInt32? {
+    @inlinable public var totalRetrans: UInt32? {
         get { value(totalRetransValue, .totalRetrans) }
         set { Self.store(newValue, in: &totalRetransValue, &present, .totalRetrans) }
     }
     /// Bytes per second.
-    public var pacingRate: UInt64? {
+    @inlinable public var pacingRate: UInt64? {
         get { value(pacingRateValue, .pacingRate) }
         set { Self.store(newValue, in: &pacingRateValue, &present, .pacingRate) }
     }
-    public var bytesAcked: UInt64? {
+    @inlinable public var bytesAcked: UInt64? {
         get { value(bytesAckedValue, .bytesAcked) }
         set { Self.store(newValue, in: &bytesAckedValue, &present, .bytesAcked) }
     }
-    public var bytesReceived: UInt64? {
+    @inlinable public var bytesReceived: UInt64? {
         get { value(bytesReceivedValue, .bytesReceived) }
         set { Self.store(newValue, in: &bytesReceivedValue, &present, .bytesReceived) }
     }
-    public var segsOut: UInt32? {
+    @inlinable public var segsOut: UInt32? {
         get { value(segsOutValue, .segsOut) }
         set { Self.store(newValue, in: &segsOutValue, &present, .segsOut) }
     }
-    public var segsIn: UInt32? {
+    @inlinable public var segsIn: UInt32? {
         get { value(segsInValue, .segsIn) }
         set { Self.store(newValue, in: &segsInValue, &present, .segsIn) }
     }
-    public var notSentBytes: UInt32? {
+    @inlinable public var notSentBytes: UInt32? {
         get { value(notSentBytesValue, .notSentBytes) }
         set { Self.store(newValue, in: &notSentBytesValue, &present, .notSentBytes) }
     }
-    public var minRtt: UInt32? {
+    @inlinable public var minRtt: UInt32? {
         get { value(minRttValue, .minRtt) }
         set { Self.store(newValue, in: &minRttValue, &present, .minRtt) }
     }
     /// Bytes per second.
-    public var deliveryRate: UInt64? {
+    @inlinable public var deliveryRate: UInt64? {
         get { value(deliveryRateValue, .deliveryRate) }
         set { Self.store(newValue, in: &deliveryRateValue, &present, .deliveryRate) }
     }
     /// Microseconds the subflow had data to send.
-    public var busyTime: UInt64? {
+    @inlinable public var busyTime: UInt64? {
         get { value(busyTimeValue, .busyTime) }
         set { Self.store(newValue, in: &busyTimeValue, &present, .busyTime) }
     }
-    public var bytesSent: UInt64? {
+    @inlinable public var bytesSent: UInt64? {
         get { value(bytesSentValue, .bytesSent) }
         set { Self.store(newValue, in: &bytesSentValue, &present, .bytesSent) }
     }
-    public var bytesRetrans: UInt64? {
+    @inlinable public var bytesRetrans: UInt64? {
         get { value(bytesRetransValue, .bytesRetrans) }
         set { Self.store(newValue, in: &bytesRetransValue, &present, .bytesRetrans) }
     }
-    public var sndWnd: UInt32? {
+    @inlinable public var sndWnd: UInt32? {
         get { value(sndWndValue, .sndWnd) }
         set { Self.store(newValue, in: &sndWndValue, &present, .sndWnd) }
     }
-    public var rcvWnd: UInt32? {
+    @inlinable public var rcvWnd: UInt32? {
         get { value(rcvWndValue, .rcvWnd) }
         set { Self.store(newValue, in: &rcvWndValue, &present, .rcvWnd) }
     }
-    public var totalRTO: UInt16? {
+    @inlinable public var totalRTO: UInt16? {
         get { value(totalRTOValue, .totalRTO) }
         set { Self.store(newValue, in: &totalRTOValue, &present, .totalRTO) }
     }

@@ -44,7 +44,7 @@ public struct Subflow: Sendable {
 
     /// Bytes this subflow carried: acked data sent plus data received.
     public var bytesCarried: UInt64 { (tcp?.bytesAcked ?? 0) &+ (tcp?.bytesReceived ?? 0) }
-    public var backup: Bool { (ulp?.backupLocal ?? false) || (ulp?.backupRemote ?? false) }
+    @inlinable public var backup: Bool { (ulp?.backupLocal ?? false) || (ulp?.backupRemote ?? false) }
 }
 
 /// An interface's share of the bytes of one connection.
@@ -85,8 +85,10 @@ public struct Connection: Sendable {
     }
 
     /// The connection's token, nil when the kernel gave no mptcp_info for it (nothing to name it by).
-    public var token: UInt32? { info?.token }
-    public var fallback: Bool { info?.fallback ?? false }
+    // Inlinable, as the other small accessors the writers read: from another module a call
+    // takes the connection by value, and a copy retains every string and array in it.
+    @inlinable public var token: UInt32? { info?.token }
+    @inlinable public var fallback: Bool { info?.fallback ?? false }
 }
 
 /// A listening MPTCP socket.

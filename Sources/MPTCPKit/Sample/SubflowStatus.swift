@@ -44,14 +44,20 @@ public enum SubflowStatus: Equatable, Sendable {
     public static let idleAfterMilliseconds: UInt32 = 1000
 
     /// `borrowing`: read in place, not copied (a copy of a subflow retains its strings; the
-    /// dashboard asks every subflow at every refresh).
-    public init(_ subflow: borrowing Subflow) {
-        switch subflow.state {
+    /// dashboard asks every subflow at every refresh). Inlinable for the same reason: called
+    /// across modules, it took a copy of the subflow all the same.
+    @inlinable public init(_ subflow: borrowing Subflow) {
+        self.init(state: subflow.state, tcp: subflow.tcp, backup: subflow.backup)
+    }
+
+    /// From the three things it depends on: for a writer that reads a subflow through a pointer.
+    public init(state: SocketState, tcp: TCPInfo?, backup: Bool) {
+        switch state {
         case .established: break
         case .synSent, .synReceived, .newSynReceived: self = .opening; return
         default: self = .closing; return
         }
-        guard let t = subflow.tcp else {
+        guard let t = tcp else {
             // No tcp_info: nothing says it is in trouble.
             self = .active
             return
@@ -67,7 +73,7 @@ public enum SubflowStatus: Equatable, Sendable {
         let quiet = unacked == 0 && (t.lastDataSent ?? 0) >= Self.idleAfterMilliseconds
             && (t.lastDataReceived ?? 0) >= Self.idleAfterMilliseconds
         if quiet {
-            self = subflow.backup ? .backup : .idle
+            self = backup ? .backup : .idle
         } else {
             self = .active
         }
@@ -75,7 +81,7 @@ public enum SubflowStatus: Equatable, Sendable {
 }
 
 extension Subflow {
-    public var status: SubflowStatus { SubflowStatus(self) }
+    @inlinable public var status: SubflowStatus { SubflowStatus(self) }
 
     /// The RTT was last measured this long ago (ms) — every RTT sample comes with an ACK.
     public var rttAge: UInt32? { tcp?.lastAckReceived }

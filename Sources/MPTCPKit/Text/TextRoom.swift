@@ -46,9 +46,16 @@ public struct TextRoom {
     @inlinable public mutating func append(utf8 s: String) {
         var s = s
         s.withUTF8 { u in
-            guard let from = u.baseAddress else { return }
-            claim(u.count).update(from: from, count: u.count)
+            let to = claim(u.count)
+            ShortCopy.copy(UnsafeRawBufferPointer(u), to: UnsafeMutableRawBufferPointer(start: to, count: u.count))
         }
+    }
+
+    /// Appends a word of mptop's own ("join", "backup"), with no String made of it.
+    @inlinable public mutating func append(ascii s: StaticString) {
+        let to = claim(s.utf8CodeUnitCount)
+        ShortCopy.copy(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount),
+                       to: UnsafeMutableRawBufferPointer(start: to, count: s.utf8CodeUnitCount))
     }
 
     /// Lets `write` fill at most `n` bytes at the cursor (the raw writers `writeDecimal`,
@@ -61,8 +68,15 @@ public struct TextRoom {
 
     /// Appends `v` in decimal, as `String(v)` writes it.
     @inlinable public mutating func append(decimal v: UInt64) {
-        // One or two digits (counts, cwnd, most cells) without the digit count's comparisons.
+        // One or two digits (counts, cwnd, most numbers before a unit) without the digit
+        // count's comparisons and the call.
         if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
+        if v < 100 {
+            let p = claim(2)
+            p[0] = UInt8(truncatingIfNeeded: v / 10) &+ 0x30
+            p[1] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            return
+        }
         write(atMost: 20) { [UInt8].writeDecimal(v, into: $0, at: 0) }
     }
 

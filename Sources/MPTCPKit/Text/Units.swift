@@ -55,7 +55,9 @@ extension TextRoom {
     @inlinable public mutating func append(milliseconds micros: UInt32?) {
         guard let m = micros else { append(0x2d); return }
         let ms = Double(m) / 1000
-        append(fixed: ms, decimals: Self.shownBelow(100, ms, decimals: 1) ? 1 : 0)
+        // One place below 100 ms as shown: the tenths rounded once, for the choice and the digits.
+        let tenths = Units.rounded(ms * 10)
+        if tenths < 1000 { append(tenths: tenths, negative: false) } else { append(fixed: ms, decimals: 0) }
         append(0x6d); append(0x73)  // ms
     }
 
@@ -85,9 +87,28 @@ extension TextRoom {
     /// `Units.fixed`: `v` rounded to `decimals` places, "-" when not finite.
     @inlinable public mutating func append(fixed v: Double, decimals: Int) {
         guard v.isFinite else { append(0x2d); return }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
+        var scale = 1.0, wholeScale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10; wholeScale &*= 10 }
         let r = Units.rounded(abs(v) * scale)
+        // Below 2^53 (every number a table shows) in integers: `r` is exact, and so is the
+        // division by 10^decimals truncated, as the Doubles below give it (the error of the
+        // quotient, at most r * 2^-53 / scale, is less than its distance to the next integer).
+        if r < 9_007_199_254_740_992 && decimals <= 15 {  // 2^53
+            let n = UInt64(r)
+            let whole = n / wholeScale
+            if v < 0 && n != 0 { append(0x2d) }
+            append(decimal: whole)
+            guard decimals > 0 else { return }
+            append(0x2e)
+            // The places with their leading zeros, as many as `decimals`.
+            var frac = n - whole * wholeScale
+            let places = claim(decimals)
+            for k in stride(from: decimals - 1, through: 0, by: -1) {
+                places[k] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30
+                frac /= 10
+            }
+            return
+        }
         // Int64() traps past 2^63: a value that large (a corrupt counter) is printed as Swift does.
         guard r < 9e18 else { append(utf8: String(Units.rounded(v))); return }
         let whole = Int64(r / scale)
@@ -120,7 +141,9 @@ extension TextRoom {
         if i == 0 {
             append(decimal: Int(Units.rounded(v)))
         } else {
-            append(fixed: v, decimals: Self.shownBelow(10, v, decimals: 1) ? 1 : 0)
+            // One place below 10 as shown: the tenths rounded once, for the choice and the digits.
+            let tenths = Units.rounded(abs(v) * 10)
+            if tenths < 100 { append(tenths: tenths, negative: v < 0) } else { append(fixed: v, decimals: 0) }
             switch i {
             case 1: append(0x4b)  // K
             case 2: append(0x4d)  // M
@@ -130,6 +153,16 @@ extension TextRoom {
             if binary { append(0x69) }  // i
         }
         if binary { append(0x42) } else { append(0x62); append(0x2f); append(0x73) }  // B, b/s
+    }
+
+    /// `append(fixed:decimals: 1)` of a number whose tenths, `tenths` (its magnitude times 10,
+    /// rounded: below 2^53), are known.
+    @inlinable @inline(__always) mutating func append(tenths: Double, negative: Bool) {
+        let n = UInt64(tenths)
+        if negative && n != 0 { append(0x2d) }
+        append(decimal: n / 10)
+        append(0x2e)
+        append(UInt8(truncatingIfNeeded: n % 10) &+ 0x30)
     }
 
     /// Whether `v` rounded to `decimals` places is still below `limit`: the width and the unit
