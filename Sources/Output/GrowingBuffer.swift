@@ -23,7 +23,8 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
     /// up to `n` and then counts them with `advance`.
     @inline(__always)
     mutating func reserve(_ n: Int) -> UnsafeMutablePointer<Element> {
-        if capacity - count < n { grow(to: count + n) }
+        // Wrapping arithmetic: `count` and `capacity` are sizes of memory this buffer holds.
+        if capacity &- count < n { grow(to: count + n) }
         return base + count
     }
 
@@ -31,13 +32,13 @@ struct GrowingBuffer<Element: BitwiseCopyable>: ~Copyable {
     @inline(__always)
     mutating func advance(_ n: Int) {
         assert(n >= 0 && count + n <= capacity, "advanced past the room reserved")
-        count += n
+        count &+= n
     }
 
     @inline(__always)
     mutating func append(_ e: Element) {
         reserve(1).initialize(to: e)
-        count += 1
+        count &+= 1
     }
 
     /// Appends a copy of `elements`.

@@ -58,6 +58,7 @@ public enum SnapshotTable {
                             ("RTT", .right), ("RTTVAR", .right), ("ACKED", .right), ("RECEIVED", .right), ("RETRANS", .right),
                             ("TX", .right), ("RX", .right), ("FLAGS", .left)])
         st.indent = 4
+        var connectionAddresses = AddressColumns(), subflowAddresses = AddressColumns()
         // Read in place, through pointers into the arrays' storage: a `for c in`, a subscript,
         // even a `borrowing` parameter, copied each connection and subflow (some 500 bytes, and
         // a retain of every string and array in it).
@@ -66,12 +67,12 @@ public enum SnapshotTable {
                 let c = connections.baseAddress! + k
                 out.append("")
                 ct.removeAllRows()
-                connectionRow(c, &ct)
+                connectionRow(c, &ct, &connectionAddresses)
                 ct.render(into: &out.buffer)
                 guard !c.pointee.subflows.isEmpty else { continue }
                 st.removeAllRows()
                 c.pointee.subflows.withUnsafeBufferPointer { subflows in
-                    for j in subflows.indices { subflowRow(subflows.baseAddress! + j, &st) }
+                    for j in subflows.indices { subflowRow(subflows.baseAddress! + j, &st, &subflowAddresses) }
                 }
                 st.render(into: &out.buffer)
             }
@@ -114,18 +115,18 @@ public enum SnapshotTable {
     }
 
     /// TOKEN LOCAL REMOTE STATE SUBFLOWS TX RX SENT RECEIVED SHARE PROCESS.
-    static func connectionRow(_ c: UnsafePointer<Connection>, _ t: inout TextTable) {
-        connectionRow(c.pointee, &t)
+    static func connectionRow(_ c: UnsafePointer<Connection>, _ t: inout TextTable, _ addresses: inout AddressColumns) {
+        connectionRow(c.pointee, &t, &addresses)
     }
 
     @inline(__always)
-    static func connectionRow(_ c: borrowing Connection, _ t: inout TextTable) {
+    static func connectionRow(_ c: borrowing Connection, _ t: inout TextTable, _ addresses: inout AddressColumns) {
         // One copy of the mptcp_info (its counters unknown when there is none): each
         // `c.info?.x` copied it anew.
         let info = c.info ?? MPTCPInfo()
         t.plainCell { $0.append(token: c.token) }
-        t.plainCell { $0.append(address: c.local) }
-        t.plainCell { $0.append(address: c.remote) }
+        t.plainCell { addresses.local.append(c.local, to: &$0) }
+        t.plainCell { addresses.remote.append(c.remote, to: &$0) }
         t.plainCell {
             $0.append(utf8: SocketState.name(c.state))
             if info.fallback { $0.append(ascii: " (fallback to TCP)") }
@@ -152,22 +153,18 @@ public enum SnapshotTable {
     /// IFACE LOCAL REMOTE STATE STATUS CWND RTT RTTVAR ACKED RECEIVED RETRANS TX RX FLAGS.
     /// Read through the pointer, field by field: a `borrowing` subflow from `pointee` was copied
     /// whole first (the optimizer cannot tell that the writes into the table leave it alone).
-    static func subflowRow(_ sf: UnsafePointer<Subflow>, _ t: inout TextTable) {
-        // One copy of the tcp_info (no fields known when there is none): each `sf.tcp?.x`
-        // copied it anew.
-        let info = sf.pointee.tcp
-        let tcp = info ?? TCPInfo()
+    static func subflowRow(_ sf: UnsafePointer<Subflow>, _ t: inout TextTable, _ addresses: inout AddressColumns) {
         if let name = sf.pointee.interfaceName { t.cell(utf8: name) } else { t.plainCell { $0.append(0x3f) } }
-        t.plainCell { $0.append(address: sf.pointee.local) }
-        t.plainCell { $0.append(address: sf.pointee.remote) }
+        t.plainCell { addresses.local.append(sf.pointee.local, to: &$0) }
+        t.plainCell { addresses.remote.append(sf.pointee.remote, to: &$0) }
         t.plainCell { $0.append(utf8: SocketState.name(sf.pointee.state)) }
-        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: info, backup: sf.pointee.backup), &$0) }
-        t.plainCell { decimalOrDash(tcp.sndCwnd, &$0) }
-        t.plainCell { $0.append(milliseconds: tcp.rtt) }
-        t.plainCell { $0.append(milliseconds: tcp.rttVar) }
-        t.plainCell { $0.append(byteCount: tcp.bytesAcked) }
-        t.plainCell { $0.append(byteCount: tcp.bytesReceived) }
-        t.plainCell { decimalOrDash(tcp.totalRetrans, &$0) }
+        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: sf.pointee.tcp, backup: sf.pointee.backup), &$0) }
+        t.plainCell { decimalOrDash(sf.pointee.tcp?.sndCwnd, &$0) }
+        t.plainCell { $0.append(milliseconds: sf.pointee.tcp?.rtt) }
+        t.plainCell { $0.append(milliseconds: sf.pointee.tcp?.rttVar) }
+        t.plainCell { $0.append(byteCount: sf.pointee.tcp?.bytesAcked) }
+        t.plainCell { $0.append(byteCount: sf.pointee.tcp?.bytesReceived) }
+        t.plainCell { decimalOrDash(sf.pointee.tcp?.totalRetrans, &$0) }
         t.plainCell { $0.append(rate: sf.pointee.txRate) }
         t.plainCell { $0.append(rate: sf.pointee.rxRate) }
         t.plainCell { flags(isJoin: sf.pointee.ulp?.isJoin, localID: sf.pointee.ulp?.localID, backup: sf.pointee.backup, &$0) }

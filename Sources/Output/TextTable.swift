@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MPTCPKit
 
 /// Aligned plain-text columns, like `ss` and `ps` print: text left, numbers right.
@@ -40,11 +43,16 @@ public struct TextTable: ~Copyable {
     private let rightAligned: UInt64
     /// The rendered lines, before they are appended to the caller's buffer in one copy.
     private var lines = GrowingBuffer<UInt8>(capacity: 1024)
-    /// The header line as last laid out, and the widths it was laid out at: every connection's
-    /// table in `mptop --once` has the same headers, and mostly the same widths.
+    /// The last layout: the widths and indent it is for, where each column's cells go on a
+    /// line (`place`), and the header line laid out. Every connection's table in `mptop
+    /// --once` has the same headers, and mostly the same widths.
+    private var laidOutWidths: GrowingBuffer<Int>
+    private var laidOutIndent = -1
+    /// A left-aligned cell of column i goes at `place[i]`, a right-aligned one its width before
+    /// `place[i]` (the column's end): `place[columns + i]`, all ones for those, takes it off.
+    /// `place[2 * columns]` is where a line that shows every column, with its separator, ends.
+    private var place: GrowingBuffer<Int>
     private var headerLine = GrowingBuffer<UInt8>(capacity: 256)
-    private var headerLineWidths: [Int] = []
-    private var headerLineIndent = -1
 
     /// Internal, not private: with a private one, Swift 6.3 fails to compile (a broken module)
     /// the files that use the table.
@@ -63,6 +71,8 @@ public struct TextTable: ~Copyable {
         rightAligned = right
         self.columns = columns.count
         widths = GrowingBuffer(capacity: columns.count)
+        laidOutWidths = GrowingBuffer(capacity: columns.count)
+        place = GrowingBuffer(capacity: 2 * columns.count + 1)
         // The headers are mptop's own words: measured, not escaped.
         for h in headers {
             let start = text.count
@@ -194,74 +204,75 @@ public struct TextTable: ~Copyable {
     /// storage is filled with spaces first (one `memset`), so laying a line out is copying
     /// each cell to its column's place (`ShortCopy.copy`, a few overlapping loads and
     /// stores) and a newline after the last: no run of padding is written cell by cell. The
-    /// header line is copied from the last table's when the widths are the same.
+    /// layout (where each column's cells go) and the header line are the last render's while
+    /// the widths and the indent are the same.
     public mutating func render(into buffer: inout [UInt8]) {
         let columns = self.columns
         let indent = Swift.max(0, self.indent)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * columns + 1) { place in
-            // On a line of plain cells, where each column's cells are placed: a left-aligned
-            // one at the column's start, a right-aligned one its width before the column's end
-            // (`place[columns + i]`, all ones, takes it off); and, last, where a line that shows
-            // every column, with its separator, ends.
-            var at = indent
-            for i in 0..<columns {
-                let right = rightAligned >> UInt64(i) & 1 != 0
-                place[i] = right ? at + widths.base[i] : at
-                place[columns + i] = right ? ~0 : 0
-                at += widths.base[i] + 2
-            }
-            place[2 * columns] = at
-            // At most every column at its width and its separator on every line, plus a newline
-            // and the bytes beyond the widths.
-            let bound = rowEnds.count * (at + 1) + extraBytes
-            lines.removeSuffix(from: 0)
-            let base = lines.reserve(bound)
-            base.initialize(repeating: 0x20, count: bound)
-            var p = base
-            var first = 0
-            if headerLineIndent == indent && sameWidths(headerLineWidths) {
-                p.update(from: headerLine.base, count: headerLine.count)
-                p += headerLine.count
-                first = 1
-            }
-            let cells = self.cells.elements
-            let text = UnsafeRawPointer(self.text.base)
-            let ends = rowEnds.elements
-            for row in first..<ends.count {
-                let rowStart = row == 0 ? 0 : ends[row - 1], count = ends[row] - rowStart
-                // Bytes beyond the widths so far on this line: they move what follows.
-                var shift = 0
-                var end = indent
-                for i in 0..<Swift.min(count, columns) {
-                    let cell = cells[rowStart &+ i]
-                    let column = place[i] &+ shift &- (cell.width & place[columns &+ i])
-                    ShortCopy.copy(UnsafeRawBufferPointer(start: text + cell.start, count: cell.count),
-                                   to: UnsafeMutableRawBufferPointer(start: p + column, count: cell.count))
-                    end = column &+ cell.count
-                    shift &+= cell.count &- cell.width
-                }
-                // A row longer than the headers ends after its last column shown, padded, and a separator.
-                if count > columns { end = place[2 * columns] + shift }
-                p[end] = 0x0a
-                p += end + 1
-                if row == 0 {
-                    headerLine.removeSuffix(from: 0)
-                    headerLine.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
-                    headerLineWidths = Array(UnsafeBufferPointer(start: widths.base, count: columns))
-                    headerLineIndent = indent
-                }
-            }
-            let written = p - base
-            precondition(written <= bound, "a table's lines outgrew their bound")
-            lines.advance(written)
+        let sameLayout = laidOutIndent == indent && laidOutWidths.count == columns
+            && memcmp(laidOutWidths.base, widths.base, columns * MemoryLayout<Int>.stride) == 0
+        if !sameLayout { layOut(indent: indent) }
+        let place = self.place.base
+        // At most every column at its width and its separator on every line, plus a newline
+        // and the bytes beyond the widths.
+        let bound = rowEnds.count * (place[2 * columns] + 1) + extraBytes
+        lines.removeSuffix(from: 0)
+        let base = lines.reserve(bound)
+        base.initialize(repeating: 0x20, count: bound)
+        var p = base
+        var first = 0
+        if sameLayout {
+            p.update(from: headerLine.base, count: headerLine.count)
+            p += headerLine.count
+            first = 1
         }
+        let cells = self.cells.elements
+        let text = UnsafeRawPointer(self.text.base)
+        let ends = rowEnds.elements
+        for row in first..<ends.count {
+            let rowStart = row == 0 ? 0 : ends[row - 1], count = ends[row] - rowStart
+            // Bytes beyond the widths so far on this line: they move what follows.
+            var shift = 0
+            var end = indent
+            for i in 0..<Swift.min(count, columns) {
+                let cell = cells[rowStart &+ i]
+                let column = place[i] &+ shift &- (cell.width & place[columns &+ i])
+                ShortCopy.copy(UnsafeRawBufferPointer(start: text + cell.start, count: cell.count),
+                               to: UnsafeMutableRawBufferPointer(start: p + column, count: cell.count))
+                end = column &+ cell.count
+                shift &+= cell.count &- cell.width
+            }
+            // A row longer than the headers ends after its last column shown, padded, and a separator.
+            if count > columns { end = place[2 * columns] + shift }
+            p[end] = 0x0a
+            p += end + 1
+            if row == 0 {
+                headerLine.removeSuffix(from: 0)
+                headerLine.append(contentsOf: UnsafeBufferPointer(start: base, count: p - base))
+            }
+        }
+        let written = p - base
+        precondition(written <= bound, "a table's lines outgrew their bound")
+        lines.advance(written)
         buffer.append(contentsOf: lines.elements)
     }
 
-    /// Whether the columns are as wide as `laidOut` says.
-    private func sameWidths(_ laidOut: [Int]) -> Bool {
-        guard laidOut.count == headers.count else { return false }
-        for (i, w) in laidOut.enumerated() where widths.base[i] != w { return false }
-        return true
+    /// Works out `place` for the widths and `indent`, and keeps what it is for (the header
+    /// line is laid out by the next render).
+    private mutating func layOut(indent: Int) {
+        place.removeSuffix(from: 0)
+        let to = place.reserve(2 * columns + 1)
+        var at = indent
+        for i in 0..<columns {
+            let right = rightAligned >> UInt64(i) & 1 != 0
+            to[i] = right ? at + widths.base[i] : at
+            to[columns + i] = right ? ~0 : 0
+            at += widths.base[i] + 2
+        }
+        to[2 * columns] = at
+        place.advance(2 * columns + 1)
+        laidOutWidths.removeSuffix(from: 0)
+        laidOutWidths.append(contentsOf: UnsafeBufferPointer(start: widths.base, count: columns))
+        laidOutIndent = indent
     }
 }

@@ -89,6 +89,39 @@ final class ByteWriterTests: XCTestCase {
         }
     }
 
+    /// Whether a number is shown below a limit (its unit and places follow from that) by one
+    /// comparison is what rounding it says: at the half below each limit the writers use, its
+    /// neighbours, and random values, to 0 and 1 places; NaN and the infinities too.
+    func testShownBelowByComparisonIsByRounding() {
+        var g = SystemRandomNumberGenerator()
+        for limit in [10.0, 100, 600, 1000, 1024] {
+            for decimals in 0...1 {
+                let scale = decimals == 0 ? 1.0 : 10.0
+                let edge = (limit * scale - 0.5) / scale
+                var values = [edge, edge.nextUp, edge.nextDown, -edge, limit, 0, .nan, .infinity, -.infinity]
+                for _ in 0..<5000 { values.append(Double.random(in: 0...(2 * limit), using: &g)) }
+                for v in values {
+                    XCTAssertEqual(TextRoom.shownBelow(limit, v, decimals: decimals), (abs(v) * scale).rounded() < limit * scale,
+                                   "\(v) below \(limit) to \(decimals) places")
+                }
+            }
+        }
+    }
+
+    /// An address column that keeps its last host's text writes every address as its
+    /// description, whether the host repeats or changes (IPv4 and IPv6, ports of every width).
+    func testAddressColumnWritesEachAddressAsItsDescription() {
+        let hosts = ["198.18.0.1", "198.18.1.2", "10.0.0.255", "2001:db8::1", "::ffff:192.0.2.1", "fe80::1:2:3:4"].map { IPAddress($0)! }
+        var column = AddressColumn()
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let a = SocketAddress(hosts.randomElement(using: &g)!, [0, 7, 80, 443, 5201, 65535].randomElement(using: &g)!)
+            var bytes: [UInt8] = []
+            bytes.appendText { column.append(a, to: &$0) }
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), a.description)
+        }
+    }
+
     func testIntegersAreWrittenAsStringWroteThem() {
         for v: Int64 in [0, 1, 9, 10, -1, -10, 1234567890, .max, .min] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
         for v: UInt64 in [0, 7, 10, 100, .max] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
@@ -191,6 +224,29 @@ final class ByteWriterTests: XCTestCase {
         t.add(["a\u{1b}b", "22"])
         t.add(["plain", "333"])
         XCTAssertEqual(t.render(), ["NAME      N", "wlän0     1", "a\\x1bb   22", "plain   333"])
+    }
+
+    /// A table reused for row after row of other widths (its header line kept while the widths
+    /// hold, laid out again when they change, or the indent does) renders as a new table would.
+    func testReusedTableRendersAsANewOne() {
+        let spec: [(String, TextTable.Alignment)] = [("NAME", .left), ("N", .right), ("RATE", .right), ("LAST", .left)]
+        let batches: [[[String]]] = [
+            [["a", "1", "10Kb/s", "x"]], [["b", "2", "12Kb/s", "y"]], [["wide name", "3", "1.2Mb/s", ""]],
+            [["c", "4", "0b/s", "z"]], [["c", "4", "0b/s", "z"], ["wlän0", "55", "-", "q"]], [], [["d", "6", "10Kb/s", "x"]],
+        ]
+        var reused = TextTable(spec)
+        for (k, rows) in batches.enumerated() {
+            let indent = k == 5 ? 2 : 4
+            reused.removeAllRows()
+            reused.indent = indent
+            var fresh = TextTable(spec)
+            fresh.indent = indent
+            for row in rows {
+                reused.add(row)
+                fresh.add(row)
+            }
+            XCTAssertEqual(reused.render(), fresh.render(), "batch \(k)")
+        }
     }
 
     /// Tables of every shape against lines built as Strings the plain way, so that a faster

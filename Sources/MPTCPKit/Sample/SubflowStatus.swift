@@ -50,8 +50,9 @@ public enum SubflowStatus: Equatable, Sendable {
         self.init(state: subflow.state, tcp: subflow.tcp, backup: subflow.backup)
     }
 
-    /// From the three things it depends on: for a writer that reads a subflow through a pointer.
-    public init(state: SocketState, tcp: TCPInfo?, backup: Bool) {
+    /// From the three things it depends on: for a writer that reads a subflow through a pointer
+    /// (inlinable, so that it reads the tcp_info there rather than a copy).
+    @inlinable public init(state: SocketState, tcp: TCPInfo?, backup: Bool) {
         switch state {
         case .established: break
         case .synSent, .synReceived, .newSynReceived: self = .opening; return

@@ -51,6 +51,11 @@ public struct TextRoom {
         }
     }
 
+    /// Appends a copy of `bytes` (text of mptop's own making, kept from before).
+    @inlinable public mutating func append(bytes: UnsafeRawBufferPointer) {
+        ShortCopy.copy(bytes, to: UnsafeMutableRawBufferPointer(start: claim(bytes.count), count: bytes.count))
+    }
+
     /// Appends a word of mptop's own ("join", "backup"), with no String made of it.
     @inlinable public mutating func append(ascii s: StaticString) {
         let to = claim(s.utf8CodeUnitCount)

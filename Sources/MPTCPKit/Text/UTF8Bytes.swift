@@ -80,8 +80,9 @@ extension Array where Element == UInt8 {
 
 extension Array where Element == UInt8 {
     /// The room `writeAddress` needs: "[", inet_ntop's 46 bytes (INET6_ADDRSTRLEN, its NUL
-    /// included), "]:" and five digits of port.
+    /// included), "]:" and five digits of port; and `writeHost`, the address without ":PORT".
     public static let addressCapacity = 54
+    public static let hostCapacity = 48
 
     /// Writes `v` in lower-case hex with at least `digits` (at most 8) digits into `out` from
     /// index `i`, returning the index after the last: room for 8 is the caller's to leave.
@@ -118,7 +119,14 @@ extension Array where Element == UInt8 {
     /// `addressCapacity` bytes is the caller's to leave) and returns the index after it: IPv4 as
     /// four decimal octets (what inet_ntop prints), IPv6 through inet_ntop.
     public static func writeAddress(_ a: SocketAddress, into out: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
-        let ip = a.address
+        let j = writeHost(a.address, into: out, at: i)
+        out[j] = 0x3a
+        return writeDecimal(UInt64(a.port), into: out, at: j + 1)
+    }
+
+    /// Writes the address part of `writeAddress` (`ADDR`, IPv6 as `[ADDR]`) from index `i`
+    /// (room for `hostCapacity` bytes is the caller's to leave), returning the index after it.
+    public static func writeHost(_ ip: IPAddress, into out: UnsafeMutableRawBufferPointer, at i: Int) -> Int {
         var j = i
         if ip.family == .ipv4 {
             // The octets in memory order, as `IPAddress.description` hands them to inet_ntop.
@@ -145,8 +153,7 @@ extension Array where Element == UInt8 {
             out[j] = 0x5d
             j += 1
         }
-        out[j] = 0x3a
-        return writeDecimal(UInt64(a.port), into: out, at: j + 1)
+        return j
     }
 }
 

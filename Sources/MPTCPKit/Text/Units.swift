@@ -167,9 +167,13 @@ extension TextRoom {
 
     /// Whether `v` rounded to `decimals` places is still below `limit`: the width and the unit
     /// of a number follow what is printed, not the value before rounding.
+    ///
+    /// `limit * scale` is a whole number, so the rounded value is below it exactly when the
+    /// value is below it less a half: one comparison, not a rounding (also for NaN and the
+    /// infinities: not below).
     @inlinable static func shownBelow(_ limit: Double, _ v: Double, decimals: Int) -> Bool {
         let scale = decimals == 0 ? 1.0 : 10.0
-        return Units.rounded(abs(v) * scale) < limit * scale
+        return abs(v) * scale < limit * scale - 0.5
     }
 }
 
