@@ -180,6 +180,9 @@ public struct TextTable: ~Copyable {
 
     /// Appends the bytes of `s` to `text`.
     private mutating func copy(_ s: String) {
+        // From the string's own bytes (a native string's, a small one's on the stack): `withUTF8`
+        // takes a copy of the string first, and its retain and release.
+        if s.utf8.withContiguousStorageIfAvailable({ text.append(bytes: $0) }) != nil { return }
         var s = s
         s.withUTF8 { text.append(bytes: $0) }
     }

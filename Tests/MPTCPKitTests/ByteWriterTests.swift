@@ -122,6 +122,23 @@ final class ByteWriterTests: XCTestCase {
         }
     }
 
+    /// Milliseconds from microseconds, written in integers, read as the Doubles wrote them: every
+    /// value up to 2,000,000 (the tenths up to 100 ms, whole milliseconds after), and the top
+    /// of the range.
+    func testMillisecondsInIntegersAreTheDoublesWay() {
+        func reference(_ m: UInt32) -> String {
+            let ms = Double(m) / 1000
+            let places = (ms * 10).rounded() < 1000 ? 1 : 0
+            return Units.fixed(ms, decimals: places) + "ms"
+        }
+        var values = Array(UInt32(0)...2_000_000)
+        values += (0..<1000).map { UInt32.max - $0 } + (0..<1000).map { 4_000_000_000 + 1000 * $0 + 500 }
+        for m in values where Units.milliseconds(micros: m) != reference(m) {
+            XCTFail("\(m) µs: \(Units.milliseconds(micros: m)), not \(reference(m))")
+            return
+        }
+    }
+
     func testIntegersAreWrittenAsStringWroteThem() {
         for v: Int64 in [0, 1, 9, 10, -1, -10, 1234567890, .max, .min] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }
         for v: UInt64 in [0, 7, 10, 100, .max] { XCTAssertEqual(bytesOf { $0.append(decimal: v) }, String(v)) }

@@ -135,5 +135,13 @@ public struct Snapshot: Sendable {
         self.namespace = namespace
     }
 
-    public var subflowCount: Int { connections.reduce(0) { $0 + $1.subflows.count } }
+    /// Through the array's storage: `reduce` copied every connection (and retained all it holds)
+    /// to count its subflows.
+    public var subflowCount: Int {
+        connections.withUnsafeBufferPointer { cs in
+            var n = 0
+            for k in cs.indices { n += (cs.baseAddress! + k).pointee.subflows.count }
+            return n
+        }
+    }
 }

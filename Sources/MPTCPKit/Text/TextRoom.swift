@@ -44,6 +44,10 @@ public struct TextRoom {
 
     /// Appends the UTF-8 of `s` (a word of mptop's own, or a name the caller escapes).
     @inlinable public mutating func append(utf8 s: String) {
+        // From the string's own bytes where it has them (see `TextTable.copy`).
+        if s.utf8.withContiguousStorageIfAvailable({ u in
+            ShortCopy.copy(UnsafeRawBufferPointer(u), to: UnsafeMutableRawBufferPointer(start: claim(u.count), count: u.count))
+        }) != nil { return }
         var s = s
         s.withUTF8 { u in
             let to = claim(u.count)
@@ -73,13 +77,20 @@ public struct TextRoom {
 
     /// Appends `v` in decimal, as `String(v)` writes it.
     @inlinable public mutating func append(decimal v: UInt64) {
-        // One or two digits (counts, cwnd, most numbers before a unit) without the digit
+        // Up to three digits (counts, cwnd, every number before a unit) without the digit
         // count's comparisons and the call.
         if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
         if v < 100 {
             let p = claim(2)
             p[0] = UInt8(truncatingIfNeeded: v / 10) &+ 0x30
             p[1] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            return
+        }
+        if v < 1000 {
+            let p = claim(3)
+            p[0] = UInt8(truncatingIfNeeded: v / 100) &+ 0x30
+            p[1] = UInt8(truncatingIfNeeded: v / 10 % 10) &+ 0x30
+            p[2] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
             return
         }
         write(atMost: 20) { [UInt8].writeDecimal(v, into: $0, at: 0) }

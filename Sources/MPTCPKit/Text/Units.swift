@@ -54,10 +54,18 @@ extension TextRoom {
     /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
     @inlinable public mutating func append(milliseconds micros: UInt32?) {
         guard let m = micros else { append(0x2d); return }
-        let ms = Double(m) / 1000
-        // One place below 100 ms as shown: the tenths rounded once, for the choice and the digits.
-        let tenths = Units.rounded(ms * 10)
-        if tenths < 1000 { append(tenths: tenths, negative: false) } else { append(fixed: ms, decimals: 0) }
+        // In integers, as the Doubles gave it (`Double(m) / 1000` rounded to tenths below 100,
+        // whole from there; ByteWriterTests checks every value to 2,000,000 and the ends): the
+        // tenths rounded half up, and the millisecond likewise, which is exact from 100 ms on
+        // (a quotient at a half, k + 0.5, is a Double exactly; any other is 0.001 from one).
+        let tenths = (UInt64(m) + 50) / 100
+        if tenths < 1000 {
+            append(decimal: tenths / 10)
+            append(0x2e)
+            append(UInt8(truncatingIfNeeded: tenths % 10) &+ 0x30)
+        } else {
+            append(decimal: (UInt64(m) + 500) / 1000)
+        }
         append(0x6d); append(0x73)  // ms
     }
 
@@ -95,7 +103,8 @@ extension TextRoom {
         // quotient, at most r * 2^-53 / scale, is less than its distance to the next integer).
         if r < 9_007_199_254_740_992 && decimals <= 15 {  // 2^53
             let n = UInt64(r)
-            let whole = n / wholeScale
+            // No division for no places (most calls): one by a number known only here is slow.
+            let whole = decimals == 0 ? n : n / wholeScale
             if v < 0 && n != 0 { append(0x2d) }
             append(decimal: whole)
             guard decimals > 0 else { return }
@@ -134,8 +143,12 @@ extension TextRoom {
     @inlinable mutating func append(scaled value: Double, base: Double, binary: Bool) {
         var v = value, i = 0
         // Near the base the number is shown whole, so rounding it whole tells whether it reaches the base.
+        // Binary prefixes by multiplying with 1/1024, which is exact (a power of two) and
+        // cheaper than dividing; by 1000 it takes the division to stay exact.
+        assert(!binary || base == 1024, "binary prefixes are powers of 1024")
+        let step = binary ? 1 / base : 0
         while i < 4 && !Self.shownBelow(base, v, decimals: 0) {
-            v /= base
+            if binary { v *= step } else { v /= base }
             i += 1
         }
         if i == 0 {
@@ -144,15 +157,18 @@ extension TextRoom {
             // One place below 10 as shown: the tenths rounded once, for the choice and the digits.
             let tenths = Units.rounded(abs(v) * 10)
             if tenths < 100 { append(tenths: tenths, negative: v < 0) } else { append(fixed: v, decimals: 0) }
-            switch i {
-            case 1: append(0x4b)  // K
-            case 2: append(0x4d)  // M
-            case 3: append(0x47)  // G
-            default: append(0x54)  // T
-            }
-            if binary { append(0x69) }  // i
         }
-        if binary { append(0x42) } else { append(0x62); append(0x2f); append(0x73) }  // B, b/s
+        // The unit in one store: "B", "b/s", or the prefix ("KMGT") before "iB" or "b/s".
+        let prefix = i == 0 ? 0 : UInt32(UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: i - 1, as: UInt8.self))
+        let unit: UInt32 = binary ? (i == 0 ? 0x42 : prefix | 0x69 << 8 | 0x42 << 16)  // B, ?iB
+                                  : (i == 0 ? 0x62 | 0x2f << 8 | 0x73 << 16 : prefix | 0x62 << 8 | 0x2f << 16 | 0x73 << 24)  // b/s, ?b/s
+        let length = binary ? (i == 0 ? 1 : 3) : (i == 0 ? 3 : 4)
+        // Stored 4 bytes wide (the room is checked for 4), counted as `length`: the bytes past
+        // it are not part of the text, and what is written next overwrites them.
+        write(atMost: 4) { out in
+            out.storeBytes(of: unit.littleEndian, as: UInt32.self)
+            return length
+        }
     }
 
     /// `append(fixed:decimals: 1)` of a number whose tenths, `tenths` (its magnitude times 10,
