@@ -55,24 +55,66 @@ final class ByteWriterTests: XCTestCase {
         XCTAssertTrue(Units.rounded(.nan).isNaN)
     }
 
+    /// `Units.fixed` as it was written in Doubles (session 13), the reference for the integer forms.
+    static func fixedInDoubles(_ v: Double, _ decimals: Int) -> String {
+        guard v.isFinite else { return "-" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let r = (abs(v) * scale).rounded()
+        guard r < 9e18 else { return String(v.rounded()) }
+        let whole = Int64(r / scale)
+        var out = (v < 0 && r != 0 ? "-" : "") + String(whole)
+        guard decimals > 0 else { return out }
+        let frac = Int64(r) - whole * Int64(scale)
+        let digits = String(frac)
+        out += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+        return out
+    }
+
+    /// Rates and byte counts as they were written in Doubles (session 13): divided by the base
+    /// while they would be shown at it or above, one place below 10.
+    static func scaledInDoubles(_ value: Double, base: Double, binary: Bool) -> String {
+        func shownBelow(_ limit: Double, _ v: Double, _ decimals: Int) -> Bool {
+            let scale = decimals == 0 ? 1.0 : 10.0
+            return (abs(v) * scale).rounded() < limit * scale
+        }
+        var v = value, i = 0
+        while i < 4 && !shownBelow(base, v, 0) {
+            v /= base
+            i += 1
+        }
+        let number = i == 0 ? String(Int(v.rounded()))
+            : fixedInDoubles(v, shownBelow(10, v, 1) ? 1 : 0) + ["K", "M", "G", "T"][i - 1] + (binary ? "i" : "")
+        return number + (binary ? "B" : "b/s")
+    }
+
+    /// Rates and byte counts (prefixes chosen with one comparison, units stored at once, whole
+    /// numbers without `fixed`) read as the Doubles wrote them: every prefix's edges and their
+    /// neighbours, random magnitudes, and byte counts up to 2^64.
+    func testRatesAndBytesAreTheDoublesWay() {
+        var rates: [Double] = [0, 0.4, 0.5, 999.4, 999.5, 9_949, 9_950, 9_999.5, 999_499, 999_500, 1e12 * 999.5, 5e20, -1, -999.5, -12_345]
+        var bytes: [UInt64] = [0, 1, 1023, 1024, 10_188, 10_189, 1_048_063, 1_048_064, .max, 1 << 53, 1 << 63]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<30_000 {
+            let r = Double.random(in: 1...10, using: &g) * pow(10, Double.random(in: -3...19, using: &g))
+            rates += [r, r.nextUp, r.nextDown]
+            bytes.append(UInt64.random(in: 0...UInt64.max, using: &g) >> UInt64.random(in: 0...63, using: &g))
+        }
+        for k in 1...4 {
+            let edge = pow(1000, Double(k)) * 999.5
+            rates += [edge, edge.nextUp, edge.nextDown, pow(1000, Double(k)) * 9.95]
+            let b = pow(1024, Double(k))
+            bytes += [UInt64(b * 1023.5) - 1, UInt64(b * 1023.5), UInt64(b * 9.95)]
+        }
+        for r in rates { XCTAssertEqual(Units.rate(r), Self.scaledInDoubles(r, base: 1000, binary: false), "\(r) b/s") }
+        for b in bytes { XCTAssertEqual(Units.bytes(b), Self.scaledInDoubles(Double(b), base: 1024, binary: true), "\(b) B") }
+    }
+
     /// `Units.fixed` written in integers (below 2^53) reads as it did in Doubles: the reference
     /// here is the Double arithmetic, String by String. Halves and their neighbours, every
     /// number of places up to 6, magnitudes from 1e-8 to 1e20 (past 2^53, the Doubles' way), both signs.
     func testFixedInIntegersIsFixedInDoubles() {
-        func reference(_ v: Double, _ decimals: Int) -> String {
-            guard v.isFinite else { return "-" }
-            var scale = 1.0
-            for _ in 0..<decimals { scale *= 10 }
-            let r = (abs(v) * scale).rounded()
-            guard r < 9e18 else { return String(v.rounded()) }
-            let whole = Int64(r / scale)
-            var out = (v < 0 && r != 0 ? "-" : "") + String(whole)
-            guard decimals > 0 else { return out }
-            let frac = Int64(r) - whole * Int64(scale)
-            let digits = String(frac)
-            out += "." + String(repeating: "0", count: max(0, decimals - digits.count)) + digits
-            return out
-        }
+        let reference = Self.fixedInDoubles
         var values: [Double] = [0, -0.0, 0.05, 0.95, 9.95, 99.95, 999.5, 0.0005, 123.456, 4_503_599_627_370_495.5,
                                 9_007_199_254_740_991, 9_007_199_254_740_992, 9_007_199_254_740_993, 1e17, 9.3e18, .infinity, .nan]
         for k in 0..<500 {

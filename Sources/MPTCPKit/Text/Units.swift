@@ -156,7 +156,19 @@ extension TextRoom {
         } else {
             // One place below 10 as shown: the tenths rounded once, for the choice and the digits.
             let tenths = Units.rounded(abs(v) * 10)
-            if tenths < 100 { append(tenths: tenths, negative: v < 0) } else { append(fixed: v, decimals: 0) }
+            if tenths < 100 {
+                append(tenths: tenths, negative: v < 0)
+            } else {
+                // Whole (`append(fixed: v, decimals: 0)`, without its call and checks when it is
+                // below 2^53, as every number short of a corrupt one is).
+                let whole = Units.rounded(abs(v))
+                if whole < 9_007_199_254_740_992 {
+                    if v < 0 && whole != 0 { append(0x2d) }
+                    append(decimal: UInt64(whole))
+                } else {
+                    append(fixed: v, decimals: 0)
+                }
+            }
         }
         // The unit in one store: "B", "b/s", or the prefix ("KMGT") before "iB" or "b/s".
         let prefix = i == 0 ? 0 : UInt32(UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: i - 1, as: UInt8.self))
