@@ -45,14 +45,9 @@ public struct TextRoom {
     /// Appends the UTF-8 of `s` (a word of mptop's own, or a name the caller escapes).
     @inlinable public mutating func append(utf8 s: String) {
         // From the string's own bytes where it has them (see `TextTable.copy`).
-        if s.utf8.withContiguousStorageIfAvailable({ u in
-            ShortCopy.copy(UnsafeRawBufferPointer(u), to: UnsafeMutableRawBufferPointer(start: claim(u.count), count: u.count))
-        }) != nil { return }
+        if s.utf8.withContiguousStorageIfAvailable({ append(bytes: UnsafeRawBufferPointer($0)) }) != nil { return }
         var s = s
-        s.withUTF8 { u in
-            let to = claim(u.count)
-            ShortCopy.copy(UnsafeRawBufferPointer(u), to: UnsafeMutableRawBufferPointer(start: to, count: u.count))
-        }
+        s.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends a copy of `bytes` (text of mptop's own making, kept from before).

@@ -60,11 +60,9 @@ extension TextRoom {
         // (a quotient at a half, k + 0.5, is a Double exactly; any other is 0.001 from one).
         let tenths = (UInt64(m) + 50) / 100
         if tenths < 1000 {
-            append(decimal: tenths / 10)
-            append(0x2e)
-            append(UInt8(truncatingIfNeeded: tenths % 10) &+ 0x30)
+            append(units: tenths, places: 1, negative: false)
         } else {
-            append(decimal: (UInt64(m) + 500) / 1000)
+            append(units: (UInt64(m) + 500) / 1000, places: 0, negative: false)
         }
         append(0x6d); append(0x73)  // ms
     }
@@ -95,27 +93,14 @@ extension TextRoom {
     /// `Units.fixed`: `v` rounded to `decimals` places, "-" when not finite.
     @inlinable public mutating func append(fixed v: Double, decimals: Int) {
         guard v.isFinite else { append(0x2d); return }
-        var scale = 1.0, wholeScale: UInt64 = 1
-        for _ in 0..<decimals { scale *= 10; wholeScale &*= 10 }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
         let r = Units.rounded(abs(v) * scale)
         // Below 2^53 (every number a table shows) in integers: `r` is exact, and so is the
         // division by 10^decimals truncated, as the Doubles below give it (the error of the
         // quotient, at most r * 2^-53 / scale, is less than its distance to the next integer).
         if r < 9_007_199_254_740_992 && decimals <= 15 {  // 2^53
-            let n = UInt64(r)
-            // No division for no places (most calls): one by a number known only here is slow.
-            let whole = decimals == 0 ? n : n / wholeScale
-            if v < 0 && n != 0 { append(0x2d) }
-            append(decimal: whole)
-            guard decimals > 0 else { return }
-            append(0x2e)
-            // The places with their leading zeros, as many as `decimals`.
-            var frac = n - whole * wholeScale
-            let places = claim(decimals)
-            for k in stride(from: decimals - 1, through: 0, by: -1) {
-                places[k] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30
-                frac /= 10
-            }
+            append(units: UInt64(r), places: decimals, negative: v < 0)
             return
         }
         // Int64() traps past 2^63: a value that large (a corrupt counter) is printed as Swift does.
@@ -157,14 +142,13 @@ extension TextRoom {
             // One place below 10 as shown: the tenths rounded once, for the choice and the digits.
             let tenths = Units.rounded(abs(v) * 10)
             if tenths < 100 {
-                append(tenths: tenths, negative: v < 0)
+                append(units: UInt64(tenths), places: 1, negative: v < 0)
             } else {
                 // Whole (`append(fixed: v, decimals: 0)`, without its call and checks when it is
                 // below 2^53, as every number short of a corrupt one is).
                 let whole = Units.rounded(abs(v))
                 if whole < 9_007_199_254_740_992 {
-                    if v < 0 && whole != 0 { append(0x2d) }
-                    append(decimal: UInt64(whole))
+                    append(units: UInt64(whole), places: 0, negative: v < 0)
                 } else {
                     append(fixed: v, decimals: 0)
                 }
@@ -183,14 +167,25 @@ extension TextRoom {
         }
     }
 
-    /// `append(fixed:decimals: 1)` of a number whose tenths, `tenths` (its magnitude times 10,
-    /// rounded: below 2^53), are known.
-    @inlinable @inline(__always) mutating func append(tenths: Double, negative: Bool) {
-        let n = UInt64(tenths)
+    /// `n` units of 10^-`places` (a number's magnitude already rounded to its places, so
+    /// `fixed` and the units that know it write it the same way): "12", "1.5", "0.05", with a
+    /// "-" before it when `negative` and not zero. At most 15 places.
+    @inlinable @inline(__always) mutating func append(units n: UInt64, places: Int, negative: Bool) {
         if negative && n != 0 { append(0x2d) }
-        append(decimal: n / 10)
+        // No division for no places (most calls): one by a number known only at run time is slow.
+        guard places > 0 else { append(decimal: n); return }
+        var scale: UInt64 = 1
+        for _ in 0..<places { scale &*= 10 }
+        let whole = n / scale
+        append(decimal: whole)
         append(0x2e)
-        append(UInt8(truncatingIfNeeded: n % 10) &+ 0x30)
+        // The places with their leading zeros, as many as `places`.
+        var frac = n - whole * scale
+        let digits = claim(places)
+        for k in stride(from: places - 1, through: 0, by: -1) {
+            digits[k] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30
+            frac /= 10
+        }
     }
 
     /// Whether `v` rounded to `decimals` places is still below `limit`: the width and the unit
