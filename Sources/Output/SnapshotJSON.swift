@@ -153,9 +153,9 @@ public enum SnapshotJSON {
     }
 
     static func subflow(_ sf: Subflow, _ w: inout JSONWriter) {
-        // Not optional (no field known when there is none): each `t?.x` of an optional copied
-        // the whole tcp_info to read one field.
-        let t = sf.tcp ?? TCPInfo()
+        // Not optional (no field known when there is none, `Subflow.tcpInfo`): each `t?.x` of
+        // an optional copied the whole tcp_info to read one field.
+        let t = sf.tcpInfo
         let ulp = sf.ulp
         w.beginObject()
         w.field("local", address: sf.local)

@@ -115,38 +115,38 @@ public enum SnapshotTable {
     }
 
     /// TOKEN LOCAL REMOTE STATE SUBFLOWS TX RX SENT RECEIVED SHARE PROCESS.
+    /// Read through the pointer, field by field, as `subflowRow` does: `c.pointee` handed on
+    /// whole, even as `borrowing`, was a copy of the connection (and a retain and release of
+    /// every string and array in it).
     static func connectionRow(_ c: UnsafePointer<Connection>, _ t: inout TextTable, _ addresses: inout AddressColumns) {
-        connectionRow(c.pointee, &t, &addresses)
-    }
-
-    @inline(__always)
-    static func connectionRow(_ c: borrowing Connection, _ t: inout TextTable, _ addresses: inout AddressColumns) {
         // One copy of the mptcp_info (its counters unknown when there is none): each
         // `c.info?.x` copied it anew.
-        let info = c.info ?? MPTCPInfo()
-        t.plainCell { $0.append(token: c.token) }
-        t.plainCell { addresses.local.append(c.local, to: &$0) }
-        t.plainCell { addresses.remote.append(c.remote, to: &$0) }
+        let info = c.pointee.info ?? MPTCPInfo()
+        t.plainCell { $0.append(token: c.pointee.token) }
+        t.plainCell { addresses.local.append(c.pointee.local, to: &$0) }
+        t.plainCell { addresses.remote.append(c.pointee.remote, to: &$0) }
         t.plainCell {
-            $0.append(utf8: SocketState.name(c.state))
+            $0.append(utf8: SocketState.name(c.pointee.state))
             if info.fallback { $0.append(ascii: " (fallback to TCP)") }
         }
-        t.plainCell { $0.append(decimal: c.subflows.count) }
-        t.plainCell { $0.append(rate: c.txRate) }
-        t.plainCell { $0.append(rate: c.rxRate) }
+        t.plainCell { $0.append(decimal: c.pointee.subflows.count) }
+        t.plainCell { $0.append(rate: c.pointee.txRate) }
+        t.plainCell { $0.append(rate: c.pointee.rxRate) }
         t.plainCell { $0.append(byteCount: info.bytesSent) }
         t.plainCell { $0.append(byteCount: info.bytesReceived) }
         // "wifi0 60% cell0 40%"
-        for (k, share) in c.interfaceShares.enumerated() {
-            if k > 0 { t.write { $0.append(0x20) } }
-            t.write(utf8: share.name)
-            t.write {
-                $0.append(0x20)
-                $0.append(percent: share.share)
+        c.pointee.interfaceShares.withUnsafeBufferPointer { shares in
+            for k in shares.indices {
+                if k > 0 { t.write { $0.append(0x20) } }
+                t.write(utf8: shares[k].name)
+                t.write {
+                    $0.append(0x20)
+                    $0.append(percent: shares[k].share)
+                }
             }
         }
         t.endCell()
-        process(c.process, &t)
+        process(c.pointee.process, &t)
         t.endRow()
     }
 
@@ -158,13 +158,13 @@ public enum SnapshotTable {
         t.plainCell { addresses.local.append(sf.pointee.local, to: &$0) }
         t.plainCell { addresses.remote.append(sf.pointee.remote, to: &$0) }
         t.plainCell { $0.append(utf8: SocketState.name(sf.pointee.state)) }
-        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: sf.pointee.tcp, backup: sf.pointee.backup), &$0) }
-        t.plainCell { decimalOrDash(sf.pointee.tcp?.sndCwnd, &$0) }
-        t.plainCell { $0.append(milliseconds: sf.pointee.tcp?.rtt) }
-        t.plainCell { $0.append(milliseconds: sf.pointee.tcp?.rttVar) }
-        t.plainCell { $0.append(byteCount: sf.pointee.tcp?.bytesAcked) }
-        t.plainCell { $0.append(byteCount: sf.pointee.tcp?.bytesReceived) }
-        t.plainCell { decimalOrDash(sf.pointee.tcp?.totalRetrans, &$0) }
+        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: sf.pointee.tcpInfo, backup: sf.pointee.backup), &$0) }
+        t.plainCell { decimalOrDash(sf.pointee.tcpInfo.sndCwnd, &$0) }
+        t.plainCell { $0.append(milliseconds: sf.pointee.tcpInfo.rtt) }
+        t.plainCell { $0.append(milliseconds: sf.pointee.tcpInfo.rttVar) }
+        t.plainCell { $0.append(byteCount: sf.pointee.tcpInfo.bytesAcked) }
+        t.plainCell { $0.append(byteCount: sf.pointee.tcpInfo.bytesReceived) }
+        t.plainCell { decimalOrDash(sf.pointee.tcpInfo.totalRetrans, &$0) }
         t.plainCell { $0.append(rate: sf.pointee.txRate) }
         t.plainCell { $0.append(rate: sf.pointee.rxRate) }
         t.plainCell { flags(isJoin: sf.pointee.ulp?.isJoin, localID: sf.pointee.ulp?.localID, backup: sf.pointee.backup, &$0) }

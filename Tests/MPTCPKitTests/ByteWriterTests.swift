@@ -89,11 +89,12 @@ final class ByteWriterTests: XCTestCase {
     }
 
     /// Rates and byte counts (prefixes chosen with one comparison, units stored at once, whole
-    /// numbers without `fixed`) read as the Doubles wrote them: every prefix's edges and their
-    /// neighbours, random magnitudes, and byte counts up to 2^64.
+    /// numbers without `fixed`, byte counts below 2^49 in integers) read as the Doubles wrote
+    /// them: every prefix's edges and their neighbours, random magnitudes, byte counts up to
+    /// 2^64 and either side of 2^49.
     func testRatesAndBytesAreTheDoublesWay() {
         var rates: [Double] = [0, 0.4, 0.5, 999.4, 999.5, 9_949, 9_950, 9_999.5, 999_499, 999_500, 1e12 * 999.5, 5e20, -1, -999.5, -12_345]
-        var bytes: [UInt64] = [0, 1, 1023, 1024, 10_188, 10_189, 1_048_063, 1_048_064, .max, 1 << 53, 1 << 63]
+        var bytes: [UInt64] = [0, 1, 1023, 1024, 10_188, 10_189, 1_048_063, 1_048_064, .max, 1 << 53, 1 << 63, (1 << 49) - 1, 1 << 49, (1 << 49) + 1]
         var g = SystemRandomNumberGenerator()
         for _ in 0..<30_000 {
             let r = Double.random(in: 1...10, using: &g) * pow(10, Double.random(in: -3...19, using: &g))
@@ -104,7 +105,8 @@ final class ByteWriterTests: XCTestCase {
             let edge = pow(1000, Double(k)) * 999.5
             rates += [edge, edge.nextUp, edge.nextDown, pow(1000, Double(k)) * 9.95]
             let b = pow(1024, Double(k))
-            bytes += [UInt64(b * 1023.5) - 1, UInt64(b * 1023.5), UInt64(b * 9.95)]
+            bytes += [UInt64(b * 1023.5) - 1, UInt64(b * 1023.5), UInt64(b * 1023.5) + 1,
+                      UInt64(b * 9.95) - 1, UInt64(b * 9.95), UInt64(b * 9.95) + 1, UInt64(b * 0.05), UInt64(b * 0.05) - 1]
         }
         for r in rates { XCTAssertEqual(Units.rate(r), Self.scaledInDoubles(r, base: 1000, binary: false), "\(r) b/s") }
         for b in bytes { XCTAssertEqual(Units.bytes(b), Self.scaledInDoubles(Double(b), base: 1024, binary: true), "\(b) B") }

@@ -24,7 +24,20 @@ public struct Subflow: Sendable {
     public var cookie: UInt64
     public var inode: UInt32
     public var uid: UInt32
-    public var tcp: TCPInfo?
+    /// The subflow's tcp_info, nil when the kernel gave none.
+    public var tcp: TCPInfo? {
+        @inlinable get { hasTCPInfo ? tcpInfo : nil }
+        set {
+            tcpInfo = newValue ?? TCPInfo()
+            hasTCPInfo = newValue != nil
+        }
+    }
+    /// The tcp_info as it is kept: with no field known (`TCPInfo()`, every field nil) when the
+    /// kernel gave none, so that field by field it reads as `tcp?.x` does. Not an Optional, so
+    /// that a writer reading a subflow through a pointer reads the fields in place:
+    /// `sf.pointee.tcp?.rtt` copied all 160 bytes out for each field it read.
+    public private(set) var tcpInfo = TCPInfo()
+    @usableFromInline var hasTCPInfo = false
     public var ulp: SubflowULPInfo?
     public var congestion: String?
     /// Bits per second over the last interval (nil on the first sample of a subflow).

@@ -47,21 +47,24 @@ public enum SubflowStatus: Equatable, Sendable {
     /// dashboard asks every subflow at every refresh). Inlinable for the same reason: called
     /// across modules, it took a copy of the subflow all the same.
     @inlinable public init(_ subflow: borrowing Subflow) {
-        self.init(state: subflow.state, tcp: subflow.tcp, backup: subflow.backup)
+        self.init(state: subflow.state, tcp: subflow.tcpInfo, backup: subflow.backup)
     }
 
-    /// From the three things it depends on: for a writer that reads a subflow through a pointer
-    /// (inlinable, so that it reads the tcp_info there rather than a copy).
+    /// From the three things it depends on.
     @inlinable public init(state: SocketState, tcp: TCPInfo?, backup: Bool) {
+        // No tcp_info reads as one with no field known: nothing says the subflow is in trouble
+        // (an established one is active).
+        self.init(state: state, tcp: tcp ?? TCPInfo(), backup: backup)
+    }
+
+    /// The same from a tcp_info that is there (`TCPInfo()`, nothing known, for none), as a
+    /// subflow keeps it (`Subflow.tcpInfo`): for a writer that reads a subflow through a
+    /// pointer (inlinable, so that it reads the tcp_info there rather than a copy).
+    @inlinable public init(state: SocketState, tcp t: TCPInfo, backup: Bool) {
         switch state {
         case .established: break
         case .synSent, .synReceived, .newSynReceived: self = .opening; return
         default: self = .closing; return
-        }
-        guard let t = tcp else {
-            // No tcp_info: nothing says it is in trouble.
-            self = .active
-            return
         }
         let unacked = t.unacked ?? 0
         // An ACK overdue by more than a few RTTs; the RTT itself counts for slow paths.

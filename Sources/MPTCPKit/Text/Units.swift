@@ -40,15 +40,46 @@ public enum Units {
 
 extension TextRoom {
     /// `Units.rate`: "-" for none (or not finite), else bits per second with decimal prefixes.
-    @inlinable public mutating func append(rate bps: Double?) {
+    ///
+    /// Each unit has a function of its own with `append(scaled:)` inlined in it: given `binary`
+    /// as an argument, the compiled loop worked out both ways to the next prefix (a division by
+    /// 1000 and the multiply by 1/1024, itself a division) and chose one afterwards, and those
+    /// divisions were the table writer's largest single cost in time.
+    public mutating func append(rate bps: Double?) {
         guard let bps, bps.isFinite else { append(0x2d); return }
         append(scaled: bps, base: 1000, binary: false)
     }
 
     /// `Units.bytes`: "-" for none, else bytes with binary prefixes.
-    @inlinable public mutating func append(byteCount n: UInt64?) {
+    public mutating func append(byteCount n: UInt64?) {
         guard let n else { append(0x2d); return }
-        append(scaled: Double(n), base: 1024, binary: true)
+        guard n < 1 << 49 else { append(scaled: Double(n), base: 1024, binary: true); return }
+        // In integers below 2^49 (512 TiB), exactly as the Doubles give it (ByteWriterTests
+        // compares them at every prefix's edges): n / 1024^i is exact as a Double there, and so
+        // are 10 times it and its roundings, so each comparison and rounding of `append(scaled:)`
+        // is one on integers. The prefix: the first i with n / 1024^i shown below 1024, that is
+        // below 1023.5.
+        var i = 0
+        while i < 4 && 2 * n >= 2047 << (10 * i) { i += 1 }
+        if i == 0 {
+            append(decimal: n)
+            append(0x42)  // B
+            return
+        }
+        let shift = UInt64(10 * i), half: UInt64 = 1 << (shift - 1)
+        // One place below 10 as shown (the tenths rounded half up, as `Units.rounded` does a
+        // positive number), else whole.
+        let tenths = (10 * n + half) >> shift
+        if tenths < 100 {
+            append(units: tenths, places: 1, negative: false)
+        } else {
+            append(decimal: (n + half) >> shift)
+        }
+        let prefix = UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: i - 1, as: UInt8.self)
+        write(atMost: 4) { out in
+            out.storeBytes(of: (UInt32(prefix) | 0x69 << 8 | 0x42 << 16).littleEndian, as: UInt32.self)  // ?iB
+            return 3
+        }
     }
 
     /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
@@ -125,15 +156,14 @@ extension TextRoom {
     ///
     /// The prefix and the places are chosen for the number as it is shown, after rounding: 999.7
     /// is "1.0K", not "1000", and 9.96K is "10K", not "10.0K".
-    @inlinable mutating func append(scaled value: Double, base: Double, binary: Bool) {
+    @inline(__always) mutating func append(scaled value: Double, base: Double, binary: Bool) {
         var v = value, i = 0
         // Near the base the number is shown whole, so rounding it whole tells whether it reaches the base.
         // Binary prefixes by multiplying with 1/1024, which is exact (a power of two) and
         // cheaper than dividing; by 1000 it takes the division to stay exact.
         assert(!binary || base == 1024, "binary prefixes are powers of 1024")
-        let step = binary ? 1 / base : 0
         while i < 4 && !Self.shownBelow(base, v, decimals: 0) {
-            if binary { v *= step } else { v /= base }
+            if binary { v *= 0.0009765625 } else { v /= base }  // 1/1024
             i += 1
         }
         if i == 0 {
