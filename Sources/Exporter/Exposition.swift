@@ -101,8 +101,8 @@ final class Writer {
             guard let t = c.token else { continue }  // busiest(_:limit:) kept only connections with one
             let token = ("token", hex(t))
             gauge(.connectionSubflows, [ns, token], Double(c.subflows.count))
-            let tx = c.info?.bytesAcked ?? c.subflows.reduce(0) { $0 &+ ($1.tcp?.bytesAcked ?? 0) }
-            let rx = c.info?.bytesReceived ?? c.subflows.reduce(0) { $0 &+ ($1.tcp?.bytesReceived ?? 0) }
+            let tx = c.info?.bytesAcked ?? c.subflows.reduce(0) { $0 &+ ($1.tcpInfo.bytesAcked ?? 0) }
+            let rx = c.info?.bytesReceived ?? c.subflows.reduce(0) { $0 &+ ($1.tcpInfo.bytesReceived ?? 0) }
             counter(.connectionBytes, [ns, token, ("direction", "tx")], tx)
             counter(.connectionBytes, [ns, token, ("direction", "rx")], rx)
             for s in c.interfaceShares { gauge(.connectionShare, [ns, token, ("interface", s.name)], s.share) }

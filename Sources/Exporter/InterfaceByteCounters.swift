@@ -62,7 +62,7 @@ public struct InterfaceByteCounters: Sendable {
         for c in snapshot.connections {
             for s in c.subflows {
                 guard let name = s.interfaceName else { continue }
-                if observe(s.cookie, name, s.tcp?.bytesAcked ?? 0, s.tcp?.bytesReceived ?? 0) { seen += 1 }
+                if observe(s.cookie, name, s.tcpInfo.bytesAcked ?? 0, s.tcpInfo.bytesReceived ?? 0) { seen += 1 }
             }
         }
         retireUnseen(seen)

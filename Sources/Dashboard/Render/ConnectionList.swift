@@ -88,17 +88,17 @@ extension Painter {
                 let x = put("  " + (last ? glyphs.treeLast : glyphs.treeMiddle) + " ", x: p.x, y: y, .dim, limit: p.width)
                 put(s.interfaceName ?? "?", x: x, y: y, interfaceRole(slot), limit: p.x + p.width - x)
             case .addresses: put(addresses(s.local, s.remote, width: p.width), x: p.x, y: y, .dim, limit: p.width)
-            case .cwnd: putRight(s.tcp?.sndCwnd.map(String.init) ?? "-", x: p.x, y: y, width: p.width, .text)
+            case .cwnd: putRight(s.tcpInfo.sndCwnd.map(String.init) ?? "-", x: p.x, y: y, width: p.width, .text)
             case .rtt:
                 if s.rttIsStale, let age = s.rttAge {
                     // The last RTT measured is old news on a path that gets no ACKs: say how old.
                     putRight(glyphs.dash + " " + Units.age(milliseconds: age), x: p.x, y: y, width: p.width, .dim)
                 } else {
-                    let rtt = s.tcp?.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
-                    let dev = s.tcp?.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
+                    let rtt = s.tcpInfo.rtt.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 100_000 ? 0 : 1) } ?? "-"
+                    let dev = s.tcpInfo.rttVar.map { Units.fixed(Double($0) / 1000, decimals: $0 >= 10_000 ? 0 : 1) }
                     var text = rtt + (dev.map { glyphs.plusMinus + $0 } ?? "")
                     // Narrow (or ASCII's two-character ±): the variance loses its decimals, then goes.
-                    if text.count > p.width, let v = s.tcp?.rttVar {
+                    if text.count > p.width, let v = s.tcpInfo.rttVar {
                         text = rtt + glyphs.plusMinus + Units.fixed(Double(v) / 1000, decimals: 0)
                         if text.count > p.width { text = rtt }
                     }
@@ -108,7 +108,7 @@ extension Painter {
             case .rx: putRight(Units.rate(s.rxRate), x: p.x, y: y, width: p.width, .text)
             case .bytes: putRight(Units.bytes(s.bytesCarried), x: p.x, y: y, width: p.width, .text)
             case .retrans:
-                let r = s.tcp?.totalRetrans ?? 0
+                let r = s.tcpInfo.totalRetrans ?? 0
                 putRight(String(r), x: p.x, y: y, width: p.width, r > 0 ? .warn : .text)
             case .share:
                 let share = state.share(of: s, in: c, state.shareMode)

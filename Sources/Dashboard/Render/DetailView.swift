@@ -41,8 +41,8 @@ extension Painter {
             x = put("  " + word, x: x, y: y, statusRole(status))
             var info = "  \(s.local)\(glyphs.arrow)\(s.remote)"
             if let l = s.ulp?.localID, let r = s.ulp?.remoteID { info += "  ids \(l)/\(r)" }
-            if let cwnd = s.tcp?.sndCwnd { info += "  cwnd \(cwnd)" }
-            if let r = s.tcp?.totalRetrans { info += "  retrans \(r)" }
+            if let cwnd = s.tcpInfo.sndCwnd { info += "  cwnd \(cwnd)" }
+            if let r = s.tcpInfo.totalRetrans { info += "  retrans \(r)" }
             if s.backup { info += "  backup" }
             if let cc = s.congestion { info += "  cc \(cc)" }
             x = put(info, x: x, y: y, .dim)

@@ -110,7 +110,7 @@ public struct History: Sendable {
                 // Read in place: a copy of a subflow retains its strings.
                 let cookie = snapshot.connections[ci].subflows[si].cookie
                 let rate = total(snapshot.connections[ci].subflows[si].txRate, snapshot.connections[ci].subflows[si].rxRate)
-                let rtt = snapshot.connections[ci].subflows[si].tcp?.rtt
+                let rtt = snapshot.connections[ci].subflows[si].tcpInfo.rtt
                 let place: Int
                 if let p = before.position(of: cookie) {
                     place = subflows.orderPlaces[p]

@@ -76,7 +76,7 @@ extension Connection {
     public var bytesCarried: UInt64 { subflows.reduce(0) { $0 &+ $1.bytesCarried } }
     /// The best path's smoothed RTT in microseconds.
     /// Stale RTTs (no ACK for a while) say nothing about the path now and are left out.
-    public var smallestRTT: UInt32? { subflows.filter { !$0.rttIsStale }.compactMap { $0.tcp?.rtt }.min() }
+    public var smallestRTT: UInt32? { subflows.filter { !$0.rttIsStale }.compactMap { $0.tcpInfo.rtt }.min() }
     /// Retransmitted segments over all subflows.
-    public var retransmissions: UInt32 { subflows.reduce(0) { $0 &+ ($1.tcp?.totalRetrans ?? 0) } }
+    public var retransmissions: UInt32 { subflows.reduce(0) { $0 &+ ($1.tcpInfo.totalRetrans ?? 0) } }
 }

@@ -35,7 +35,8 @@ public struct Subflow: Sendable {
     /// The tcp_info as it is kept: with no field known (`TCPInfo()`, every field nil) when the
     /// kernel gave none, so that field by field it reads as `tcp?.x` does. Not an Optional, so
     /// that a writer reading a subflow through a pointer reads the fields in place:
-    /// `sf.pointee.tcp?.rtt` copied all 160 bytes out for each field it read.
+    /// `sf.pointee.tcp?.rtt` copied all 160 bytes out for each field it read. Code that reads
+    /// a few fields reads them here (`s.tcpInfo.rtt`) for the same reason.
     public private(set) var tcpInfo = TCPInfo()
     @usableFromInline var hasTCPInfo = false
     public var ulp: SubflowULPInfo?
@@ -56,7 +57,7 @@ public struct Subflow: Sendable {
     }
 
     /// Bytes this subflow carried: acked data sent plus data received.
-    public var bytesCarried: UInt64 { (tcp?.bytesAcked ?? 0) &+ (tcp?.bytesReceived ?? 0) }
+    public var bytesCarried: UInt64 { (tcpInfo.bytesAcked ?? 0) &+ (tcpInfo.bytesReceived ?? 0) }
     @inlinable public var backup: Bool { (ulp?.backupLocal ?? false) || (ulp?.backupRemote ?? false) }
 }
 

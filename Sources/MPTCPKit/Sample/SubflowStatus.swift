@@ -88,7 +88,7 @@ extension Subflow {
     @inlinable public var status: SubflowStatus { SubflowStatus(self) }
 
     /// The RTT was last measured this long ago (ms) — every RTT sample comes with an ACK.
-    public var rttAge: UInt32? { tcp?.lastAckReceived }
+    public var rttAge: UInt32? { tcpInfo.lastAckReceived }
 
     /// Whether the RTT shown is old news: no ACK for a second or more (a stalled path, or one
     /// that only receives), so it says nothing about the path now.
