@@ -71,7 +71,10 @@ public struct TextRoom {
     }
 
     /// Appends `v` in decimal, as `String(v)` writes it.
-    @inlinable public mutating func append(decimal v: UInt64) {
+    ///
+    /// Always inlined: most numbers in a table are one to three digits, and a call for them
+    /// (its prologue, the room read from memory and stored back) cost more than the digits.
+    @inlinable @inline(__always) public mutating func append(decimal v: UInt64) {
         // Up to three digits (counts, cwnd, every number before a unit) without the digit
         // count's comparisons and the call.
         if v < 10 { append(UInt8(truncatingIfNeeded: v) &+ 0x30); return }
