@@ -158,7 +158,7 @@ public enum SnapshotTable {
         t.plainCell { addresses.local.append(sf.pointee.local, to: &$0) }
         t.plainCell { addresses.remote.append(sf.pointee.remote, to: &$0) }
         t.plainCell { $0.append(utf8: SocketState.name(sf.pointee.state)) }
-        t.plainCell { status(SubflowStatus(state: sf.pointee.state, tcp: sf.pointee.tcpInfo, backup: sf.pointee.backup), &$0) }
+        t.plainCell { status(SubflowStatus(sf), &$0) }
         t.plainCell { decimalOrDash(sf.pointee.tcpInfo.sndCwnd, &$0) }
         t.plainCell { $0.append(milliseconds: sf.pointee.tcpInfo.rtt) }
         t.plainCell { $0.append(milliseconds: sf.pointee.tcpInfo.rttVar) }
