@@ -41,10 +41,10 @@ public enum Units {
 extension TextRoom {
     /// `Units.rate`: "-" for none (or not finite), else bits per second with decimal prefixes.
     ///
-    /// Each unit has a function of its own with `append(scaled:)` inlined in it: given `binary`
-    /// as an argument, the compiled loop worked out both ways to the next prefix (a division by
-    /// 1000 and the multiply by 1/1024, itself a division) and chose one afterwards, and those
-    /// divisions were the table writer's largest single cost in time.
+    /// Rates and byte counts each have a function of their own, with `append(scaled:)` inlined
+    /// in it: given `binary` as an argument, the compiled loop worked out both ways to the next
+    /// prefix (a division by 1000 and the multiply by 1/1024, itself a division) and chose one
+    /// afterwards, and those divisions were the table writer's largest single cost in time.
     public mutating func append(rate bps: Double?) {
         guard let bps, bps.isFinite else { append(0x2d); return }
         append(scaled: bps, base: 1000, binary: false)
@@ -63,23 +63,18 @@ extension TextRoom {
         while i < 4 && 2 * n >= 2047 << (10 * i) { i += 1 }
         if i == 0 {
             append(decimal: n)
-            append(0x42)  // B
-            return
-        }
-        let shift = UInt64(10 * i), half: UInt64 = 1 << (shift - 1)
-        // One place below 10 as shown (the tenths rounded half up, as `Units.rounded` does a
-        // positive number), else whole.
-        let tenths = (10 * n + half) >> shift
-        if tenths < 100 {
-            append(units: tenths, places: 1, negative: false)
         } else {
-            append(decimal: (n + half) >> shift)
+            let shift = UInt64(10 * i), half: UInt64 = 1 << (shift - 1)
+            // One place below 10 as shown (the tenths rounded half up, as `Units.rounded` does
+            // a positive number), else whole.
+            let tenths = (10 * n + half) >> shift
+            if tenths < 100 {
+                append(units: tenths, places: 1, negative: false)
+            } else {
+                append(decimal: (n + half) >> shift)
+            }
         }
-        let prefix = UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: i - 1, as: UInt8.self)
-        write(atMost: 4) { out in
-            out.storeBytes(of: (UInt32(prefix) | 0x69 << 8 | 0x42 << 16).littleEndian, as: UInt32.self)  // ?iB
-            return 3
-        }
+        append(unit: i, binary: true)
     }
 
     /// `Units.milliseconds(micros:)`: "12.5ms", "150ms" (no places from 100 ms), "-" for none.
@@ -184,11 +179,16 @@ extension TextRoom {
                 }
             }
         }
-        // The unit in one store: "B", "b/s", or the prefix ("KMGT") before "iB" or "b/s".
-        let prefix = i == 0 ? 0 : UInt32(UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: i - 1, as: UInt8.self))
-        let unit: UInt32 = binary ? (i == 0 ? 0x42 : prefix | 0x69 << 8 | 0x42 << 16)  // B, ?iB
-                                  : (i == 0 ? 0x62 | 0x2f << 8 | 0x73 << 16 : prefix | 0x62 << 8 | 0x2f << 16 | 0x73 << 24)  // b/s, ?b/s
-        let length = binary ? (i == 0 ? 1 : 3) : (i == 0 ? 3 : 4)
+        append(unit: i, binary: binary)
+    }
+
+    /// The unit after a number divided `prefix` times by its base, in one store: "B", "b/s",
+    /// or the prefix ("KMGT") before "iB" or "b/s".
+    @inline(__always) mutating func append(unit prefix: Int, binary: Bool) {
+        let letter = prefix == 0 ? 0 : UInt32(UnsafeRawPointer(("KMGT" as StaticString).utf8Start).load(fromByteOffset: prefix - 1, as: UInt8.self))
+        let unit: UInt32 = binary ? (prefix == 0 ? 0x42 : letter | 0x69 << 8 | 0x42 << 16)  // B, ?iB
+                                  : (prefix == 0 ? 0x62 | 0x2f << 8 | 0x73 << 16 : letter | 0x62 << 8 | 0x2f << 16 | 0x73 << 24)  // b/s, ?b/s
+        let length = binary ? (prefix == 0 ? 1 : 3) : (prefix == 0 ? 3 : 4)
         // Stored 4 bytes wide (the room is checked for 4), counted as `length`: the bytes past
         // it are not part of the text, and what is written next overwrites them.
         write(atMost: 4) { out in
